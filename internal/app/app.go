@@ -1,0 +1,167 @@
+// Package app wires Goodshift together: it builds every package's service
+// and handler from one configuration, one database, one logger and one
+// clock, and joins the packages through the narrow interfaces they define
+// (the rota never sees a wellbeing reason; payroll and contracts never
+// import wellbeing). cmd/goodshift and the tests both start here.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"gorm.io/gorm"
+
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/config"
+	"github.com/goodshift/goodshift/internal/database"
+	"github.com/goodshift/goodshift/internal/people"
+	"github.com/goodshift/goodshift/internal/web"
+	"github.com/goodshift/goodshift/templates"
+)
+
+// Migrations lists every package's schema in the order they apply.
+func Migrations() []database.Migrations {
+	return []database.Migrations{
+		people.Migrations,
+	}
+}
+
+// Deps are what the application is built from.
+type Deps struct {
+	Config config.Config
+	DB     *gorm.DB
+	Logger *slog.Logger
+	Now    func() time.Time // the clock; time.Now in production
+	// PasswordCost overrides the bcrypt cost (tests use the minimum).
+	PasswordCost int
+}
+
+// App is the running application.
+type App struct {
+	Deps
+	Shell  *web.Shell
+	People *people.Service
+}
+
+// New builds the application. The database must already be migrated.
+func New(d Deps) (*App, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if len(d.Config.SecretKey) != 32 {
+		return nil, errors.New("app: a 32-byte secret key is required")
+	}
+	metrics := web.NewMetrics()
+	if sqlDB, err := d.DB.DB(); err == nil {
+		metrics.Registry.MustRegister(
+			collectors.NewDBStatsCollector(sqlDB, "goodshift"),
+			collectors.NewGoCollector(),
+			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		)
+	}
+	a := &App{Deps: d}
+	a.People = people.NewService(people.Config{
+		DB: d.DB, Now: d.Now, Passwords: auth.Passwords{Cost: d.PasswordCost},
+		SessionTTL: d.Config.SessionTTL, Logger: d.Logger,
+	})
+	shell, err := web.NewShell(web.Options{
+		Logger:         d.Logger,
+		Templates:      templates.FS,
+		Authenticator:  a.People,
+		SecretKey:      d.Config.SecretKey,
+		SecureCookies:  d.Config.SecureCookies(),
+		MaxBodyBytes:   d.Config.MaxBodyBytes,
+		Metrics:        metrics,
+		TrustedProxies: d.Config.TrustedProxies,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.Shell = shell
+	api, root := shell.API(), shell.Root()
+
+	root.GET("/healthz", auth.Public, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	root.GET("/readyz", auth.Public, a.ready)
+	root.GET("/metrics", auth.Public, gin.WrapH(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{})))
+	root.GET("/static/*file", auth.Public, gin.WrapH(shell.StaticFiles()))
+
+	people.NewHandler(a.People, shell, d.Config.SecureCookies()).Routes(api, root)
+	return a, nil
+}
+
+// Handler is the application as an http.Handler.
+func (a *App) Handler() http.Handler { return a.Shell.Handler() }
+
+func (a *App) ready(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := database.Ping(ctx, a.DB); err != nil {
+		a.Logger.WarnContext(ctx, "not ready", "error", err.Error())
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// OpenDatabase connects to the configured database and applies migrations.
+func OpenDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (*gorm.DB, error) {
+	db, err := database.Open(ctx, database.Options{
+		URL: cfg.DatabaseURL, DataDir: cfg.DataDir,
+		MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns, ConnMaxLifetime: cfg.DB.ConnMaxLifetime,
+		Logger: logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := database.Migrate(ctx, db, logger, Migrations()...); err != nil {
+		_ = database.Close(db)
+		return nil, err
+	}
+	return db, nil
+}
+
+// Serve runs srv on ln until ctx is cancelled, then shuts down gracefully:
+// it stops accepting connections and lets in-flight requests finish (up to
+// grace).
+func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration, logger *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests", "grace", grace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// NewServer is an http.Server with timeouts fit for phones on slow networks.
+func NewServer(addr string, h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}

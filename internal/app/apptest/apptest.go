@@ -1,0 +1,241 @@
+// Package apptest starts the whole application for tests: a real router on
+// a real database (dbtest gives SQLite or PostgreSQL), seeded with the demo
+// organisation, behind httptest, with a client that signs in as anyone.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+
+	"github.com/goodshift/goodshift/internal/app"
+	"github.com/goodshift/goodshift/internal/config"
+	"github.com/goodshift/goodshift/internal/demo"
+)
+
+// Server is a running application.
+type Server struct {
+	*httptest.Server
+	App *app.App
+	// Clock is the time the application sees; tests may move it.
+	Clock *Clock
+	// Logs collects everything the application logged.
+	Logs *bytes.Buffer
+}
+
+// Clock is a settable clock, safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// Options adjust the server.
+type Options struct {
+	Now    time.Time            // default: 2026-11-23 09:00 London (a Monday)
+	NoDemo bool                 // start with an empty database
+	Config func(*config.Config) // change configuration
+	Env    map[string]string    // environment for config.Load
+}
+
+// DefaultNow is a Monday morning in November 2026.
+var DefaultNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// New starts the application on db, seeded with demo data.
+func New(t testing.TB, db *gorm.DB, o Options) *Server {
+	t.Helper()
+	cfg, err := config.Load(func(k string) string { return o.Env[k] })
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	cfg.SecretKey = make([]byte, 32)
+	_, _ = rand.Read(cfg.SecretKey)
+	cfg.DataDir = t.TempDir()
+	if o.Config != nil {
+		o.Config(&cfg)
+	}
+	now := o.Now
+	if now.IsZero() {
+		now = DefaultNow
+	}
+	clock := &Clock{t: now}
+	logs := &syncBuffer{}
+	a, err := app.New(app.Deps{
+		Config: cfg, DB: db, Now: clock.Now, PasswordCost: bcrypt.MinCost,
+		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		t.Fatalf("app.New: %v", err)
+	}
+	if !o.NoDemo {
+		if _, _, err := demo.Seed(context.Background(), a); err != nil {
+			t.Fatalf("seed demo: %v", err)
+		}
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(srv.Close)
+	return &Server{Server: srv, App: a, Clock: clock, Logs: &logs.Buffer}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Buffer.Write(p)
+}
+
+// Client talks to the server as one person (or nobody).
+type Client struct {
+	t      testing.TB
+	srv    *Server
+	Token  string // bearer token, when signed in through the API
+	HTTP   *http.Client
+	Person map[string]any
+	csrf   string // last CSRF token seen on a page
+}
+
+// Anonymous is a client that has not signed in.
+func (s *Server) Anonymous(t testing.TB) *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{t: t, srv: s, HTTP: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// Login signs in through the API with the demo password and returns a
+// client that sends the bearer token.
+func (s *Server) Login(t testing.TB, email string) *Client {
+	t.Helper()
+	return s.LoginWith(t, email, demo.Password)
+}
+
+// LoginWith signs in with a password.
+func (s *Server) LoginWith(t testing.TB, email, password string) *Client {
+	t.Helper()
+	c := s.Anonymous(t)
+	var out struct {
+		Token string         `json:"token"`
+		User  map[string]any `json:"user"`
+	}
+	res := c.JSON(http.MethodPost, "/api/v1/auth/login", map[string]string{"email": email, "password": password}, &out)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("login %s: status %d", email, res.StatusCode)
+	}
+	c.Token, c.Person = out.Token, out.User
+	c.HTTP.Jar, _ = cookiejar.New(nil) // bearer only, no cookie
+	return c
+}
+
+// ID is the signed-in person's ID.
+func (c *Client) ID() string {
+	id, _ := c.Person["id"].(string)
+	return id
+}
+
+// Response is a finished request.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// Do sends a request with a raw body and returns the response.
+func (c *Client) Do(method, path string, body io.Reader, header http.Header) Response {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.srv.URL+path, body)
+	if err != nil {
+		c.t.Fatalf("request: %v", err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if c.Token != "" && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	res, err := c.HTTP.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.t.Fatalf("read body: %v", err)
+	}
+	return Response{StatusCode: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// JSON sends in (if not nil) as JSON and decodes the answer into out (if
+// not nil and the status is 2xx).
+func (c *Client) JSON(method, path string, in, out any) Response {
+	c.t.Helper()
+	var body io.Reader
+	h := http.Header{}
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			c.t.Fatalf("marshal: %v", err)
+		}
+		body = bytes.NewReader(b)
+		h.Set("Content-Type", "application/json")
+	}
+	res := c.Do(method, path, body, h)
+	if out != nil && res.StatusCode < 300 && len(res.Body) > 0 {
+		if err := json.Unmarshal(res.Body, out); err != nil {
+			c.t.Fatalf("%s %s: decode %s: %v", method, path, res.Body, err)
+		}
+	}
+	return res
+}
+
+// Get is a GET returning the response.
+func (c *Client) Get(path string) Response {
+	c.t.Helper()
+	return c.Do(http.MethodGet, path, nil, nil)
+}
+
+// ErrorBody decodes the standard error shape, failing the test if the body
+// does not have it.
+func ErrorBody(t testing.TB, r Response) (code, message string) {
+	t.Helper()
+	var e struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(r.Body, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
+		t.Fatalf("status %d: body is not the error shape: %s", r.StatusCode, r.Body)
+	}
+	return e.Error.Code, e.Error.Message
+}
+
+// Page-session helpers (cookies and CSRF, like a browser) are in pages.go.

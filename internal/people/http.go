@@ -1,0 +1,401 @@
+package people
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/web"
+)
+
+// Handler serves sign-in, the home page, the account page and people
+// administration, as JSON and as pages.
+type Handler struct {
+	svc    *Service
+	shell  *web.Shell
+	secure bool
+}
+
+// NewHandler builds the handler.
+func NewHandler(svc *Service, shell *web.Shell, secureCookies bool) *Handler {
+	return &Handler{svc: svc, shell: shell, secure: secureCookies}
+}
+
+// Routes registers the API and the pages.
+func (h *Handler) Routes(api, root web.Routes) {
+	api.POST("/auth/login", auth.Public, h.apiLogin)
+	api.POST("/auth/logout", auth.SignedIn, h.apiLogout)
+	api.GET("/me", auth.SignedIn, h.apiMe)
+	api.PUT("/me/password", auth.SignedIn, h.apiChangePassword)
+	api.GET("/people", auth.PeopleManage, h.apiList)
+	api.POST("/people", auth.PeopleManage, h.apiCreate)
+	api.GET("/people/:id", auth.PeopleManage, h.apiGet)
+	api.PATCH("/people/:id", auth.PeopleManage, h.apiUpdate)
+	api.GET("/employees", auth.EmployeesList, h.apiEmployees)
+
+	root.GET("/login", auth.Public, h.loginPage)
+	root.POST("/login", auth.Public, h.loginSubmit)
+	root.POST("/logout", auth.SignedIn, h.logoutSubmit)
+	root.GET("/", auth.SignedIn, h.homePage)
+	root.GET("/account", auth.SignedIn, h.accountPage)
+	root.POST("/account/password", auth.SignedIn, h.passwordSubmit)
+	root.GET("/admin/people", auth.PeopleManage, h.peoplePage)
+	root.POST("/admin/people", auth.PeopleManage, h.createSubmit)
+	root.GET("/admin/people/:id", auth.PeopleManage, h.personPage)
+	root.POST("/admin/people/:id", auth.PeopleManage, h.updateSubmit)
+
+	h.shell.AddNav(
+		web.NavItem{Label: "Home", Path: "/", Action: auth.SignedIn, Order: 0},
+		web.NavItem{Label: "People", Path: "/admin/people", Action: auth.PeopleManage, Order: 90},
+		web.NavItem{Label: "Account", Path: "/account", Action: auth.SignedIn, Order: 100},
+	)
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	User      Person    `json:"user"`
+}
+
+func (h *Handler) apiLogin(c *gin.Context) {
+	var req loginRequest
+	if err := web.DecodeJSON(c, &req); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	sess, p, err := h.svc.Login(c.Request.Context(), req.Email, req.Password, c.ClientIP())
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	web.SetSessionCookie(c, sess.Token, sess.ExpiresAt, h.secure)
+	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: p})
+}
+
+func (h *Handler) apiLogout(c *gin.Context) {
+	if err := h.svc.Logout(c.Request.Context(), web.SessionToken(c)); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	web.ClearSessionCookie(c, h.secure)
+	c.Status(http.StatusNoContent)
+}
+
+func (h *Handler) apiMe(c *gin.Context) {
+	p, err := h.svc.Get(c.Request.Context(), web.MustPrincipal(c).ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+func (h *Handler) apiChangePassword(c *gin.Context) {
+	var req passwordRequest
+	if err := web.DecodeJSON(c, &req); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	if err := h.svc.ChangePassword(c.Request.Context(), web.MustPrincipal(c).ID, req.CurrentPassword, req.NewPassword, web.SessionToken(c)); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (h *Handler) apiList(c *gin.Context) {
+	f := Filter{Role: auth.Role(c.Query("role")), ActiveOnly: c.Query("active") == "true"}
+	if f.Role != "" && !f.Role.Valid() {
+		web.Fail(c, errs.Fields(errs.FieldError{Field: "role", Message: "is not a role"}))
+		return
+	}
+	ps, err := h.svc.List(c.Request.Context(), f)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(ps))
+}
+
+type createResponse struct {
+	Person
+	TemporaryPassword string `json:"temporary_password,omitempty"`
+}
+
+func (h *Handler) apiCreate(c *gin.Context) {
+	var req NewPerson
+	if err := web.DecodeJSON(c, &req); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	temp := ""
+	if req.Password == "" {
+		temp = TemporaryPassword()
+		req.Password = temp
+	}
+	p, err := h.svc.Create(c.Request.Context(), req)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, createResponse{Person: p, TemporaryPassword: temp})
+}
+
+func (h *Handler) apiGet(c *gin.Context) {
+	id, err := web.PathID(c, "id", "person")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	p, err := h.svc.Get(c.Request.Context(), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+func (h *Handler) apiUpdate(c *gin.Context) {
+	id, err := web.PathID(c, "id", "person")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var req Update
+	if err := web.DecodeJSON(c, &req); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	if id == web.MustPrincipal(c).ID && req.Active != nil && !*req.Active {
+		web.Fail(c, errs.E(errs.RuleViolation, "You cannot deactivate your own account."))
+		return
+	}
+	p, err := h.svc.Update(c.Request.Context(), id, req)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+// DirectoryEntry is what colleagues may know of an employee.
+type DirectoryEntry struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	WorksNumber  string `json:"works_number"`
+	ContractType string `json:"contract_type"`
+}
+
+func (h *Handler) apiEmployees(c *gin.Context) {
+	ps, err := h.svc.Employees(c.Request.Context())
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	out := make([]DirectoryEntry, 0, len(ps))
+	for _, p := range ps {
+		e := DirectoryEntry{ID: p.ID, Name: p.Name}
+		if p.Employee != nil {
+			e.WorksNumber, e.ContractType = p.Employee.WorksNumber, p.Employee.ContractType
+		}
+		out = append(out, e)
+	}
+	c.JSON(http.StatusOK, web.Items(out))
+}
+
+// Pages.
+
+func (h *Handler) loginPage(c *gin.Context) {
+	if _, ok := web.PrincipalOf(c); ok {
+		web.Redirect(c, safeNext(c.Query("next")))
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "people/login", gin.H{"Next": safeNext(c.Query("next"))})
+}
+
+func (h *Handler) loginSubmit(c *gin.Context) {
+	email, next := c.PostForm("email"), safeNext(c.PostForm("next"))
+	sess, _, err := h.svc.Login(c.Request.Context(), email, c.PostForm("password"), c.ClientIP())
+	if err != nil {
+		_, msg, _ := errs.Public(err)
+		status := errs.Status(errs.CodeOf(err))
+		h.shell.Renderer.HTML(c, status, "people/login", gin.H{"Next": next, "Email": email, "Error": msg})
+		return
+	}
+	web.SetSessionCookie(c, sess.Token, sess.ExpiresAt, h.secure)
+	web.Redirect(c, next)
+}
+
+// safeNext keeps post-sign-in redirects on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
+		return "/"
+	}
+	return next
+}
+
+func (h *Handler) logoutSubmit(c *gin.Context) {
+	if err := h.svc.Logout(c.Request.Context(), web.SessionToken(c)); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	web.ClearSessionCookie(c, h.secure)
+	web.SetFlash(c, "info", "You have signed out.")
+	web.Redirect(c, "/login")
+}
+
+func (h *Handler) homePage(c *gin.Context) {
+	sections, err := h.shell.HomeSections(c)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "home/index", gin.H{"Sections": sections})
+}
+
+func (h *Handler) accountPage(c *gin.Context) {
+	p, err := h.svc.Get(c.Request.Context(), web.MustPrincipal(c).ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "people/account", gin.H{"Person": p})
+}
+
+func (h *Handler) passwordSubmit(c *gin.Context) {
+	p := web.MustPrincipal(c)
+	if c.PostForm("new_password") != c.PostForm("confirm_password") {
+		web.Problem(c, "The new passwords do not match.")
+		web.Redirect(c, "/account")
+		return
+	}
+	err := h.svc.ChangePassword(c.Request.Context(), p.ID, c.PostForm("current_password"), c.PostForm("new_password"), web.SessionToken(c))
+	if err != nil {
+		_, msg, _ := errs.Public(err)
+		web.Problem(c, msg)
+		web.Redirect(c, "/account")
+		return
+	}
+	web.Success(c, "Your password has been changed. Other devices have been signed out.")
+	web.Redirect(c, "/account")
+}
+
+func (h *Handler) peoplePage(c *gin.Context) {
+	ps, err := h.svc.List(c.Request.Context(), Filter{})
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "people/list", gin.H{"People": ps, "Roles": auth.Roles})
+}
+
+func (h *Handler) createSubmit(c *gin.Context) {
+	n := NewPerson{Name: c.PostForm("name"), Email: c.PostForm("email")}
+	for _, r := range c.PostFormArray("roles") {
+		n.Roles = append(n.Roles, auth.Role(r))
+	}
+	if emp, err := employeeFromForm(c); err != nil {
+		web.Problem(c, err.Error())
+		web.Redirect(c, "/admin/people")
+		return
+	} else if emp != nil {
+		n.Employee = emp
+	}
+	temp := TemporaryPassword()
+	n.Password = temp
+	p, err := h.svc.Create(c.Request.Context(), n)
+	if err != nil {
+		_, msg, _ := errs.Public(err)
+		web.Problem(c, msg)
+		web.Redirect(c, "/admin/people")
+		return
+	}
+	web.Success(c, p.Name+" can now sign in as "+p.Email+" with the temporary password "+temp+" — give it to them privately; they can change it under Account.")
+	web.Redirect(c, "/admin/people/"+p.ID)
+}
+
+func employeeFromForm(c *gin.Context) (*Employee, error) {
+	if c.PostForm("works_number") == "" && c.PostForm("start_date") == "" {
+		return nil, nil
+	}
+	e := &Employee{WorksNumber: c.PostForm("works_number"), ContractType: c.PostForm("contract_type")}
+	var err error
+	if e.StartDate, err = civil.Parse(c.PostForm("start_date")); err != nil {
+		return nil, errs.E(errs.Invalid, "Start date: %s", err.Error())
+	}
+	if v := c.PostForm("date_of_birth"); v != "" {
+		if e.DateOfBirth, err = civil.Parse(v); err != nil {
+			return nil, errs.E(errs.Invalid, "Date of birth: %s", err.Error())
+		}
+	}
+	return e, nil
+}
+
+func (h *Handler) personPage(c *gin.Context) {
+	id, err := web.PathID(c, "id", "person")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	p, err := h.svc.Get(c.Request.Context(), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "people/person", gin.H{"Person": p, "Roles": auth.Roles})
+}
+
+func (h *Handler) updateSubmit(c *gin.Context) {
+	id, err := web.PathID(c, "id", "person")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	var msg string
+	switch c.PostForm("do") {
+	case "roles":
+		roles := []auth.Role{}
+		for _, r := range c.PostFormArray("roles") {
+			roles = append(roles, auth.Role(r))
+		}
+		_, err = h.svc.Update(ctx, id, Update{Roles: &roles})
+		msg = "Roles updated."
+	case "deactivate", "activate":
+		active := c.PostForm("do") == "activate"
+		if !active && id == web.MustPrincipal(c).ID {
+			err = errs.E(errs.RuleViolation, "You cannot deactivate your own account.")
+			break
+		}
+		_, err = h.svc.Update(ctx, id, Update{Active: &active})
+		msg = map[bool]string{true: "Account reactivated.", false: "Account deactivated: they are signed out everywhere and cannot sign in."}[active]
+	case "reset_password":
+		temp := TemporaryPassword()
+		err = h.svc.SetPassword(ctx, id, temp)
+		msg = "New temporary password: " + temp + " — give it to them privately."
+	default:
+		err = errs.E(errs.Invalid, "Unknown action.")
+	}
+	if err != nil {
+		_, m, _ := errs.Public(err)
+		web.Problem(c, m)
+	} else {
+		web.Success(c, msg)
+	}
+	web.Redirect(c, "/admin/people/"+id)
+}
