@@ -20,6 +20,7 @@ import (
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/config"
+	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/people"
 	"github.com/goodshift/goodshift/internal/web"
@@ -30,6 +31,7 @@ import (
 func Migrations() []database.Migrations {
 	return []database.Migrations{
 		people.Migrations,
+		contracts.Migrations,
 	}
 }
 
@@ -46,8 +48,9 @@ type Deps struct {
 // App is the running application.
 type App struct {
 	Deps
-	Shell  *web.Shell
-	People *people.Service
+	Shell     *web.Shell
+	People    *people.Service
+	Contracts *contracts.Service
 }
 
 // New builds the application. The database must already be migrated.
@@ -74,6 +77,7 @@ func New(d Deps) (*App, error) {
 		DB: d.DB, Now: d.Now, Passwords: auth.Passwords{Cost: d.PasswordCost},
 		SessionTTL: d.Config.SessionTTL, Logger: d.Logger,
 	})
+	a.Contracts = contracts.NewService(contracts.Config{DB: d.DB, Now: d.Now})
 	shell, err := web.NewShell(web.Options{
 		Logger:         d.Logger,
 		Templates:      templates.FS,
@@ -96,6 +100,7 @@ func New(d Deps) (*App, error) {
 	root.GET("/static/*file", auth.Public, gin.WrapH(shell.StaticFiles()))
 
 	people.NewHandler(a.People, shell, d.Config.SecureCookies()).Routes(api, root)
+	contracts.NewHandler(a.Contracts, shell).Routes(api, root)
 	return a, nil
 }
 

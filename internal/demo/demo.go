@@ -87,6 +87,9 @@ func Seed(ctx context.Context, a *app.App) (logins []Login, seeded bool, err err
 		}
 		logins = append(logins, Login{Email: p.email, Name: p.name, Roles: p.roles, Note: p.note})
 	}
+	if _, err := a.Contracts.SeedDemo(ctx); err != nil {
+		return nil, false, err
+	}
 	return logins, true, nil
 }
 

@@ -1,0 +1,56 @@
+package contracts
+
+import (
+	"context"
+	"fmt"
+)
+
+// DemoSites are the demo clients' sites, by name, for other packages' demo data.
+type DemoSites map[string]Site
+
+// SeedDemo adds the demo clients and their London sites.
+func (s *Service) SeedDemo(ctx context.Context) (DemoSites, error) {
+	thirty, fourteen := 30, 14
+	clients := []struct {
+		in    ClientInput
+		sites []SiteInput
+	}{
+		{ClientInput{
+			LegalName: "Harbour Lane Housing Association", BillingEmail: "accounts@harbourlane.example",
+			BillingAddress: []string{"Harbour Lane Housing Association", "3 Dock Street", "London", "E1 8LG"},
+			VATNumber:      "GB 287 5521 08", PaymentTermsDays: &thirty, DefaultPONumber: "HLHA-2026-114",
+		}, []SiteInput{
+			{"Cable Street common parts", "41-63 Cable Street, London", "E1 8HW", "Key safe by the bin store, code from the supervisor. Mop sink is on the ground floor behind the lift."},
+			{"Wapping Wall flats", "12 Wapping Wall, London", "E1W 3SG", "Concierge lets you in from 06:00. Sign the book at the desk."},
+		}},
+		{ClientInput{
+			LegalName: "Brightwell Architects LLP", BillingEmail: "finance@brightwell.example",
+			BillingAddress: []string{"Brightwell Architects LLP", "Studio 2, 88 Old Street", "London", "EC1V 9HU"},
+			VATNumber:      "GB 412 9033 51", PaymentTermsDays: &fourteen,
+		}, []SiteInput{
+			{"Old Street studio", "Studio 2, 88 Old Street, London", "EC1V 9HU", "Alarm panel left of the door; the code changes monthly. Recycling goes to the basement."},
+		}},
+		{ClientInput{
+			LegalName: "Greenfield Community Centre", BillingEmail: "office@greenfieldcc.example",
+			BillingAddress:   []string{"Greenfield Community Centre", "7 Mile End Road", "London", "E1 4TP"},
+			PaymentTermsDays: &thirty,
+		}, []SiteInput{
+			{"Mile End hall", "7 Mile End Road, London", "E1 4TP", "Caretaker Pat opens up. Hall floor is a sprung floor: no wet mopping."},
+		}},
+	}
+	out := DemoSites{}
+	for _, c := range clients {
+		cl, err := s.CreateClient(ctx, c.in)
+		if err != nil {
+			return nil, fmt.Errorf("demo client %s: %w", c.in.LegalName, err)
+		}
+		for _, si := range c.sites {
+			site, err := s.CreateSite(ctx, cl.ID, si)
+			if err != nil {
+				return nil, fmt.Errorf("demo site %s: %w", si.Name, err)
+			}
+			out[site.Name] = site
+		}
+	}
+	return out, nil
+}
