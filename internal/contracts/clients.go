@@ -299,7 +299,7 @@ func (s *Service) Sites(ctx context.Context, clientID string) ([]Site, error) {
 
 func (s *Service) sites(_ context.Context, q *gorm.DB) ([]Site, error) {
 	var out []Site
-	err := q.Table("sites").Select("sites.id, sites.client_id, clients.legal_name AS client_name, sites.name, "+
+	err := q.Table("sites").Select("sites.id, sites.client_id, clients.legal_name AS client_name, sites.name, " +
 		"sites.address, sites.postcode, sites.access_notes, sites.time_zone").
 		Joins("JOIN clients ON clients.id = sites.client_id").
 		Order("clients.legal_name, sites.name").Scan(&out).Error
