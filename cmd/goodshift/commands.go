@@ -47,7 +47,7 @@ func serveCmd(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
-	ln, err := net.Listen("tcp", rt.cfg.Addr)
+	ln, err := e.listen("tcp", rt.cfg.Addr)
 	if err != nil {
 		return err
 	}

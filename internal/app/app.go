@@ -41,7 +41,7 @@ type Deps struct {
 	DB     *gorm.DB
 	Logger *slog.Logger
 	Now    func() time.Time // the clock; time.Now in production
-	// PasswordCost overrides the bcrypt cost (tests use the minimum).
+	// PasswordCost overrides Config.PasswordCost (tests use the minimum).
 	PasswordCost int
 }
 
@@ -60,6 +60,9 @@ func New(d Deps) (*App, error) {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.PasswordCost == 0 {
+		d.PasswordCost = d.Config.PasswordCost
 	}
 	if len(d.Config.SecretKey) != 32 {
 		return nil, errors.New("app: a 32-byte secret key is required")

@@ -28,6 +28,7 @@ type Config struct {
 	SecretKey    []byte // signs CSRF and flash cookies; dev: key file in DataDir
 	WellbeingKey string // base64 AES-256 key for wellbeing content; dev: key file
 	SessionTTL   time.Duration
+	PasswordCost int // bcrypt cost
 	MaxBodyBytes int64
 	LogLevel     string
 	LogFormat    string // "json" or "text"
@@ -106,6 +107,7 @@ var Vars = []Var{
 	{"GOODSHIFT_SECRET_KEY", "dev: key file in the data dir", "base64 32-byte key that signs CSRF and flash cookies; set it when running more than one instance"},
 	{"GOODSHIFT_WELLBEING_KEY", "dev: key file in the data dir", "base64 AES-256 key for wellness plans and support notes"},
 	{"GOODSHIFT_SESSION_TTL", "168h", "how long a sign-in lasts"},
+	{"GOODSHIFT_PASSWORD_COST", "12", "bcrypt cost for password hashes (each step doubles the work; lower it only in tests)"},
 	{"GOODSHIFT_MAX_BODY_BYTES", "1048576", "largest request body accepted"},
 	{"GOODSHIFT_TRUSTED_PROXIES", "none", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is trusted (per-IP sign-in limits)"},
 	{"GOODSHIFT_LOG_LEVEL", "info", "debug, info, warn or error"},
@@ -197,6 +199,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		r.fail("DATABASE_URL", "must start with postgres:// (leave it unset to use the embedded SQLite file)")
+	}
+	if c.PasswordCost < 4 || c.PasswordCost > 31 {
+		r.fail("GOODSHIFT_PASSWORD_COST", "must be between 4 and 31")
 	}
 	if c.MaxBodyBytes < 1024 {
 		r.fail("GOODSHIFT_MAX_BODY_BYTES", "must be at least 1024")

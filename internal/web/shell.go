@@ -62,6 +62,12 @@ type Shell struct {
 // template is broken.
 func NewShell(o Options) (*Shell, error) {
 	gin.SetMode(gin.ReleaseMode)
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if _, ok := o.Logger.Handler().(contextHandler); !ok {
+		o.Logger = slog.New(contextHandler{o.Logger.Handler()}) // every record carries the request ID
+	}
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics()
 	}
@@ -184,6 +190,10 @@ func csrfProtection(key []byte, secure bool) gin.HandlerFunc {
 			c.Request = r
 		})).ServeHTTP(c.Writer, r)
 		if !passed {
+			if IsAPI(c) {
+				Fail(c, errs.E(errs.Forbidden, "A request signed in with the session cookie must send the X-CSRF-Token header; API clients should send Authorization: Bearer <token> instead."))
+				return
+			}
 			Fail(c, errs.E(errs.Forbidden, "This form has expired or did not come from Goodshift. Go back, reload the page and try again."))
 			return
 		}
@@ -193,7 +203,9 @@ func csrfProtection(key []byte, secure bool) gin.HandlerFunc {
 
 func exemptFromCSRF(r *http.Request) bool {
 	switch {
-	case strings.HasPrefix(r.URL.Path, "/webhooks/"):
+	case strings.HasPrefix(r.URL.Path, "/webhooks/"), r.URL.Path == "/api/v1/auth/login":
+		// Webhooks prove themselves with a signature; API sign-in carries
+		// its credentials in the body, not in a cookie.
 		return true
 	case strings.HasPrefix(r.URL.Path, "/api/"):
 		if r.Header.Get("Authorization") != "" {
