@@ -154,6 +154,7 @@ func Load(getenv func(string) string) (Config, error) {
 		WellbeingKey:   r.str("GOODSHIFT_WELLBEING_KEY", ""),
 		SessionTTL:     r.duration("GOODSHIFT_SESSION_TTL", 7*24*time.Hour),
 		MaxBodyBytes:   int64(r.int("GOODSHIFT_MAX_BODY_BYTES", 1<<20)),
+		PasswordCost:   r.int("GOODSHIFT_PASSWORD_COST", 12),
 		LogLevel:       r.oneOf("GOODSHIFT_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		LogFormat:      r.oneOf("GOODSHIFT_LOG_FORMAT", "json", "json", "text"),
 		TrustedProxies: r.list("GOODSHIFT_TRUSTED_PROXIES"),
