@@ -64,10 +64,11 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"serve":   {"run the web server", serveCmd},
-		"migrate": {"apply database migrations and exit", migrateCmd},
-		"seed":    {"fill an empty database with demo data", seedCmd},
-		"user":    {"manage people: user add", userCmd},
+		"serve":       {"run the web server", serveCmd},
+		"migrate":     {"apply database migrations and exit", migrateCmd},
+		"seed":        {"fill an empty database with demo data", seedCmd},
+		"user":        {"manage people: user add", userCmd},
+		"healthcheck": {"exit 0 if the local server is ready (for container health checks)", healthcheckCmd},
 	}
 }
 
