@@ -3,6 +3,9 @@ package contracts
 import (
 	"context"
 	"fmt"
+
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/money"
 )
 
 // DemoSites are the demo clients' sites, by name, for other packages' demo data.
@@ -52,5 +55,38 @@ func (s *Service) SeedDemo(ctx context.Context) (DemoSites, error) {
 			out[site.Name] = site
 		}
 	}
+	if err := s.seedDemoContracts(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// demoContracts are the demo contracts, one per site, each priced a different way.
+var demoContracts = []struct {
+	ref, site string
+	pricing   Pricing
+	price     money.Pence
+	notes     string
+}{
+	{"HLHA-CS-01", "Cable Street common parts", PerVisit, 4850, "Stairs, landings and bin store, weekday mornings."},
+	{"HLHA-WW-02", "Wapping Wall flats", PerCleanerHour, 2150, "Common parts and windows; charged per cleaner-hour."},
+	{"BWA-OS-01", "Old Street studio", FixedMonthly, 125000, "Evening office clean, fixed monthly fee."},
+	{"GCC-MH-01", "Mile End hall", PerVisit, 6500, "Hall and kitchen after weekend hire."},
+}
+
+func (s *Service) seedDemoContracts(ctx context.Context, sites DemoSites) error {
+	today := civil.In(s.now(), civil.London)
+	start := civil.D(today.Year, today.Month-2, 1)
+	for _, d := range demoContracts {
+		site := sites[d.site]
+		price := d.price
+		_, err := s.CreateContract(ctx, ContractInput{
+			Reference: d.ref, ClientID: site.ClientID, SiteIDs: []string{site.ID}, StartDate: start,
+			Pricing: d.pricing, Price: &price, Notes: d.notes, Status: Active,
+		})
+		if err != nil {
+			return fmt.Errorf("demo contract %s: %w", d.ref, err)
+		}
+	}
+	return nil
 }

@@ -30,6 +30,7 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.GET("/sites", auth.ClientsRead, h.listSites)
 	api.GET("/sites/:id", auth.ClientsRead, h.getSite)
 	api.PATCH("/sites/:id", auth.SiteNotesWrite, h.updateSiteNotes)
+	h.contractRoutes(api)
 }
 
 func (h *Handler) listClients(c *gin.Context) {

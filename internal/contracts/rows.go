@@ -1,6 +1,9 @@
 package contracts
 
 import (
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/money"
+
 	"strings"
 	"time"
 )
@@ -48,3 +51,46 @@ type siteRow struct {
 }
 
 func (siteRow) TableName() string { return "sites" }
+
+type contractRow struct {
+	ID        string `gorm:"primaryKey"`
+	Reference string
+	ClientID  string
+	StartDate civil.Date
+	EndDate   civil.Date
+	Status    string
+	Pricing   string
+	VATRateBP int64  `gorm:"column:vat_rate_bp"`
+	PONumber  string `gorm:"column:po_number"`
+	Notes     string
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (contractRow) TableName() string { return "contracts" }
+
+func (r contractRow) contract() Contract {
+	return Contract{
+		ID: r.ID, Reference: r.Reference, ClientID: r.ClientID, StartDate: r.StartDate, EndDate: r.EndDate,
+		Status: ContractStatus(r.Status), Pricing: Pricing(r.Pricing), VATRate: money.BasisPoints(r.VATRateBP),
+		PONumber: r.PONumber, Notes: r.Notes, Version: r.Version, CreatedAt: r.CreatedAt,
+	}
+}
+
+type contractSiteRow struct {
+	ContractID string `gorm:"primaryKey"`
+	SiteID     string `gorm:"primaryKey"`
+}
+
+func (contractSiteRow) TableName() string { return "contract_sites" }
+
+type contractPriceRow struct {
+	ID            string `gorm:"primaryKey"`
+	ContractID    string
+	EffectiveFrom civil.Date
+	Amount        int64
+	CreatedAt     time.Time
+}
+
+func (contractPriceRow) TableName() string { return "contract_prices" }
