@@ -22,6 +22,7 @@ import (
 	"github.com/goodshift/goodshift/internal/config"
 	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
+	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/people"
 	"github.com/goodshift/goodshift/internal/web"
 	"github.com/goodshift/goodshift/templates"
@@ -32,6 +33,7 @@ func Migrations() []database.Migrations {
 	return []database.Migrations{
 		people.Migrations,
 		contracts.Migrations,
+		payroll.Migrations,
 	}
 }
 
@@ -51,6 +53,7 @@ type App struct {
 	Shell     *web.Shell
 	People    *people.Service
 	Contracts *contracts.Service
+	Payroll   *payroll.Service
 }
 
 // New builds the application. The database must already be migrated.
@@ -81,6 +84,16 @@ func New(d Deps) (*App, error) {
 		SessionTTL: d.Config.SessionTTL, Logger: d.Logger,
 	})
 	a.Contracts = contracts.NewService(contracts.Config{DB: d.DB, Now: d.Now})
+	pay, err := payroll.NewService(payroll.Config{
+		DB: d.DB, Now: d.Now, People: a.People,
+		PayPeriod: d.Config.PayPeriod, PayPeriodAnchor: d.Config.PayPeriodAnchor,
+		PolicyPayFloor: d.Config.PolicyPayFloor, RolledUpHoliday: d.Config.RolledUpHoliday,
+		ClockWindow: d.Config.ClockWindow, Org: d.Config.Org,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.Payroll = pay
 	shell, err := web.NewShell(web.Options{
 		Logger:         d.Logger,
 		Templates:      templates.FS,
@@ -104,6 +117,7 @@ func New(d Deps) (*App, error) {
 
 	people.NewHandler(a.People, shell, d.Config.SecureCookies()).Routes(api, root)
 	contracts.NewHandler(a.Contracts, shell).Routes(api, root)
+	payroll.NewHandler(a.Payroll, shell).Routes(api, root)
 	return a, nil
 }
 
