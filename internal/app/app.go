@@ -24,6 +24,7 @@ import (
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/people"
+	"github.com/goodshift/goodshift/internal/rota"
 	"github.com/goodshift/goodshift/internal/web"
 	"github.com/goodshift/goodshift/templates"
 )
@@ -33,6 +34,7 @@ func Migrations() []database.Migrations {
 	return []database.Migrations{
 		people.Migrations,
 		contracts.Migrations,
+		rota.Migrations,
 		payroll.Migrations,
 	}
 }
@@ -54,6 +56,7 @@ type App struct {
 	People    *people.Service
 	Contracts *contracts.Service
 	Payroll   *payroll.Service
+	Rota      *rota.Service
 }
 
 // New builds the application. The database must already be migrated.
@@ -94,6 +97,11 @@ func New(d Deps) (*App, error) {
 		return nil, err
 	}
 	a.Payroll = pay
+	a.Rota = rota.NewService(rota.Config{
+		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: rotaSites{a.Contracts},
+		PayInfo: a.Payroll, Leave: a.Payroll,
+		BaseURL: d.Config.BaseURL,
+	})
 	shell, err := web.NewShell(web.Options{
 		Logger:         d.Logger,
 		Templates:      templates.FS,
@@ -118,6 +126,7 @@ func New(d Deps) (*App, error) {
 	people.NewHandler(a.People, shell, d.Config.SecureCookies()).Routes(api, root)
 	contracts.NewHandler(a.Contracts, shell).Routes(api, root)
 	payroll.NewHandler(a.Payroll, shell).Routes(api, root)
+	rota.NewHandler(a.Rota, shell).Routes(api, root)
 	return a, nil
 }
 

@@ -1,0 +1,582 @@
+package rota
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/people"
+)
+
+// The window of other work the rules look at around a shift's week.
+const (
+	windowBefore = 14 // days before the Monday of the shift's week
+	windowAfter  = 21 // days after it
+)
+
+// Evaluate runs the rules engine for one person on one shift.
+func (s *Service) Evaluate(ctx context.Context, sh Shift, employeeID string, req Request) ([]Violation, error) {
+	p, err := s.employee(ctx, employeeID)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := s.gather(ctx, sh, []people.Person{p}, req)
+	if err != nil {
+		return nil, err
+	}
+	return Check(facts[0]), nil
+}
+
+// employee returns an active employee, or a 422 naming the field.
+func (s *Service) employee(ctx context.Context, id string) (people.Person, error) {
+	p, err := s.cfg.People.Get(ctx, id)
+	if errs.CodeOf(err) == errs.NotFound || (err == nil && (!p.Active || !p.Has(auth.Employee) || p.Employee == nil)) {
+		return people.Person{}, errs.Fields(errs.FieldError{Field: "employee_id", Message: "is not an active employee"})
+	}
+	return p, err
+}
+
+// gather builds the engine's facts for each person on one shift: their
+// other work around it and their hours over the 17-week reference period.
+func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req Request) ([]Facts, error) {
+	db := s.cfg.DB.WithContext(ctx)
+	mon := weekStart(sh.Date())
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	all := len(ps) > 50 // for many people, one query without an IN list
+	var filter []string
+	if !all {
+		filter = ids
+	}
+	work, err := s.loadWork(db, filter, mon.AddDays(-windowBefore), mon.AddDays(windowAfter))
+	if err != nil {
+		return nil, err
+	}
+	prior, err := s.priorMinutes(db, filter, mon)
+	if err != nil {
+		return nil, err
+	}
+	site, err := s.siteName(ctx, sh)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Facts, len(ps))
+	for i, p := range ps {
+		person := Person{ID: p.ID, Name: p.Name, PriorMinutes: prior[p.ID]}
+		if p.Employee != nil {
+			person.Age = p.Employee.AgeOn(sh.Date())
+		}
+		for _, w := range work[p.ID] {
+			if w.ShiftID != sh.ID {
+				person.Other = append(person.Other, w)
+			}
+		}
+		out[i] = Facts{Now: s.now(), Shift: sh.Work(), SiteName: site, Person: person, Request: req}
+	}
+	return out, nil
+}
+
+func (s *Service) siteName(ctx context.Context, sh Shift) (string, error) {
+	if sh.SiteName != "" || s.cfg.Sites == nil {
+		return sh.SiteName, nil
+	}
+	site, err := s.cfg.Sites.Site(ctx, sh.SiteID)
+	if err != nil {
+		return "", err
+	}
+	return site.Name, nil
+}
+
+// loadWork returns assigned work per employee starting in [from, to)
+// (local dates). ids nil means everyone.
+func (s *Service) loadWork(db *gorm.DB, ids []string, from, to civil.Date) (map[string][]Work, error) {
+	q := db.Model(&shiftRow{}).Select("id, site_id, starts_at, ends_at, break_minutes, employee_id").
+		Where("status = ? AND starts_at >= ? AND starts_at < ?", Assigned, from.Time(civil.London).UTC(), to.Time(civil.London).UTC())
+	if ids != nil {
+		q = q.Where("employee_id IN ?", ids)
+	}
+	var rows []shiftRow
+	if err := q.Order("starts_at").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := map[string][]Work{}
+	for _, r := range rows {
+		if r.EmployeeID == nil {
+			continue
+		}
+		out[*r.EmployeeID] = append(out[*r.EmployeeID], Work{
+			ShiftID: r.ID, SiteID: r.SiteID, Start: r.StartsAt.UTC(), End: r.EndsAt.UTC(), BreakMinutes: r.BreakMinutes,
+		})
+	}
+	return out, nil
+}
+
+// priorMinutes is each employee's work in the 16 weeks before mon.
+func (s *Service) priorMinutes(db *gorm.DB, ids []string, mon civil.Date) (map[string]int, error) {
+	var rows []struct {
+		EmployeeID string
+		Minutes    int
+	}
+	q := db.Model(&shiftRow{}).Select("employee_id, SUM(work_minutes) AS minutes").
+		Where("status = ? AND starts_at >= ? AND starts_at < ?", Assigned,
+			mon.AddDays(-7*(Legal.AverageWeeks-1)).Time(civil.London).UTC(), mon.Time(civil.London).UTC())
+	if ids != nil {
+		q = q.Where("employee_id IN ?", ids)
+	}
+	if err := q.Group("employee_id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.EmployeeID] = r.Minutes
+	}
+	return out, nil
+}
+
+// decide turns violations into an answer: hard ones refuse; soft ones need
+// an override reason, which only a supervisor may give. It returns the text
+// recorded with the change.
+func decide(vs []Violation, reason string, mayOverride bool) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if len(vs) == 0 {
+		return "", nil
+	}
+	if len(reason) > 500 {
+		return "", errs.Fields(errs.FieldError{Field: "override_reason", Message: "is at most 500 characters"})
+	}
+	for _, v := range vs {
+		if v.Severity == Hard {
+			return "", errs.E(errs.RuleViolation, "This breaks a rule that cannot be overridden: %s", v.Message).WithDetails(vs)
+		}
+	}
+	if !mayOverride {
+		return "", errs.E(errs.RuleViolation, "This needs a supervisor's agreement: %s", vs[0].Message).WithDetails(vs)
+	}
+	if reason == "" {
+		return "", errs.E(errs.RuleViolation, "This needs an override with a reason (override_reason): %s", vs[0].Message).WithDetails(vs)
+	}
+	msgs := make([]string, len(vs))
+	for i, v := range vs {
+		msgs[i] = v.Rule
+	}
+	return "override (" + strings.Join(msgs, ", ") + "): " + reason, nil
+}
+
+// checkNoOverlap is the last word inside the transaction: the person has no
+// other assigned shift at the same time (two supervisors racing).
+func (s *Service) checkNoOverlap(tx *gorm.DB, employeeID string, sh Shift) error {
+	var n int64
+	err := tx.Model(&shiftRow{}).Where("employee_id = ? AND status = ? AND id <> ? AND starts_at < ? AND ends_at > ?",
+		employeeID, Assigned, sh.ID, sh.End.UTC(), sh.Start.UTC()).Count(&n).Error
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return errs.E(errs.Conflict, "This person was just given another shift at the same time. Reload and choose again.")
+	}
+	return nil
+}
+
+// AssignResult is a completed assignment and any soft rules overridden.
+type AssignResult struct {
+	Shift      Shift       `json:"shift"`
+	Overridden []Violation `json:"overridden"`
+}
+
+// Assign puts an employee on a shift (supervisors). Hard rules refuse with
+// 422 and the violations; soft rules need overrideReason.
+func (s *Service) Assign(ctx context.Context, actorID, shiftID, employeeID, overrideReason string) (AssignResult, error) {
+	cur, err := s.Shift(ctx, shiftID)
+	if err != nil {
+		return AssignResult{}, err
+	}
+	if cur.Status == Cancelled {
+		return AssignResult{}, errs.E(errs.Conflict, "This shift is cancelled.")
+	}
+	if cur.Status == Assigned && cur.EmployeeID == employeeID {
+		return AssignResult{Shift: cur, Overridden: []Violation{}}, nil
+	}
+	if cur.End.Before(s.now()) {
+		return AssignResult{}, errs.E(errs.RuleViolation, "This shift is over; it can no longer be assigned.")
+	}
+	vs, err := s.Evaluate(ctx, cur, employeeID, Request{Kind: KindAssign})
+	if err != nil {
+		return AssignResult{}, err
+	}
+	override, err := decide(vs, overrideReason, true)
+	if err != nil {
+		return AssignResult{}, err
+	}
+	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.put(tx, cur, employeeID, false); err != nil {
+			return err
+		}
+		return s.event(tx, shiftID, actorID, "assigned", employeeID, override)
+	})
+	if err != nil {
+		return AssignResult{}, err
+	}
+	s.notify(ctx, []string{employeeID}, "New shift",
+		fmt.Sprintf("You are on %s at %s.", describeTimes(cur), cur.SiteName), "/rota/shifts/"+shiftID)
+	if cur.EmployeeID != "" {
+		s.notify(ctx, []string{cur.EmployeeID}, "You are off a shift",
+			fmt.Sprintf("You are no longer on the shift at %s on %s.", cur.SiteName, describeTimes(cur)), "/rota/week")
+	}
+	sh, err := s.Shift(ctx, shiftID)
+	if vs == nil {
+		vs = []Violation{}
+	}
+	return AssignResult{Shift: sh, Overridden: vs}, err
+}
+
+// put gives a shift to an employee, conditional on the version the caller
+// saw (and, for claims, on it still being open), then checks no overlap.
+func (s *Service) put(tx *gorm.DB, cur Shift, employeeID string, mustBeOpen bool) error {
+	q := tx.Model(&shiftRow{}).Where("id = ? AND version = ? AND status <> ?", cur.ID, cur.Version, Cancelled)
+	if mustBeOpen {
+		q = q.Where("status = ?", Open)
+	}
+	res := q.Updates(map[string]any{
+		"status": Assigned, "employee_id": employeeID, "flag": "", "version": gorm.Expr("version + 1"), "updated_at": s.now(),
+	})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		if mustBeOpen {
+			return ErrTaken
+		}
+		return ErrChanged
+	}
+	return s.checkNoOverlap(tx, employeeID, cur)
+}
+
+// Claim gives an open shift to the employee asking for it, if every rule
+// allows it. Two people claiming at once: exactly one wins, the other gets
+// ErrTaken (409).
+func (s *Service) Claim(ctx context.Context, employeeID, shiftID string) (Shift, error) {
+	cur, err := s.Shift(ctx, shiftID)
+	if err != nil {
+		return Shift{}, err
+	}
+	if cur.Status == Assigned && cur.EmployeeID == employeeID {
+		return cur, nil
+	}
+	if cur.Status != Open {
+		return Shift{}, ErrTaken
+	}
+	if !cur.Start.After(s.now()) {
+		return Shift{}, errs.E(errs.RuleViolation, "This shift has already started; it can no longer be claimed.")
+	}
+	vs, err := s.Evaluate(ctx, cur, employeeID, Request{Kind: KindClaim})
+	if err != nil {
+		return Shift{}, err
+	}
+	if _, err := decide(vs, "", false); err != nil {
+		return Shift{}, err
+	}
+	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.put(tx, cur, employeeID, true); err != nil {
+			return err
+		}
+		return s.event(tx, shiftID, employeeID, "claimed", employeeID, "")
+	})
+	if err != nil {
+		return Shift{}, err
+	}
+	s.notify(ctx, []string{employeeID}, "Shift claimed",
+		fmt.Sprintf("The shift at %s on %s is yours.", cur.SiteName, describeTimes(cur)), "/rota/shifts/"+shiftID)
+	return s.Shift(ctx, shiftID)
+}
+
+// Candidate is one employee ranked for a shift.
+type Candidate struct {
+	EmployeeID  string      `json:"employee_id"`
+	Name        string      `json:"name"`
+	Eligible    bool        `json:"eligible"` // no hard rule stops them
+	WeekMinutes int         `json:"week_minutes"`
+	Violations  []Violation `json:"violations"`
+}
+
+// Candidates ranks every active employee for a shift: those with no
+// violation first, then those with only soft warnings (fewest hours this
+// week first), then those a hard rule stops, with their reasons.
+func (s *Service) Candidates(ctx context.Context, shiftID string) ([]Candidate, error) {
+	sh, err := s.Shift(ctx, shiftID)
+	if err != nil {
+		return nil, err
+	}
+	emps, err := s.cfg.People.Employees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := s.gather(ctx, sh, emps, Request{Kind: KindAssign})
+	if err != nil {
+		return nil, err
+	}
+	return Rank(facts), nil
+}
+
+// Rank runs the engine for each person and orders them (see Candidates).
+func Rank(facts []Facts) []Candidate {
+	out := make([]Candidate, 0, len(facts))
+	for _, f := range facts {
+		vs := Check(f)
+		if vs == nil {
+			vs = []Violation{}
+		}
+		c := Candidate{EmployeeID: f.Person.ID, Name: f.Person.Name, Eligible: true,
+			WeekMinutes: minutesInWeek(f, weekStart(f.Shift.Date())) - f.Shift.Minutes(), Violations: vs}
+		for _, v := range vs {
+			if v.Severity == Hard {
+				c.Eligible = false
+			}
+		}
+		out = append(out, c)
+	}
+	tier := func(c Candidate) int {
+		switch {
+		case !c.Eligible:
+			return 2
+		case len(c.Violations) > 0:
+			return 1
+		}
+		return 0
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if ta, tb := tier(a), tier(b); ta != tb {
+			return ta < tb
+		}
+		if a.WeekMinutes != b.WeekMinutes {
+			return a.WeekMinutes < b.WeekMinutes
+		}
+		return a.Name < b.Name
+	})
+	return out
+}
+
+// OpenShiftsFor lists the open shifts in a period that an employee could
+// claim now without breaking any rule.
+func (s *Service) OpenShiftsFor(ctx context.Context, employeeID string, from, to civil.Date) ([]Shift, error) {
+	open, err := s.Shifts(ctx, Filter{From: from, To: to, Status: Open})
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.employee(ctx, employeeID)
+	if err != nil {
+		return nil, err
+	}
+	out := []Shift{}
+	now := s.now()
+	for _, sh := range open {
+		if !sh.Start.After(now) {
+			continue
+		}
+		facts, err := s.gather(ctx, sh, []people.Person{p}, Request{Kind: KindClaim})
+		if err != nil {
+			return nil, err
+		}
+		if len(Check(facts[0])) == 0 {
+			out = append(out, sh)
+		}
+	}
+	return out, nil
+}
+
+// VisitCrew lists who is on a visit's shifts (contracts shows the crew).
+func (s *Service) VisitCrew(ctx context.Context, visitID string) ([]string, error) {
+	var ids []string
+	err := s.cfg.DB.WithContext(ctx).Model(&shiftRow{}).
+		Where("visit_id = ? AND status = ?", visitID, Assigned).Order("slot").Pluck("employee_id", &ids).Error
+	if ids == nil {
+		ids = []string{}
+	}
+	return ids, err
+}
+
+// EnsureVisitShifts makes sure a visit has crewSize shifts between start and
+// end at the site: missing slots are added as open shifts; open shifts whose
+// times moved are updated. It is idempotent; created counts new shifts.
+func (s *Service) EnsureVisitShifts(ctx context.Context, visitID, siteID string, start, end time.Time, crewSize int) (int, error) {
+	if crewSize < 1 {
+		crewSize = 1
+	}
+	in := ShiftInput{SiteID: siteID, VisitID: visitID, Start: start, End: end}
+	if bad := in.check(); len(bad) > 0 {
+		return 0, errs.Fields(bad...)
+	}
+	created := 0
+	err := s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var rows []shiftRow
+		if err := tx.Where("visit_id = ?", visitID).Find(&rows).Error; err != nil {
+			return err
+		}
+		have := map[int]shiftRow{}
+		for _, r := range rows {
+			have[r.Slot] = r
+		}
+		now := s.now()
+		for slot := 1; slot <= crewSize; slot++ {
+			r, ok := have[slot]
+			if !ok {
+				row := shiftRow{
+					ID: newID(), SiteID: siteID, VisitID: visitID, Slot: slot, StartsAt: in.Start, EndsAt: in.End,
+					BreakMinutes: *in.BreakMinutes, WorkMinutes: in.workMinutes(), Status: Open, Version: 1, CreatedAt: now, UpdatedAt: now,
+				}
+				if err := tx.Create(&row).Error; err != nil {
+					return err
+				}
+				if err := s.event(tx, row.ID, "", "created", "", "from visit"); err != nil {
+					return err
+				}
+				created++
+				continue
+			}
+			if r.Status == Open && (!r.StartsAt.Equal(in.Start) || !r.EndsAt.Equal(in.End)) {
+				if err := tx.Model(&shiftRow{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(map[string]any{
+					"starts_at": in.Start, "ends_at": in.End, "break_minutes": *in.BreakMinutes, "work_minutes": in.workMinutes(),
+					"version": gorm.Expr("version + 1"), "updated_at": now,
+				}).Error; err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil && isUnique(err) {
+		return 0, errs.E(errs.Conflict, "The shifts for this visit were being created at the same moment. Try again.")
+	}
+	return created, err
+}
+
+// CancelVisitShifts cancels a visit's open shifts. Assigned shifts are kept
+// and flagged for a supervisor (who decides whether the person still goes or
+// is told), and the supervisors are notified.
+func (s *Service) CancelVisitShifts(ctx context.Context, visitID, reason string) (cancelled, keptAssigned int, err error) {
+	reason = strings.TrimSpace(reason)
+	var kept []shiftRow
+	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		res := tx.Model(&shiftRow{}).Where("visit_id = ? AND status = ?", visitID, Open).Updates(map[string]any{
+			"status": Cancelled, "cancel_reason": reason, "version": gorm.Expr("version + 1"), "updated_at": now,
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		cancelled = int(res.RowsAffected)
+		if err := tx.Where("visit_id = ? AND status = ?", visitID, Assigned).Find(&kept).Error; err != nil {
+			return err
+		}
+		flag := "Visit cancelled"
+		if reason != "" {
+			flag += ": " + reason
+		}
+		flag += ". Decide whether to cancel this shift."
+		if len(kept) > 0 {
+			ids := make([]string, len(kept))
+			for i, k := range kept {
+				ids[i] = k.ID
+			}
+			return tx.Model(&shiftRow{}).Where("id IN ?", ids).Updates(map[string]any{
+				"flag": flag, "version": gorm.Expr("version + 1"), "updated_at": now,
+			}).Error
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(kept) > 0 {
+		s.notifySupervisors(ctx, "Visit cancelled with people on it",
+			fmt.Sprintf("A visit was cancelled but %d shift(s) still have people on them. Check the board.", len(kept)), "/rota/board")
+	}
+	return cancelled, len(kept), nil
+}
+
+func (s *Service) supervisorIDs(ctx context.Context) []string {
+	ps, err := s.cfg.People.List(ctx, people.Filter{Role: auth.Supervisor, ActiveOnly: true})
+	if err != nil {
+		s.cfg.Logger.WarnContext(ctx, "supervisors not found for a notification", "error", err.Error())
+		return nil
+	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+func (s *Service) notifySupervisors(ctx context.Context, subject, body, link string) {
+	s.notify(ctx, s.supervisorIDs(ctx), subject, body, link)
+}
+
+// FlexPeriodStarted applies a temporary change agreed in a wellness plan:
+// with noShifts, the person's assigned shifts in the period go back to the
+// open pool; otherwise they stay and are flagged for a supervisor to check
+// against the temporary limits. Supervisors are told only that there is a
+// temporary availability change and until when — never why.
+func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from, to civil.Date, noShifts bool) (int, error) {
+	if to.Before(from) {
+		return 0, errs.Fields(errs.FieldError{Field: "to", Message: "is before from"})
+	}
+	p, err := s.cfg.People.Get(ctx, employeeID)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	lo := from.Time(civil.London).UTC()
+	if lo.Before(now) {
+		lo = now
+	}
+	hi := to.AddDays(1).Time(civil.London).UTC()
+	note := "Temporary availability change, until " + dateText(to) + "."
+	released := 0
+	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var rows []shiftRow
+		if err := tx.Where("employee_id = ? AND status = ? AND starts_at >= ? AND starts_at < ?", employeeID, Assigned, lo, hi).
+			Find(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			changes := map[string]any{"flag": note, "version": gorm.Expr("version + 1"), "updated_at": now}
+			kind := "flagged"
+			if noShifts {
+				changes["status"], changes["employee_id"], changes["flag"] = Open, nil, ""
+				kind = "released"
+			}
+			res := tx.Model(&shiftRow{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(changes)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return ErrChanged
+			}
+			if err := s.event(tx, r.ID, "", kind, employeeID, "temporary availability change"); err != nil {
+				return err
+			}
+			if noShifts {
+				released++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	body := fmt.Sprintf("%s: temporary availability change, until %s.", p.Name, dateText(to))
+	if released > 0 {
+		body += fmt.Sprintf(" %d shift(s) went back to the open pool.", released)
+	}
+	s.notifySupervisors(ctx, "Temporary availability change", body, "/rota/board")
+	return released, nil
+}

@@ -1,0 +1,226 @@
+package rota
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/web"
+)
+
+// Handler serves the rota API and pages.
+type Handler struct {
+	svc   *Service
+	shell *web.Shell
+}
+
+// NewHandler builds the handler.
+func NewHandler(svc *Service, shell *web.Shell) *Handler {
+	return &Handler{svc: svc, shell: shell}
+}
+
+// Routes registers the rota's API routes.
+func (h *Handler) Routes(api, root web.Routes) {
+	api.GET("/shifts", auth.ShiftsRead, h.listShifts)
+	api.POST("/shifts", auth.ShiftsWrite, h.createShift)
+	api.GET("/shifts/:id", auth.ShiftsRead, h.getShift)
+	api.PATCH("/shifts/:id", auth.ShiftsWrite, h.updateShift)
+	api.POST("/shifts/:id/cancel", auth.ShiftsWrite, h.cancelShift)
+	api.POST("/shifts/:id/unassign", auth.ShiftsWrite, h.unassign)
+	api.POST("/shifts/:id/assign", auth.ShiftsWrite, h.assign)
+	api.GET("/shifts/:id/candidates", auth.ShiftsRead, h.candidates)
+	api.POST("/shifts/:id/claim", auth.ShiftsMine, h.claim)
+	api.GET("/me/shifts", auth.ShiftsMine, h.myShifts)
+	api.GET("/me/open-shifts", auth.ShiftsMine, h.myOpenShifts)
+}
+
+func (h *Handler) filter(c *gin.Context) (Filter, error) {
+	from, err := web.QueryDate(c, "from")
+	if err != nil {
+		return Filter{}, err
+	}
+	to, err := web.QueryDate(c, "to")
+	if err != nil {
+		return Filter{}, err
+	}
+	return Filter{From: from, To: to, SiteID: c.Query("site"), EmployeeID: c.Query("employee"), Status: c.Query("status")}, nil
+}
+
+func (h *Handler) listShifts(c *gin.Context) {
+	f, err := h.filter(c)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	out, err := h.svc.Shifts(c.Request.Context(), f)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(out))
+}
+
+func (h *Handler) myShifts(c *gin.Context) {
+	f, err := h.filter(c)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	out, err := h.svc.MyShifts(c.Request.Context(), web.MustPrincipal(c).ID, f.From, f.To)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(out))
+}
+
+func (h *Handler) myOpenShifts(c *gin.Context) {
+	f, err := h.filter(c)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	out, err := h.svc.OpenShiftsFor(c.Request.Context(), web.MustPrincipal(c).ID, f.From, f.To)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(out))
+}
+
+func (h *Handler) createShift(c *gin.Context) {
+	var in ShiftInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	sh, err := h.svc.CreateShift(c.Request.Context(), web.MustPrincipal(c).ID, in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, sh)
+}
+
+func (h *Handler) getShift(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	sh, err := h.svc.Shift(c.Request.Context(), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sh)
+}
+
+func (h *Handler) updateShift(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in ShiftUpdate
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	sh, err := h.svc.UpdateShift(c.Request.Context(), web.MustPrincipal(c).ID, id, in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sh)
+}
+
+type reasonRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (h *Handler) cancelShift(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in reasonRequest
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	sh, err := h.svc.CancelShift(c.Request.Context(), web.MustPrincipal(c).ID, id, in.Reason)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sh)
+}
+
+func (h *Handler) unassign(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	sh, err := h.svc.Unassign(c.Request.Context(), web.MustPrincipal(c).ID, id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sh)
+}
+
+type assignRequest struct {
+	EmployeeID     string `json:"employee_id"`
+	OverrideReason string `json:"override_reason"`
+}
+
+func (h *Handler) assign(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in assignRequest
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	res, err := h.svc.Assign(c.Request.Context(), web.MustPrincipal(c).ID, id, in.EmployeeID, in.OverrideReason)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+func (h *Handler) candidates(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	out, err := h.svc.Candidates(c.Request.Context(), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(out))
+}
+
+func (h *Handler) claim(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	sh, err := h.svc.Claim(c.Request.Context(), web.MustPrincipal(c).ID, id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sh)
+}
