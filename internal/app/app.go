@@ -26,6 +26,7 @@ import (
 	"github.com/goodshift/goodshift/internal/people"
 	"github.com/goodshift/goodshift/internal/rota"
 	"github.com/goodshift/goodshift/internal/web"
+	"github.com/goodshift/goodshift/internal/wellbeing"
 	"github.com/goodshift/goodshift/templates"
 )
 
@@ -36,6 +37,7 @@ func Migrations() []database.Migrations {
 		contracts.Migrations,
 		rota.Migrations,
 		payroll.Migrations,
+		wellbeing.Migrations,
 	}
 }
 
@@ -57,6 +59,7 @@ type App struct {
 	Contracts *contracts.Service
 	Payroll   *payroll.Service
 	Rota      *rota.Service
+	Wellbeing *wellbeing.Service
 }
 
 // New builds the application. The database must already be migrated.
@@ -102,6 +105,13 @@ func New(d Deps) (*App, error) {
 		PayInfo: a.Payroll, Leave: a.Payroll,
 		BaseURL: d.Config.BaseURL,
 	})
+	wellbeingKeys, err := wellbeing.LoadKeyring(wellbeing.KeySource{
+		Env: d.Config.WellbeingKey, File: d.Config.WellbeingKeyFile, DataDir: d.Config.DataDir,
+	}, d.Logger)
+	if err != nil {
+		return nil, err
+	}
+	a.Wellbeing = wellbeing.NewService(wellbeing.Config{DB: d.DB, Now: d.Now, Keys: wellbeingKeys, People: a.People, Logger: d.Logger})
 	shell, err := web.NewShell(web.Options{
 		Logger:         d.Logger,
 		Templates:      templates.FS,
@@ -127,6 +137,7 @@ func New(d Deps) (*App, error) {
 	contracts.NewHandler(a.Contracts, shell).Routes(api, root)
 	payroll.NewHandler(a.Payroll, shell).Routes(api, root)
 	rota.NewHandler(a.Rota, shell).Routes(api, root)
+	wellbeing.NewHandler(a.Wellbeing, shell).Routes(api, root)
 	return a, nil
 }
 

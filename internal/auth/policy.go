@@ -62,6 +62,7 @@ const (
 	WellbeingExport   Action = "wellbeing.export"
 	Caseloads         Action = "wellbeing.caseloads"
 	SupportSummary    Action = "wellbeing.summary" // the short summary an employee chose to share
+	FlexPeriodsRead   Action = "wellbeing.flex.read"
 
 	// Payroll.
 	ClockOwn          Action = "clock.own"
@@ -113,6 +114,7 @@ var Policy = map[Action]Rule{
 	WellbeingExport:   {Roles: roles(Employee), Hidden: true},
 	Caseloads:         {Roles: roles(SupportWorker, Admin), Hidden: true},
 	SupportSummary:    {Roles: roles(Supervisor, Employee, SupportWorker)},
+	FlexPeriodsRead:   {Roles: roles(Employee, SupportWorker), Hidden: true},
 
 	ClockOwn:          {Roles: roles(Employee)},
 	AttendanceWrite:   {Roles: roles(Supervisor)},

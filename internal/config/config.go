@@ -27,11 +27,14 @@ type Config struct {
 	BaseURL      string // public URL for links in emails and calendar feeds
 	SecretKey    []byte // signs CSRF and flash cookies; dev: key file in DataDir
 	WellbeingKey string // base64 AES-256 key for wellbeing content; dev: key file
-	SessionTTL   time.Duration
-	PasswordCost int // bcrypt cost
-	MaxBodyBytes int64
-	LogLevel     string
-	LogFormat    string // "json" or "text"
+	// WellbeingKeyFile holds wellbeing keys, one a line, primary first
+	// (used when WellbeingKey is empty).
+	WellbeingKeyFile string
+	SessionTTL       time.Duration
+	PasswordCost     int // bcrypt cost
+	MaxBodyBytes     int64
+	LogLevel         string
+	LogFormat        string // "json" or "text"
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []string
 
@@ -105,7 +108,8 @@ var Vars = []Var{
 	{"GOODSHIFT_DATA_DIR", "./data", "where the SQLite file and development key files live"},
 	{"GOODSHIFT_BASE_URL", "http://localhost:8080", "public URL, for links in emails and calendar feeds; https turns on Secure cookies"},
 	{"GOODSHIFT_SECRET_KEY", "dev: key file in the data dir", "base64 32-byte key that signs CSRF and flash cookies; set it when running more than one instance"},
-	{"GOODSHIFT_WELLBEING_KEY", "dev: key file in the data dir", "base64 AES-256 key for wellness plans and support notes"},
+	{"GOODSHIFT_WELLBEING_KEY", "dev: key file in the data dir", "base64 AES-256 key for wellness plans and support notes; during a key rotation, several keys separated by commas, the new one first"},
+	{"GOODSHIFT_WELLBEING_KEY_FILE", "unset", "file holding the wellbeing keys, one a line, the new one first (used when GOODSHIFT_WELLBEING_KEY is unset; otherwise the data dir's wellbeing.key is created for development)"},
 	{"GOODSHIFT_SESSION_TTL", "168h", "how long a sign-in lasts"},
 	{"GOODSHIFT_PASSWORD_COST", "12", "bcrypt cost for password hashes (each step doubles the work; lower it only in tests)"},
 	{"GOODSHIFT_MAX_BODY_BYTES", "1048576", "largest request body accepted"},
@@ -146,18 +150,19 @@ var Vars = []Var{
 func Load(getenv func(string) string) (Config, error) {
 	r := reader{getenv: getenv}
 	c := Config{
-		Addr:           r.str("GOODSHIFT_ADDR", ":8080"),
-		DatabaseURL:    r.str("DATABASE_URL", ""),
-		DataDir:        r.str("GOODSHIFT_DATA_DIR", "./data"),
-		BaseURL:        strings.TrimRight(r.str("GOODSHIFT_BASE_URL", "http://localhost:8080"), "/"),
-		SecretKey:      r.key("GOODSHIFT_SECRET_KEY"),
-		WellbeingKey:   r.str("GOODSHIFT_WELLBEING_KEY", ""),
-		SessionTTL:     r.duration("GOODSHIFT_SESSION_TTL", 7*24*time.Hour),
-		MaxBodyBytes:   int64(r.int("GOODSHIFT_MAX_BODY_BYTES", 1<<20)),
-		PasswordCost:   r.int("GOODSHIFT_PASSWORD_COST", 12),
-		LogLevel:       r.oneOf("GOODSHIFT_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
-		LogFormat:      r.oneOf("GOODSHIFT_LOG_FORMAT", "json", "json", "text"),
-		TrustedProxies: r.list("GOODSHIFT_TRUSTED_PROXIES"),
+		Addr:             r.str("GOODSHIFT_ADDR", ":8080"),
+		DatabaseURL:      r.str("DATABASE_URL", ""),
+		DataDir:          r.str("GOODSHIFT_DATA_DIR", "./data"),
+		BaseURL:          strings.TrimRight(r.str("GOODSHIFT_BASE_URL", "http://localhost:8080"), "/"),
+		SecretKey:        r.key("GOODSHIFT_SECRET_KEY"),
+		WellbeingKey:     r.str("GOODSHIFT_WELLBEING_KEY", ""),
+		WellbeingKeyFile: r.str("GOODSHIFT_WELLBEING_KEY_FILE", ""),
+		SessionTTL:       r.duration("GOODSHIFT_SESSION_TTL", 7*24*time.Hour),
+		MaxBodyBytes:     int64(r.int("GOODSHIFT_MAX_BODY_BYTES", 1<<20)),
+		PasswordCost:     r.int("GOODSHIFT_PASSWORD_COST", 12),
+		LogLevel:         r.oneOf("GOODSHIFT_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		LogFormat:        r.oneOf("GOODSHIFT_LOG_FORMAT", "json", "json", "text"),
+		TrustedProxies:   r.list("GOODSHIFT_TRUSTED_PROXIES"),
 		Org: Organisation{
 			Name:          r.str("GOODSHIFT_ORG_NAME", "Goodshift Cleaning CIC"),
 			Address:       strings.Split(r.str("GOODSHIFT_ORG_ADDRESS", "Unit 4, 12 Cable Street|London|E1 8JG"), "|"),

@@ -1,0 +1,395 @@
+package wellbeing_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/database"
+	"github.com/goodshift/goodshift/internal/database/dbtest"
+	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/people"
+	"github.com/goodshift/goodshift/internal/wellbeing"
+)
+
+var migrations = []database.Migrations{people.Migrations, wellbeing.Migrations}
+
+func newLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+var testNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+type fixture struct {
+	svc                 *wellbeing.Service
+	db                  *gorm.DB
+	sam, priya, jo, kim auth.Principal // two employees, two support workers
+	dana, alex          auth.Principal // supervisor, admin
+	rota                *fakeRota
+}
+
+type fakeRota struct {
+	calls []string
+}
+
+func (f *fakeRota) FlexPeriodStarted(_ context.Context, employeeID string, from, to civil.Date, noShifts bool) (int, error) {
+	f.calls = append(f.calls, employeeID+" "+from.String()+" "+to.String())
+	if noShifts {
+		return 2, nil
+	}
+	return 0, nil
+}
+
+func setup(t *testing.T, db *gorm.DB) fixture {
+	t.Helper()
+	ctx := context.Background()
+	ps := people.NewService(people.Config{DB: db, Now: func() time.Time { return testNow }})
+	add := func(name string, roles ...auth.Role) auth.Principal {
+		n := people.NewPerson{Name: name, Email: strings.ToLower(name) + "@example.org", Roles: roles}
+		for _, r := range roles {
+			if r == auth.Employee {
+				n.Employee = &people.Employee{WorksNumber: "W-" + name, StartDate: civil.D(2024, 1, 1)}
+			}
+		}
+		p, err := ps.Create(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Principal()
+	}
+	keys, err := wellbeing.NewKeyring(mustRaw(t, wellbeing.NewKey()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{db: db, rota: &fakeRota{}}
+	f.svc = wellbeing.NewService(wellbeing.Config{DB: db, Now: func() time.Time { return testNow }, Keys: keys, People: ps, Rota: f.rota})
+	f.sam, f.priya = add("Sam", auth.Employee), add("Priya", auth.Employee)
+	f.jo, f.kim = add("Jo", auth.SupportWorker), add("Kim", auth.SupportWorker)
+	f.dana, f.alex = add("Dana", auth.Supervisor), add("Alex", auth.Admin)
+	if err := f.svc.Assign(ctx, f.jo.ID, f.sam.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Assign(ctx, f.kim.ID, f.priya.ID); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func mustRaw(t *testing.T, k string) []byte {
+	raw, err := wellbeing.ParseKeys(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw[0]
+}
+
+func fullPlan(marker string) wellbeing.PlanInput {
+	yes := true
+	return wellbeing.PlanInput{
+		Sections: wellbeing.Sections{
+			StayWell: marker + "-stay-well", Triggers: marker + "-triggers", EarlyWarningSigns: marker + "-signs",
+			EarlyWarningActions: []wellbeing.WarningAction{{Sign: marker + "-sign-1", Action: marker + "-action-1"}},
+			ImpactOnWork:        marker + "-impact", SupportFromSupervisor: marker + "-support",
+			MyActions: marker + "-my-actions", Contacts: marker + "-contacts", ReviewDate: civil.D(2027, 2, 1),
+		},
+		Summary: marker + "-summary", ShareSummary: &yes,
+	}
+}
+
+func TestCaseloads(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		if ok, err := f.svc.InCaseload(ctx, f.jo.ID, f.sam.ID); !ok || err != nil {
+			t.Errorf("jo-sam: %v %v", ok, err)
+		}
+		if ok, _ := f.svc.InCaseload(ctx, f.jo.ID, f.priya.ID); ok {
+			t.Error("priya is not on jo's caseload")
+		}
+		if err := f.svc.Assign(ctx, f.jo.ID, f.sam.ID); err != nil {
+			t.Errorf("assign twice: %v", err)
+		}
+		if err := f.svc.Assign(ctx, f.dana.ID, f.sam.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("a supervisor is not a support worker: %v", err)
+		}
+		if err := f.svc.Assign(ctx, f.jo.ID, f.dana.ID); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("a supervisor is not an employee: %v", err)
+		}
+		cl, err := f.svc.Caseload(ctx, f.jo, f.jo.ID)
+		if err != nil || len(cl) != 1 || cl[0].Name != "Sam" {
+			t.Errorf("jo's caseload: %+v %v", cl, err)
+		}
+		if _, err := f.svc.Caseload(ctx, f.jo, f.kim.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("jo reads kim's caseload: %v", err)
+		}
+		if cl, err := f.svc.Caseload(ctx, f.alex, f.kim.ID); err != nil || len(cl) != 1 {
+			t.Errorf("admin reads kim's caseload: %v %v", cl, err)
+		}
+		// Support workers see only their caseload.
+		if _, err := f.svc.SavePlan(ctx, f.kim, f.sam.ID, fullPlan("x")); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("kim writes sam's plan: %v", err)
+		}
+		if err := f.svc.Unassign(ctx, f.jo.ID, f.sam.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Plan(ctx, f.jo, f.sam.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("jo after unassign: %v", err)
+		}
+		if err := f.svc.Unassign(ctx, f.jo.ID, f.sam.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("unassign twice: %v", err)
+		}
+	})
+}
+
+func TestPlanVersionsAndSummary(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		empty, err := f.svc.Plan(ctx, f.sam, f.sam.ID)
+		if err != nil || empty.Version != 0 {
+			t.Fatalf("empty plan: %+v %v", empty, err)
+		}
+		in := fullPlan("v1")
+		p1, err := f.svc.SavePlan(ctx, f.sam, f.sam.ID, in)
+		if err != nil || p1.Version != 1 || !p1.ShareSummary || len(p1.EarlyWarningActions) != 1 || p1.EarlyWarningActions[0].ID == "" {
+			t.Fatalf("save: %+v %v", p1, err)
+		}
+		// The support worker edits, keeping the action's ID.
+		in2 := fullPlan("v2")
+		in2.ShareSummary = nil
+		in2.EarlyWarningActions[0].ID = p1.EarlyWarningActions[0].ID
+		one := 1
+		in2.Version = &one
+		p2, err := f.svc.SavePlan(ctx, f.jo, f.sam.ID, in2)
+		if err != nil || p2.Version != 2 || p2.EarlyWarningActions[0].ID != p1.EarlyWarningActions[0].ID || !p2.ShareSummary {
+			t.Fatalf("support worker save: %+v %v", p2, err)
+		}
+		// A stale version is refused.
+		if _, err := f.svc.SavePlan(ctx, f.sam, f.sam.ID, in2); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("stale save: %v", err)
+		}
+		// Only the employee chooses who sees the summary.
+		no := false
+		in3 := fullPlan("v3")
+		in3.ShareSummary = &no
+		if _, err := f.svc.SavePlan(ctx, f.jo, f.sam.ID, in3); errs.CodeOf(err) != errs.RuleViolation {
+			t.Errorf("support worker unshares: %v", err)
+		}
+		// An action ID the plan never had is refused.
+		in4 := fullPlan("v4")
+		in4.EarlyWarningActions[0].ID = database.NewID()
+		if _, err := f.svc.SavePlan(ctx, f.sam, f.sam.ID, in4); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("unknown action ID: %v", err)
+		}
+		vs, err := f.svc.PlanVersions(ctx, f.sam, f.sam.ID)
+		if err != nil || len(vs) != 2 || vs[0].Version != 2 || vs[0].SavedByName != "Jo" {
+			t.Fatalf("versions: %+v %v", vs, err)
+		}
+		v1, err := f.svc.PlanVersion(ctx, f.sam, f.sam.ID, 1)
+		if err != nil || v1.StayWell != "v1-stay-well" {
+			t.Fatalf("version 1: %+v %v", v1, err)
+		}
+		if _, err := f.svc.PlanVersion(ctx, f.sam, f.sam.ID, 9); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("version 9: %v", err)
+		}
+		// Nobody else reaches the plan.
+		for _, p := range []auth.Principal{f.priya, f.kim, f.dana, f.alex} {
+			if _, err := f.svc.Plan(ctx, p, f.sam.ID); errs.CodeOf(err) != errs.NotFound {
+				t.Errorf("%s reads sam's plan: %v", p.Name, err)
+			}
+			if _, err := f.svc.PlanVersions(ctx, p, f.sam.ID); errs.CodeOf(err) != errs.NotFound {
+				t.Errorf("%s lists sam's versions: %v", p.Name, err)
+			}
+		}
+		// The supervisor sees only the shared summary.
+		sum, err := f.svc.Summary(ctx, f.dana, f.sam.ID)
+		if err != nil || sum.Summary != "v2-summary" {
+			t.Fatalf("summary: %+v %v", sum, err)
+		}
+		in5 := fullPlan("v5")
+		in5.ShareSummary = &no
+		in5.EarlyWarningActions = nil
+		if _, err := f.svc.SavePlan(ctx, f.sam, f.sam.ID, in5); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Summary(ctx, f.dana, f.sam.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("unshared summary reached the supervisor: %v", err)
+		}
+		if _, err := f.svc.Summary(ctx, f.dana, f.priya.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("no plan: %v", err)
+		}
+		if _, err := f.svc.Summary(ctx, f.alex, f.sam.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("admin reads summary: %v", err)
+		}
+		// Bad input changes nothing.
+		long := fullPlan("x")
+		long.Triggers = strings.Repeat("a", 4001)
+		if _, err := f.svc.SavePlan(ctx, f.sam, f.sam.ID, long); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("long section: %v", err)
+		}
+		if got, _ := f.svc.Plan(ctx, f.sam, f.sam.ID); got.Version != 3 {
+			t.Errorf("version after refused save: %d", got.Version)
+		}
+	})
+}
+
+func TestNotesAreAppendOnly(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		today := civil.D(2026, 11, 23)
+		n1, err := f.svc.AddNote(ctx, f.jo, f.sam.ID, wellbeing.NoteInput{Date: today, Kind: "check_in", Text: "Talked about the early shifts"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n2, err := f.svc.AddNote(ctx, f.jo, f.sam.ID, wellbeing.NoteInput{Date: today, Kind: "call", Text: "Correction: it was the late shifts", CorrectsID: n1.ID})
+		if err != nil || n2.CorrectsID != n1.ID {
+			t.Fatalf("correction: %+v %v", n2, err)
+		}
+		for name, in := range map[string]wellbeing.NoteInput{
+			"future":           {Date: today.AddDays(1), Kind: "call", Text: "x"},
+			"no date":          {Kind: "call", Text: "x"},
+			"bad kind":         {Date: today, Kind: "gossip", Text: "x"},
+			"empty":            {Date: today, Kind: "call", Text: "  "},
+			"unknown corrects": {Date: today, Kind: "call", Text: "x", CorrectsID: database.NewID()},
+		} {
+			if _, err := f.svc.AddNote(ctx, f.jo, f.sam.ID, in); errs.CodeOf(err) != errs.Invalid {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		// Only the support worker with sam on their caseload writes notes.
+		for _, p := range []auth.Principal{f.sam, f.kim, f.dana, f.alex} {
+			if _, err := f.svc.AddNote(ctx, p, f.sam.ID, wellbeing.NoteInput{Date: today, Kind: "call", Text: "x"}); errs.CodeOf(err) != errs.NotFound {
+				t.Errorf("%s writes a note: %v", p.Name, err)
+			}
+		}
+		// A note about priya cannot correct one about sam.
+		if _, err := f.svc.AddNote(ctx, f.kim, f.priya.ID, wellbeing.NoteInput{Date: today, Kind: "call", Text: "x", CorrectsID: n1.ID}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("cross-person correction: %v", err)
+		}
+		notes, err := f.svc.Notes(ctx, f.sam, f.sam.ID)
+		if err != nil || len(notes) != 2 {
+			t.Fatalf("sam reads notes: %v %v", notes, err)
+		}
+		var orig wellbeing.Note
+		for _, n := range notes {
+			if n.ID == n1.ID {
+				orig = n
+			}
+		}
+		if orig.Text != "Talked about the early shifts" || len(orig.CorrectedBy) != 1 || orig.CorrectedBy[0] != n2.ID {
+			t.Errorf("original note: %+v", orig)
+		}
+		if _, err := f.svc.Notes(ctx, f.kim, f.sam.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("kim reads sam's notes: %v", err)
+		}
+	})
+}
+
+func TestAccessLog(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		if _, err := f.svc.SavePlan(ctx, f.sam, f.sam.ID, fullPlan("a")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Plan(ctx, f.jo, f.sam.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AddNote(ctx, f.jo, f.sam.ID, wellbeing.NoteInput{Date: civil.D(2026, 11, 20), Kind: "check_in", Text: "fine"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Notes(ctx, f.jo, f.sam.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Summary(ctx, f.dana, f.sam.ID); err != nil {
+			t.Fatal(err)
+		}
+		log, err := f.svc.AccessLog(ctx, f.sam, f.sam.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range log {
+			got = append(got, e.ActorName+" "+e.ActorRole+" "+e.Action+" "+e.What)
+		}
+		want := []string{
+			"Dana supervisor read summary for the supervisor",
+			"Jo support_worker read support notes",
+			"Jo support_worker write support note",
+			"Jo support_worker read wellness plan",
+			"Sam employee write wellness plan (version 1)",
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("access log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if _, err := f.svc.AccessLog(ctx, f.dana, f.sam.ID, 0); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("supervisor reads the access log: %v", err)
+		}
+	})
+}
+
+// TestNoPlaintextAtRest reads every row of every wellbeing table as the
+// database holds it and looks for the words that were saved.
+func TestNoPlaintextAtRest(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		const marker = "ZQXPLAIN"
+		if _, err := f.svc.SavePlan(ctx, f.sam, f.sam.ID, fullPlan(marker)); err != nil {
+			t.Fatal(err)
+		}
+		second := fullPlan(marker + "2")
+		second.ShareSummary = nil
+		second.EarlyWarningActions = nil
+		if _, err := f.svc.SavePlan(ctx, f.jo, f.sam.ID, second); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AddNote(ctx, f.jo, f.sam.ID, wellbeing.NoteInput{Date: civil.D(2026, 11, 20), Kind: "check_in", Text: marker + " note text"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range []string{"wellbeing_plans", "wellbeing_plan_versions", "wellbeing_notes", "wellbeing_access_log", "wellbeing_caseloads"} {
+			rows, err := db.Raw("SELECT * FROM " + table).Rows()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			n := 0
+			for rows.Next() {
+				n++
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				for i, v := range vals {
+					var s string
+					switch x := v.(type) {
+					case []byte:
+						s = string(x)
+					case string:
+						s = x
+					}
+					if strings.Contains(strings.ToUpper(s), marker) {
+						t.Errorf("%s.%s holds plaintext: %.80s", table, cols[i], s)
+					}
+					if (cols[i] == "content" || cols[i] == "summary" || cols[i] == "body") && !strings.HasPrefix(s, "gw1.") {
+						t.Errorf("%s.%s is not a ciphertext: %.40q", table, cols[i], s)
+					}
+				}
+			}
+			rows.Close()
+			if n == 0 && table != "wellbeing_caseloads" {
+				t.Errorf("%s is empty: the test proves nothing", table)
+			}
+		}
+	})
+}
