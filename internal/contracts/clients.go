@@ -72,19 +72,22 @@ var (
 
 // Service is the contracts use cases.
 type Service struct {
-	db  *gorm.DB
-	now func() time.Time
+	db      *gorm.DB
+	now     func() time.Time
+	planner ShiftPlanner
 }
 
 // Config configures a Service.
 type Config struct {
 	DB  *gorm.DB
 	Now func() time.Time
+	// Planner puts visits on the rota; nil means visits only.
+	Planner ShiftPlanner
 }
 
 // NewService builds the service.
 func NewService(c Config) *Service {
-	return &Service{db: c.DB, now: c.Now}
+	return &Service{db: c.DB, now: c.Now, planner: c.Planner}
 }
 
 // ClientInput is what finance supplies for a client.

@@ -329,14 +329,15 @@ func (s *Service) UpdateContract(ctx context.Context, id string, ch ContractChan
 }
 
 // SetStatus moves a contract to a new status. Ending a contract with no end
-// date ends it today.
-func (s *Service) SetStatus(ctx context.Context, id string, to ContractStatus) (Contract, error) {
+// date ends it today; suspending or ending it withdraws its future,
+// unassigned visits (and their open shifts), never past ones.
+func (s *Service) SetStatus(ctx context.Context, id string, to ContractStatus) (Contract, StatusChange, error) {
 	c, err := s.Contract(ctx, id)
 	if err != nil {
-		return Contract{}, err
+		return Contract{}, StatusChange{}, err
 	}
 	if !slices.Contains(transitions[c.Status], to) {
-		return Contract{}, errs.E(errs.RuleViolation, "A %s contract cannot become %s.", c.Status, to)
+		return Contract{}, StatusChange{}, errs.E(errs.RuleViolation, "A %s contract cannot become %s.", c.Status, to)
 	}
 	upd := map[string]any{"status": string(to), "updated_at": s.now().UTC(), "version": gorm.Expr("version + 1")}
 	today := civil.In(s.now(), civil.London)
@@ -349,12 +350,19 @@ func (s *Service) SetStatus(ctx context.Context, id string, to ContractStatus) (
 	}
 	res := s.db.WithContext(ctx).Model(&contractRow{}).Where("id = ? AND version = ?", id, c.Version).Updates(upd)
 	if res.Error != nil {
-		return Contract{}, res.Error
+		return Contract{}, StatusChange{}, res.Error
 	}
 	if res.RowsAffected == 0 {
-		return Contract{}, errs.E(errs.Conflict, "Someone else changed this contract; reload it and try again.")
+		return Contract{}, StatusChange{}, errs.E(errs.Conflict, "Someone else changed this contract; reload it and try again.")
 	}
-	return s.Contract(ctx, id)
+	var change StatusChange
+	if to == Suspended || to == Ended {
+		if change, err = s.withdrawFutureVisits(ctx, id, "contract "+string(to)); err != nil {
+			return Contract{}, StatusChange{}, err
+		}
+	}
+	c, err = s.Contract(ctx, id)
+	return c, change, err
 }
 
 // AddPrice records a price that takes effect from a date. Earlier prices

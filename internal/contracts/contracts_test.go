@@ -87,18 +87,18 @@ func TestContractLifecycleAndPriceHistory(t *testing.T) {
 			t.Errorf("a price before the contract started")
 		}
 		// Status transitions.
-		if _, err := svc.SetStatus(ctx, ct.ID, contracts.Suspended); errs.CodeOf(err) != errs.RuleViolation {
+		if _, _, err := svc.SetStatus(ctx, ct.ID, contracts.Suspended); errs.CodeOf(err) != errs.RuleViolation {
 			t.Errorf("draft -> suspended: %v", err)
 		}
 		for _, to := range []contracts.ContractStatus{contracts.Active, contracts.Suspended, contracts.Active, contracts.Ended} {
-			if ct, err = svc.SetStatus(ctx, ct.ID, to); err != nil || ct.Status != to {
+			if ct, _, err = svc.SetStatus(ctx, ct.ID, to); err != nil || ct.Status != to {
 				t.Fatalf("-> %s: %+v %v", to, ct, err)
 			}
 		}
 		if ct.EndDate != civil.D(2026, 11, 2) {
 			t.Errorf("ended contract has end date %s, want today", ct.EndDate)
 		}
-		if _, err := svc.SetStatus(ctx, ct.ID, contracts.Active); errs.CodeOf(err) != errs.RuleViolation {
+		if _, _, err := svc.SetStatus(ctx, ct.ID, contracts.Active); errs.CodeOf(err) != errs.RuleViolation {
 			t.Errorf("ended -> active: %v", err)
 		}
 		ct, err = svc.UpdateContract(ctx, ct.ID, contracts.ContractChanges{PONumber: ptr(" PO-99 "), VATRate: ptr(money.BasisPoints(0)), Version: ct.Version})

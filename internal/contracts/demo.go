@@ -67,25 +67,71 @@ var demoContracts = []struct {
 	pricing   Pricing
 	price     money.Pence
 	notes     string
+	schedules []ScheduleInput
 }{
-	{"HLHA-CS-01", "Cable Street common parts", PerVisit, 4850, "Stairs, landings and bin store, weekday mornings."},
-	{"HLHA-WW-02", "Wapping Wall flats", PerCleanerHour, 2150, "Common parts and windows; charged per cleaner-hour."},
-	{"BWA-OS-01", "Old Street studio", FixedMonthly, 125000, "Evening office clean, fixed monthly fee."},
-	{"GCC-MH-01", "Mile End hall", PerVisit, 6500, "Hall and kitchen after weekend hire."},
+	{"HLHA-CS-01", "Cable Street common parts", PerVisit, 4850, "Stairs, landings and bin store, weekday mornings.", []ScheduleInput{
+		{Weekdays: []string{"mon", "wed", "fri"}, StartTime: "06:00", EndTime: "08:00", CrewSize: 2, SkipBankHolidays: true},
+	}},
+	{"HLHA-WW-02", "Wapping Wall flats", PerCleanerHour, 2150, "Common parts and windows; charged per cleaner-hour.", []ScheduleInput{
+		{Weekdays: []string{"tue", "thu"}, StartTime: "07:00", EndTime: "10:00", CrewSize: 2, SkipBankHolidays: true},
+	}},
+	{"BWA-OS-01", "Old Street studio", FixedMonthly, 125000, "Evening office clean, fixed monthly fee.", []ScheduleInput{
+		{Weekdays: []string{"mon", "tue", "wed", "thu", "fri"}, StartTime: "18:00", EndTime: "20:00", CrewSize: 1, SkipBankHolidays: true},
+	}},
+	{"GCC-MH-01", "Mile End hall", PerVisit, 6500, "Hall and kitchen after weekend hire.", []ScheduleInput{
+		{Weekdays: []string{"mon"}, StartTime: "08:00", EndTime: "11:00", CrewSize: 3},
+		{Kind: OneOff, Description: "Deep clean before the winter fair", StartTime: "09:00", EndTime: "15:00", CrewSize: 3},
+	}},
 }
 
+// seedDemoContracts adds the contracts and their schedules, generates
+// visits from the start of last month to the end of next month, and
+// records the past ones: mostly completed, one missed, one cancelled by the
+// client with a charge.
 func (s *Service) seedDemoContracts(ctx context.Context, sites DemoSites) error {
 	today := civil.In(s.now(), civil.London)
 	start := civil.D(today.Year, today.Month-2, 1)
+	from, to := civil.D(today.Year, today.Month-1, 1), civil.D(today.Year, today.Month+2, 0)
+	now := s.now()
+	n := 0
 	for _, d := range demoContracts {
 		site := sites[d.site]
 		price := d.price
-		_, err := s.CreateContract(ctx, ContractInput{
+		ct, err := s.CreateContract(ctx, ContractInput{
 			Reference: d.ref, ClientID: site.ClientID, SiteIDs: []string{site.ID}, StartDate: start,
 			Pricing: d.pricing, Price: &price, Notes: d.notes, Status: Active,
 		})
 		if err != nil {
 			return fmt.Errorf("demo contract %s: %w", d.ref, err)
+		}
+		for _, in := range d.schedules {
+			if in.Kind == OneOff {
+				in.Date = today.AddDays(12)
+			}
+			if _, err := s.AddSchedule(ctx, ct.ID, in); err != nil {
+				return fmt.Errorf("demo schedule for %s: %w", d.ref, err)
+			}
+		}
+		res, err := s.GenerateVisits(ctx, ct.ID, from, to)
+		if err != nil {
+			return fmt.Errorf("demo visits for %s: %w", d.ref, err)
+		}
+		for _, v := range res.Created {
+			if !v.End.Before(now) {
+				continue
+			}
+			n++
+			u := VisitUpdate{Status: VisitCompleted}
+			switch n {
+			case 7:
+				u = VisitUpdate{Status: VisitMissed, Note: "Crew could not get in: key safe code changed"}
+			case 19:
+				charge := money.Pence(2500)
+				u = VisitUpdate{Status: VisitCancelled, CancellationCharge: &charge, Note: "Client closed the building at short notice"}
+			}
+			if _, err := s.UpdateVisit(ctx, v.ID, u); err != nil {
+				return fmt.Errorf("demo visit %s: %w", v.ID, err)
+			}
 		}
 	}
 	return nil

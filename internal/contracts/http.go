@@ -31,6 +31,7 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.GET("/sites/:id", auth.ClientsRead, h.getSite)
 	api.PATCH("/sites/:id", auth.SiteNotesWrite, h.updateSiteNotes)
 	h.contractRoutes(api)
+	h.visitRoutes(api)
 }
 
 func (h *Handler) listClients(c *gin.Context) {

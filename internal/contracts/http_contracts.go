@@ -96,8 +96,11 @@ func (h *Handler) setContractStatus(c *gin.Context) {
 		web.Fail(c, errs.Fields(errs.FieldError{Field: "status", Message: "must be active, suspended or ended"}))
 		return
 	}
-	ct, err := h.svc.SetStatus(c.Request.Context(), id, in.Status)
-	respond(c, http.StatusOK, ct, err)
+	ct, change, err := h.svc.SetStatus(c.Request.Context(), id, in.Status)
+	respond(c, http.StatusOK, struct {
+		Contract
+		Visits StatusChange `json:"visits"`
+	}{ct, change}, err)
 }
 
 func (h *Handler) addPrice(c *gin.Context) {

@@ -3,8 +3,8 @@ package contracts
 import (
 	"github.com/goodshift/goodshift/internal/civil"
 	"github.com/goodshift/goodshift/internal/money"
-
 	"strings"
+
 	"time"
 )
 
@@ -94,3 +94,97 @@ type contractPriceRow struct {
 }
 
 func (contractPriceRow) TableName() string { return "contract_prices" }
+
+type scheduleRow struct {
+	ID               string `gorm:"primaryKey"`
+	ContractID       string
+	SiteID           string
+	Kind             string
+	Weekdays         int
+	EveryNWeeks      int `gorm:"column:every_n_weeks"`
+	StartTime        string
+	EndTime          string
+	CrewSize         int
+	ValidFrom        civil.Date
+	ValidTo          civil.Date
+	SkipBankHolidays bool
+	Description      string
+	Version          int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (scheduleRow) TableName() string { return "visit_schedules" }
+
+func scheduleRowFrom(s Schedule) scheduleRow {
+	days := 0
+	for i, on := range s.days {
+		if on {
+			days |= 1 << i
+		}
+	}
+	return scheduleRow{
+		ID: s.ID, ContractID: s.ContractID, SiteID: s.SiteID, Kind: string(s.Kind), Weekdays: days,
+		EveryNWeeks: s.EveryNWeeks, StartTime: s.start.String(), EndTime: s.end.String(), CrewSize: s.CrewSize,
+		ValidFrom: s.ValidFrom, ValidTo: s.ValidTo, SkipBankHolidays: s.SkipBankHolidays, Description: s.Description,
+		Version: s.Version,
+	}
+}
+
+func (r scheduleRow) schedule() Schedule {
+	s := Schedule{
+		ID: r.ID, ContractID: r.ContractID, SiteID: r.SiteID, Kind: ScheduleKind(r.Kind), EveryNWeeks: r.EveryNWeeks,
+		CrewSize: r.CrewSize, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, SkipBankHolidays: r.SkipBankHolidays,
+		Description: r.Description, Version: r.Version,
+	}
+	for i := range s.days {
+		s.days[i] = r.Weekdays&(1<<i) != 0
+	}
+	s.start, _ = ParseClockTime(r.StartTime)
+	s.end, _ = ParseClockTime(r.EndTime)
+	s.fill()
+	return s
+}
+
+type visitRow struct {
+	ID                 string `gorm:"primaryKey"`
+	ContractID         string
+	ScheduleID         string
+	SiteID             string
+	VisitDate          civil.Date
+	StartsAt           time.Time
+	EndsAt             time.Time
+	CrewSize           int
+	Status             string
+	ActualStart        *time.Time
+	ActualEnd          *time.Time
+	Crew               string
+	CancellationCharge int64
+	StatusNote         string
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+func (visitRow) TableName() string { return "visits" }
+
+func (r visitRow) visit() Visit {
+	v := Visit{
+		ID: r.ID, ContractID: r.ContractID, ScheduleID: r.ScheduleID, SiteID: r.SiteID, Date: r.VisitDate,
+		Start: r.StartsAt.UTC(), End: r.EndsAt.UTC(), CrewSize: r.CrewSize, Status: VisitStatus(r.Status),
+		CancellationCharge: money.Pence(r.CancellationCharge), Note: r.StatusNote, Version: r.Version, Crew: []string{},
+	}
+	v.LocalStart, v.LocalEnd = v.Start.In(civil.London).Format("15:04"), v.End.In(civil.London).Format("15:04")
+	if r.ActualStart != nil {
+		t := r.ActualStart.UTC()
+		v.ActualStart = &t
+	}
+	if r.ActualEnd != nil {
+		t := r.ActualEnd.UTC()
+		v.ActualEnd = &t
+	}
+	if r.Crew != "" {
+		v.Crew = strings.Split(r.Crew, ",")
+	}
+	return v
+}
