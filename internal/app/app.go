@@ -105,6 +105,7 @@ func New(d Deps) (*App, error) {
 		PayInfo: a.Payroll, Leave: a.Payroll,
 		BaseURL: d.Config.BaseURL,
 	})
+	a.Contracts.UsePlanner(a.Rota) // visits become open shifts
 	wellbeingKeys, err := wellbeing.LoadKeyring(wellbeing.KeySource{
 		Env: d.Config.WellbeingKey, File: d.Config.WellbeingKeyFile, DataDir: d.Config.DataDir,
 	}, d.Logger)

@@ -90,6 +90,11 @@ func NewService(c Config) *Service {
 	return &Service{db: c.DB, now: c.Now, planner: c.Planner}
 }
 
+// UsePlanner connects the rota once both services exist (the rota needs
+// this service's sites, and this service needs the rota's shifts). Call it
+// while wiring, before serving.
+func (s *Service) UsePlanner(p ShiftPlanner) { s.planner = p }
+
 // ClientInput is what finance supplies for a client.
 type ClientInput struct {
 	LegalName        string   `json:"legal_name"`
