@@ -100,12 +100,6 @@ func New(d Deps) (*App, error) {
 		return nil, err
 	}
 	a.Payroll = pay
-	a.Rota = rota.NewService(rota.Config{
-		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: rotaSites{a.Contracts},
-		PayInfo: a.Payroll, Leave: a.Payroll,
-		BaseURL: d.Config.BaseURL,
-	})
-	a.Contracts.UsePlanner(a.Rota) // visits become open shifts
 	wellbeingKeys, err := wellbeing.LoadKeyring(wellbeing.KeySource{
 		Env: d.Config.WellbeingKey, File: d.Config.WellbeingKeyFile, DataDir: d.Config.DataDir,
 	}, d.Logger)
@@ -113,6 +107,15 @@ func New(d Deps) (*App, error) {
 		return nil, err
 	}
 	a.Wellbeing = wellbeing.NewService(wellbeing.Config{DB: d.DB, Now: d.Now, Keys: wellbeingKeys, People: a.People, Logger: d.Logger})
+	a.Rota = rota.NewService(rota.Config{
+		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: rotaSites{a.Contracts},
+		PayInfo: a.Payroll, Leave: a.Payroll, Caseload: a.Wellbeing,
+		BaseURL: d.Config.BaseURL,
+	})
+	a.Contracts.UsePlanner(a.Rota) // visits become open shifts
+	// Wellbeing and the rota meet only through these two narrow seams.
+	a.Rota.UseTemporaryLimits(rotaFlexLimits{a.Wellbeing})
+	a.Wellbeing.SetRota(a.Rota)
 	shell, err := web.NewShell(web.Options{
 		Logger:         d.Logger,
 		Templates:      templates.FS,

@@ -32,6 +32,9 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.GET("/employees/:id/support-notes", auth.SupportNotesRead, h.listNotes)
 	api.POST("/employees/:id/support-notes", auth.SupportNotesWrite, h.addNote)
 	api.GET("/employees/:id/access-log", auth.AccessLogRead, h.accessLog)
+	api.GET("/employees/:id/flex-periods", auth.FlexPeriodsRead, h.listFlex)
+	api.POST("/employees/:id/flex-periods", auth.FlexPeriodsWrite, h.startFlex)
+	api.POST("/employees/:id/flex-periods/:flex/end", auth.FlexPeriodsWrite, h.endFlex)
 
 	api.GET("/caseload", auth.Caseloads, h.myCaseload)
 	api.GET("/support-workers/:id/caseload", auth.Caseloads, h.caseload)
@@ -257,4 +260,58 @@ func (h *Handler) unassign(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+func (h *Handler) listFlex(c *gin.Context) {
+	id, ok := h.employeeID(c)
+	if !ok {
+		return
+	}
+	fs, err := h.svc.FlexPeriods(c.Request.Context(), web.MustPrincipal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(fs))
+}
+
+func (h *Handler) startFlex(c *gin.Context) {
+	id, ok := h.employeeID(c)
+	if !ok {
+		return
+	}
+	p := web.MustPrincipal(c)
+	if _, err := h.svc.reach(c.Request.Context(), h.svc.db, p, id); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in FlexInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	f, err := h.svc.StartFlex(c.Request.Context(), p, id, in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, f)
+}
+
+func (h *Handler) endFlex(c *gin.Context) {
+	id, ok := h.employeeID(c)
+	if !ok {
+		return
+	}
+	fid, err := web.PathID(c, "flex", "flex period")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	f, err := h.svc.EndFlex(c.Request.Context(), web.MustPrincipal(c), id, fid)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, f)
 }

@@ -393,3 +393,70 @@ func TestNoPlaintextAtRest(t *testing.T) {
 		}
 	})
 }
+
+func TestFlexPeriods(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		today := civil.D(2026, 11, 23)
+		plan, err := f.svc.SavePlan(ctx, f.sam, f.sam.ID, fullPlan("flex"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		action := plan.EarlyWarningActions[0].ID
+		fp, err := f.svc.StartFlex(ctx, f.sam, f.sam.ID, wellbeing.FlexInput{Kind: wellbeing.NoShifts, From: today, To: today.AddDays(11), EarlyWarningActionID: action})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !fp.RotaNotified || fp.ReleasedShifts != 2 || len(f.rota.calls) != 1 || f.rota.calls[0] != f.sam.ID+" 2026-11-23 2026-12-04" {
+			t.Errorf("rota not told: %+v %v", fp, f.rota.calls)
+		}
+		if _, err := f.svc.StartFlex(ctx, f.jo, f.sam.ID, wellbeing.FlexInput{Kind: wellbeing.WeeklyCap, From: today.AddDays(14), To: today.AddDays(40), MaxWeeklyMinutes: 600}); err != nil {
+			t.Fatal(err)
+		}
+		late, err := f.svc.StartFlex(ctx, f.sam, f.sam.ID, wellbeing.FlexInput{Kind: wellbeing.LaterStart, From: today.AddDays(50), To: today.AddDays(60), EarliestStart: "10:30"})
+		if err != nil || late.EarliestStart != "10:30" {
+			t.Fatalf("later start: %+v %v", late, err)
+		}
+		for name, in := range map[string]wellbeing.FlexInput{
+			"past":           {Kind: wellbeing.NoShifts, From: today.AddDays(-1), To: today},
+			"backwards":      {Kind: wellbeing.NoShifts, From: today.AddDays(3), To: today.AddDays(1)},
+			"too long":       {Kind: wellbeing.NoShifts, From: today, To: today.AddDays(wellbeing.MaxFlexDays)},
+			"no cap":         {Kind: wellbeing.WeeklyCap, From: today, To: today.AddDays(3)},
+			"bad start":      {Kind: wellbeing.LaterStart, From: today, To: today.AddDays(3), EarliestStart: "25:00"},
+			"bad kind":       {Kind: "holiday", From: today, To: today.AddDays(3)},
+			"unknown action": {Kind: wellbeing.NoShifts, From: today, To: today.AddDays(3), EarlyWarningActionID: database.NewID()},
+		} {
+			if _, err := f.svc.StartFlex(ctx, f.sam, f.sam.ID, in); errs.CodeOf(err) != errs.Invalid {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		for _, p := range []auth.Principal{f.kim, f.dana, f.alex, f.priya} {
+			if _, err := f.svc.StartFlex(ctx, p, f.sam.ID, wellbeing.FlexInput{Kind: wellbeing.NoShifts, From: today, To: today}); errs.CodeOf(err) != errs.NotFound {
+				t.Errorf("%s starts a flex period for sam: %v", p.Name, err)
+			}
+		}
+		limits, err := f.svc.FlexLimits(ctx, f.sam.ID, today, today.AddDays(20))
+		if err != nil || len(limits) != 2 || !limits[0].NoShifts || limits[1].MaxWeeklyMinutes != 600 {
+			t.Fatalf("limits: %+v %v", limits, err)
+		}
+		if l, _ := f.svc.FlexLimits(ctx, f.sam.ID, today.AddDays(55), today.AddDays(55)); len(l) != 1 || l[0].EarliestStartMinutes != 630 {
+			t.Errorf("later start limit: %+v", l)
+		}
+		// Ending the later start before it begins cancels it.
+		ended, err := f.svc.EndFlex(ctx, f.sam, f.sam.ID, late.ID)
+		if err != nil || !ended.Cancelled {
+			t.Fatalf("end: %+v %v", ended, err)
+		}
+		if _, err := f.svc.EndFlex(ctx, f.sam, f.sam.ID, late.ID); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("end twice: %v", err)
+		}
+		if l, _ := f.svc.FlexLimits(ctx, f.sam.ID, today.AddDays(55), today.AddDays(55)); len(l) != 0 {
+			t.Errorf("cancelled period still limits: %+v", l)
+		}
+		list, err := f.svc.FlexPeriods(ctx, f.jo, f.sam.ID)
+		if err != nil || len(list) != 3 {
+			t.Errorf("list: %v %v", list, err)
+		}
+	})
+}

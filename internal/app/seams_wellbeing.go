@@ -1,0 +1,32 @@
+package app
+
+import (
+	"context"
+
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/rota"
+	"github.com/goodshift/goodshift/internal/wellbeing"
+)
+
+// rotaFlexLimits gives the rota the limits of wellbeing flex periods: dates,
+// "no shifts" and a weekly-hours cap. Nothing else crosses: no reason, no
+// kind label, no link into the plan.
+type rotaFlexLimits struct{ w *wellbeing.Service }
+
+func (a rotaFlexLimits) TemporaryLimits(ctx context.Context, employeeID string, from, to civil.Date) ([]rota.TemporaryLimit, error) {
+	ls, err := a.w.FlexLimits(ctx, employeeID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rota.TemporaryLimit, 0, len(ls))
+	for _, l := range ls {
+		// rota.TemporaryLimit has no earliest-start field, so a "later
+		// start" period reaches the rota only as FlexPeriodStarted (which
+		// flags the shifts already in it for the supervisor).
+		if !l.NoShifts && l.MaxWeeklyMinutes == 0 {
+			continue
+		}
+		out = append(out, rota.TemporaryLimit{From: l.From, To: l.To, NoShifts: l.NoShifts, MaxWeeklyMinutes: l.MaxWeeklyMinutes})
+	}
+	return out, nil
+}

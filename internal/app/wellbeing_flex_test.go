@@ -1,0 +1,121 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/goodshift/goodshift/internal/app"
+	"github.com/goodshift/goodshift/internal/app/apptest"
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/database/dbtest"
+)
+
+// TestFlexPeriodReachesTheRota: Sam puts a "no shifts" flex period in place
+// from his phone (the API as Sam), linked to an early-warning sign in his
+// plan. His shift inside it goes back to the open pool at once, his shift
+// outside it stays, the rota's TemporaryLimits sees the period, and nothing
+// the supervisor can read carries a reason or anything from the plan.
+func TestFlexPeriodReachesTheRota(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{})
+		dana, sam := srv.Login(t, "dana@goodshift.example"), srv.Login(t, "sam@goodshift.example")
+		site := demoSiteID(t, srv, "Old Street studio")
+		shift := func(start, end string) string {
+			var sh apiShift
+			if r := dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{"site_id": site, "starts_at": start, "ends_at": end}, &sh); r.StatusCode != http.StatusCreated {
+				t.Fatalf("create shift: %d %s", r.StatusCode, r.Body)
+			}
+			if r := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": sam.ID()}, nil); r.StatusCode != http.StatusOK {
+				t.Fatalf("assign: %d %s", r.StatusCode, r.Body)
+			}
+			return sh.ID
+		}
+		inside := shift("2026-12-02T08:00:00Z", "2026-12-02T12:00:00Z")
+		outside := shift("2026-12-16T08:00:00Z", "2026-12-16T12:00:00Z")
+
+		var plan struct {
+			Actions []struct {
+				ID string `json:"id"`
+			} `json:"early_warning_actions"`
+		}
+		if r := sam.JSON(http.MethodPut, "/api/v1/employees/"+sam.ID()+"/wellness-plan", map[string]any{
+			"triggers":              "FLEXMARK crowded lifts",
+			"early_warning_actions": []map[string]string{{"sign": "FLEXMARK not sleeping", "action": "FLEXMARK take a week off shifts"}},
+		}, &plan); r.StatusCode != http.StatusOK || len(plan.Actions) != 1 {
+			t.Fatalf("plan: %d %s", r.StatusCode, r.Body)
+		}
+
+		var fp struct {
+			ID             string `json:"id"`
+			ReleasedShifts int    `json:"released_shifts"`
+			RotaNotified   bool   `json:"rota_notified"`
+		}
+		r := sam.JSON(http.MethodPost, "/api/v1/employees/"+sam.ID()+"/flex-periods", map[string]any{
+			"kind": "no_shifts", "from": "2026-11-30", "to": "2026-12-11", "early_warning_action_id": plan.Actions[0].ID,
+		}, &fp)
+		if r.StatusCode != http.StatusCreated || fp.ReleasedShifts != 1 || !fp.RotaNotified {
+			t.Fatalf("flex period: %d %s", r.StatusCode, r.Body)
+		}
+		for _, bad := range []map[string]any{
+			{"kind": "no_shifts", "from": "2026-12-11", "to": "2026-11-30"},
+			{"kind": "no_shifts", "from": "2026-11-30"},
+			{"kind": "sabbatical", "from": "2026-11-30", "to": "2026-12-01"},
+			{"kind": "no_shifts", "from": "2026-11-30", "to": "2026-12-01", "reason": "x"},
+		} {
+			if r := sam.JSON(http.MethodPost, "/api/v1/employees/"+sam.ID()+"/flex-periods", bad, nil); r.StatusCode != http.StatusBadRequest {
+				t.Errorf("bad flex %v: %d %s", bad, r.StatusCode, r.Body)
+			}
+		}
+		if r := dana.JSON(http.MethodPost, "/api/v1/employees/"+sam.ID()+"/flex-periods", map[string]any{"kind": "no_shifts", "from": "2026-11-30", "to": "2026-12-01"}, nil); r.StatusCode != http.StatusNotFound {
+			t.Errorf("supervisor puts a flex period in place: %d", r.StatusCode)
+		}
+
+		var got apiShift
+		dana.JSON(http.MethodGet, "/api/v1/shifts/"+inside, nil, &got)
+		if got.Status != "open" || got.EmployeeID != "" {
+			t.Errorf("shift inside the period: %+v", got)
+		}
+		dana.JSON(http.MethodGet, "/api/v1/shifts/"+outside, nil, &got)
+		if got.Status != "assigned" || got.EmployeeID != sam.ID() {
+			t.Errorf("shift outside the period: %+v", got)
+		}
+
+		// The rota sees dates and "no shifts", nothing more.
+		limits, err := rotaLimits(srv, sam.ID(), civil.D(2026, 11, 23), civil.D(2026, 12, 31))
+		if err != nil || len(limits) != 1 || !limits[0].NoShifts || limits[0].From != civil.D(2026, 11, 30) || limits[0].To != civil.D(2026, 12, 11) {
+			t.Fatalf("TemporaryLimits: %+v %v", limits, err)
+		}
+
+		// What the supervisor reads of the rota carries no reason.
+		for _, path := range []string{"/api/v1/shifts/" + inside, "/api/v1/shifts/" + outside, "/api/v1/shifts?from=2026-11-23&to=2026-12-31"} {
+			body := string(dana.Get(path).Body)
+			for _, secret := range []string{"FLEXMARK", plan.Actions[0].ID, fp.ID, "early", "wellness", "plan"} {
+				if strings.Contains(body, secret) {
+					t.Errorf("GET %s shows %q to the supervisor: %.300s", path, secret, body)
+				}
+			}
+		}
+		if strings.Contains(srv.Logs.String(), "FLEXMARK") {
+			t.Error("plan content in the logs")
+		}
+	})
+}
+
+func rotaLimits(srv *apptest.Server, employeeID string, from, to civil.Date) ([]struct {
+	From, To civil.Date
+	NoShifts bool
+}, error) {
+	ls, err := srv.App.Wellbeing.FlexLimits(context.Background(), employeeID, from, to)
+	out := make([]struct {
+		From, To civil.Date
+		NoShifts bool
+	}, len(ls))
+	for i, l := range ls {
+		out[i].From, out[i].To, out[i].NoShifts = l.From, l.To, l.NoShifts
+	}
+	return out, err
+}
