@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -44,7 +45,9 @@ func (s *Service) employee(ctx context.Context, id string) (people.Person, error
 }
 
 // gather builds the engine's facts for each person on one shift: their
-// other work around it and their hours over the 17-week reference period.
+// other work around it, their hours over the 17-week reference period,
+// their adjustments and availability, and (through the seams) leave,
+// temporary limits and pay facts for the benefit cap.
 func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req Request) ([]Facts, error) {
 	db := s.cfg.DB.WithContext(ctx)
 	mon := weekStart(sh.Date())
@@ -52,9 +55,8 @@ func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req 
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	all := len(ps) > 50 // for many people, one query without an IN list
-	var filter []string
-	if !all {
+	var filter []string // nil: everyone, one query without an IN list
+	if len(ps) <= 50 {
 		filter = ids
 	}
 	work, err := s.loadWork(db, filter, mon.AddDays(-windowBefore), mon.AddDays(windowAfter))
@@ -65,13 +67,25 @@ func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req 
 	if err != nil {
 		return nil, err
 	}
+	adjs, err := s.adjustments(db, filter)
+	if err != nil {
+		return nil, err
+	}
+	avail, err := s.availabilities(db, filter)
+	if err != nil {
+		return nil, err
+	}
+	crew, err := s.crew(db, sh)
+	if err != nil {
+		return nil, err
+	}
 	site, err := s.siteName(ctx, sh)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Facts, len(ps))
 	for i, p := range ps {
-		person := Person{ID: p.ID, Name: p.Name, PriorMinutes: prior[p.ID]}
+		person := Person{ID: p.ID, Name: p.Name, PriorMinutes: prior[p.ID], Adjustments: adjs[p.ID], Availability: avail[p.ID]}
 		if p.Employee != nil {
 			person.Age = p.Employee.AgeOn(sh.Date())
 		}
@@ -80,9 +94,81 @@ func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req 
 				person.Other = append(person.Other, w)
 			}
 		}
-		out[i] = Facts{Now: s.now(), Shift: sh.Work(), SiteName: site, Person: person, Request: req}
+		out[i] = Facts{Now: s.now(), Shift: sh.Work(), SiteName: site, Person: person, Request: req, Crew: crew}
+	}
+	if err := s.seamFacts(ctx, sh, out); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// seamFacts asks the other packages about each person, a few at a time.
+func (s *Service) seamFacts(ctx context.Context, sh Shift, facts []Facts) error {
+	w := sh.Work()
+	days := w.days()
+	first, last := days[0], days[len(days)-1]
+	mon := weekStart(first)
+	sem := make(chan struct{}, 8)
+	errc := make(chan error, len(facts))
+	var wg sync.WaitGroup
+	for i := range facts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(f *Facts) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errc <- s.personSeams(ctx, f, first, last, mon)
+		}(&facts[i])
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) personSeams(ctx context.Context, f *Facts, first, last, mon civil.Date) error {
+	id := f.Person.ID
+	if s.cfg.Leave != nil {
+		away, err := s.cfg.Leave.AbsentDays(ctx, id, first, last)
+		if err != nil {
+			return err
+		}
+		f.Person.Away = away
+	}
+	if s.cfg.TemporaryLimits != nil {
+		lim, err := s.cfg.TemporaryLimits.TemporaryLimits(ctx, id, mon, mon.AddDays(6))
+		if err != nil {
+			return err
+		}
+		f.Person.Temporary = lim
+	}
+	if s.cfg.PayInfo != nil {
+		mins, earn, ok, err := s.cfg.PayInfo.PermittedWork(ctx, id, first)
+		if err != nil {
+			return err
+		}
+		f.Person.Pay = PayFacts{MaxWeeklyMinutes: mins, MaxWeeklyEarnings: earn, Permitted: ok}
+		if ok || f.Person.Adjustments.BenefitCap != "" {
+			rate, has, err := s.cfg.PayInfo.HourlyRate(ctx, id, first)
+			if err != nil {
+				return err
+			}
+			f.Person.Pay.HourlyRate, f.Person.Pay.HasRate = rate, has
+		}
+	}
+	return nil
+}
+
+// crew is who else is on at the shift's site while it runs.
+func (s *Service) crew(db *gorm.DB, sh Shift) ([]string, error) {
+	var ids []string
+	err := db.Model(&shiftRow{}).Where("site_id = ? AND status = ? AND id <> ? AND starts_at < ? AND ends_at > ?",
+		sh.SiteID, Assigned, sh.ID, sh.End.UTC(), sh.Start.UTC()).Pluck("employee_id", &ids).Error
+	return ids, err
 }
 
 func (s *Service) siteName(ctx context.Context, sh Shift) (string, error) {

@@ -33,6 +33,87 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.POST("/shifts/:id/claim", auth.ShiftsMine, h.claim)
 	api.GET("/me/shifts", auth.ShiftsMine, h.myShifts)
 	api.GET("/me/open-shifts", auth.ShiftsMine, h.myOpenShifts)
+	api.GET("/employees/:id/adjustments", auth.AdjustmentsRead, h.getAdjustments)
+	api.PUT("/employees/:id/adjustments", auth.AdjustmentsWrite, h.putAdjustments)
+	api.GET("/employees/:id/availability", auth.ShiftsRead, h.getAvailability)
+	api.GET("/me/availability", auth.ShiftsMine, h.myAvailability)
+	api.PUT("/me/availability", auth.ShiftsMine, h.putMyAvailability)
+}
+
+func (h *Handler) getAdjustments(c *gin.Context) {
+	id, err := web.PathID(c, "id", "employee")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	a, err := h.svc.AdjustmentsOf(c.Request.Context(), web.MustPrincipal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, adjustmentsView{a, a.Explain()})
+}
+
+// adjustmentsView is the adjustments with each rule in plain words.
+type adjustmentsView struct {
+	Adjustments
+	Rules []string `json:"rules"`
+}
+
+func (h *Handler) putAdjustments(c *gin.Context) {
+	id, err := web.PathID(c, "id", "employee")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in adjustmentsView // what GET returns may be sent back; rules is ignored
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	a, err := h.svc.SetAdjustments(c.Request.Context(), web.MustPrincipal(c), id, in.Adjustments)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, adjustmentsView{a, a.Explain()})
+}
+
+func (h *Handler) getAvailability(c *gin.Context) {
+	id, err := web.PathID(c, "id", "employee")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	a, err := h.svc.AvailabilityOf(c.Request.Context(), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (h *Handler) myAvailability(c *gin.Context) {
+	a, err := h.svc.AvailabilityOf(c.Request.Context(), web.MustPrincipal(c).ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (h *Handler) putMyAvailability(c *gin.Context) {
+	var in Availability
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	a, err := h.svc.SetAvailability(c.Request.Context(), web.MustPrincipal(c).ID, in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
 }
 
 func (h *Handler) filter(c *gin.Context) (Filter, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/goodshift/goodshift/internal/civil"
 	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/money"
 )
 
 // Severities of a violation.
@@ -66,6 +67,26 @@ type Person struct {
 	// PriorMinutes is the time they worked in the 16 weeks before the
 	// shift's week, for the 17-week average.
 	PriorMinutes int
+	// Adjustments are their agreed adjustments (checked when in force).
+	Adjustments Adjustments
+	// Away are days of approved leave or absence around the shift.
+	Away []civil.Date
+	// Temporary are temporary limits (from a wellness plan) around the shift.
+	Temporary []TemporaryLimit
+	// Availability is their usual week and one-off unavailable dates.
+	Availability Availability
+	// Pay is what the benefit cap needs: an hourly rate and any
+	// permitted-work limits payroll holds.
+	Pay PayFacts
+}
+
+// PayFacts is what the benefit-cap rule needs to estimate weekly earnings.
+type PayFacts struct {
+	HourlyRate        money.Pence
+	HasRate           bool
+	MaxWeeklyMinutes  int
+	MaxWeeklyEarnings money.Pence
+	Permitted         bool // payroll holds permitted-work limits for them
 }
 
 // FirstName is how explanations address the person.
@@ -83,6 +104,8 @@ type Facts struct {
 	SiteName string
 	Person   Person
 	Request  Request
+	// Crew is who else is on at the same site during the shift (IDs).
+	Crew []string
 }
 
 // Rule is one check, named for explanations and tests.
@@ -121,6 +144,23 @@ var Rules = []Rule{
 	{"rest_break", ruleRestBreak},
 	{"average_week", ruleAverageWeek},
 	{"young_worker", ruleYoungWorker},
+	{"away", ruleAway},
+	{"temporary_limit", ruleTemporary},
+	{"availability", ruleAvailability},
+	{"earliest_start", ruleEarliestStart},
+	{"latest_finish", ruleLatestFinish},
+	{"max_shift", ruleMaxShift},
+	{"max_day", ruleMaxDay},
+	{"max_week", ruleMaxWeek},
+	{"days_never_worked", ruleDaysNeverWorked},
+	{"no_nights", ruleNoNights},
+	{"not_alone", ruleNotAlone},
+	{"fixed_sites", ruleFixedSites},
+	{"min_notice", ruleMinNotice},
+	{"max_consecutive_days", ruleMaxConsecutiveDays},
+	{"extra_breaks", ruleExtraBreaks},
+	{"phased_return", rulePhasedReturn},
+	{"benefit_cap", ruleBenefitCap},
 }
 
 // Check runs every rule and returns the violations, hard ones first.
