@@ -69,6 +69,7 @@ func init() {
 		"seed":        {"fill an empty database with demo data", seedCmd},
 		"user":        {"manage people: user add", userCmd},
 		"healthcheck": {"exit 0 if the local server is ready (for container health checks)", healthcheckCmd},
+		"wellbeing":   {"wellbeing maintenance: rotate-key (re-encrypt under a new key), purge (retention)", wellbeingCmd},
 	}
 }
 

@@ -141,7 +141,7 @@ func New(d Deps) (*App, error) {
 	contracts.NewHandler(a.Contracts, shell).Routes(api, root)
 	payroll.NewHandler(a.Payroll, shell).Routes(api, root)
 	rota.NewHandler(a.Rota, shell).Routes(api, root)
-	wellbeing.NewHandler(a.Wellbeing, shell).Routes(api, root)
+	wellbeing.NewHandler(a.Wellbeing, shell, d.Config.Org.Name).Routes(api, root)
 	return a, nil
 }
 

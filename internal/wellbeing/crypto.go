@@ -314,6 +314,45 @@ func (k *Keyring) AddPrimaryToFile(newKey string) error {
 	if _, err := ParseKeys(content); err != nil {
 		return err
 	}
+	if err := writeKeyFile(file, content); err != nil {
+		return err
+	}
+	fresh, err := readKeyFile(file)
+	if err != nil {
+		return err
+	}
+	k.mu.Lock()
+	k.primary, k.aeads = fresh.primary, fresh.aeads
+	k.mu.Unlock()
+	return nil
+}
+
+// RetireOldKeysInFile rewrites the key file with only the primary key. Run
+// it only after Reencrypt reports nothing remaining under older keys.
+func (k *Keyring) RetireOldKeysInFile() error {
+	k.mu.RLock()
+	file, primary := k.file, k.primary
+	k.mu.RUnlock()
+	if file == "" {
+		return errors.New("the keys come from GOODSHIFT_WELLBEING_KEY, not a file: remove the old keys from the variable instead")
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	keys, err := ParseKeys(string(b))
+	if err != nil {
+		return err
+	}
+	for _, key := range keys {
+		if KeyID(key) == primary {
+			return writeKeyFile(file, base64.StdEncoding.EncodeToString(key)+"\n")
+		}
+	}
+	return errors.New("the key file no longer holds this keyring's primary key")
+}
+
+func writeKeyFile(file, content string) error {
 	tmp := file + ".new"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
@@ -330,15 +369,5 @@ func (k *Keyring) AddPrimaryToFile(newKey string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, file); err != nil {
-		return err
-	}
-	fresh, err := readKeyFile(file)
-	if err != nil {
-		return err
-	}
-	k.mu.Lock()
-	k.primary, k.aeads = fresh.primary, fresh.aeads
-	k.mu.Unlock()
-	return nil
+	return os.Rename(tmp, file)
 }

@@ -15,11 +15,12 @@ import (
 type Handler struct {
 	svc   *Service
 	shell *web.Shell
+	org   string // organisation name, on exported documents
 }
 
 // NewHandler builds the handler.
-func NewHandler(svc *Service, shell *web.Shell) *Handler {
-	return &Handler{svc: svc, shell: shell}
+func NewHandler(svc *Service, shell *web.Shell, org string) *Handler {
+	return &Handler{svc: svc, shell: shell, org: org}
 }
 
 // Routes registers the API routes and pages.
@@ -35,6 +36,9 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.GET("/employees/:id/flex-periods", auth.FlexPeriodsRead, h.listFlex)
 	api.POST("/employees/:id/flex-periods", auth.FlexPeriodsWrite, h.startFlex)
 	api.POST("/employees/:id/flex-periods/:flex/end", auth.FlexPeriodsWrite, h.endFlex)
+
+	api.GET("/employees/:id/wellbeing-export", auth.WellbeingExport, h.export)
+	api.GET("/employees/:id/wellbeing-export.pdf", auth.WellbeingExport, h.exportPDF)
 
 	api.GET("/caseload", auth.Caseloads, h.myCaseload)
 	api.GET("/support-workers/:id/caseload", auth.Caseloads, h.caseload)
@@ -314,4 +318,37 @@ func (h *Handler) endFlex(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, f)
+}
+
+func (h *Handler) export(c *gin.Context) {
+	id, ok := h.employeeID(c)
+	if !ok {
+		return
+	}
+	e, err := h.svc.Export(c.Request.Context(), web.MustPrincipal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="wellbeing-records.json"`)
+	c.JSON(http.StatusOK, e)
+}
+
+func (h *Handler) exportPDF(c *gin.Context) {
+	id, ok := h.employeeID(c)
+	if !ok {
+		return
+	}
+	e, err := h.svc.Export(c.Request.Context(), web.MustPrincipal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	pdf, err := e.PDF(h.org)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="wellbeing-records.pdf"`)
+	c.Data(http.StatusOK, "application/pdf", pdf)
 }
