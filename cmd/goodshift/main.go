@@ -3,6 +3,7 @@
 //	goodshift serve [--addr :8080] [--demo]   run the web server
 //	goodshift migrate [--status]              apply database migrations
 //	goodshift seed --demo                     fill an empty database with demo data
+//	goodshift invoice-run --period 2026-11    draft invoices for a month (safe to re-run)
 //	goodshift user add --email E --name N --role R [--role R2]
 //	                                          add a person; the password is read from stdin
 //
@@ -70,6 +71,7 @@ func init() {
 		"user":        {"manage people: user add", userCmd},
 		"healthcheck": {"exit 0 if the local server is ready (for container health checks)", healthcheckCmd},
 		"wellbeing":   {"wellbeing maintenance: rotate-key (re-encrypt under a new key), purge (retention)", wellbeingCmd},
+		"invoice-run": {"make or refresh the draft invoices for a month: invoice-run --period 2026-11", invoiceRunCmd},
 	}
 }
 

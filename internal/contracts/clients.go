@@ -13,6 +13,7 @@ import (
 	"embed"
 	"errors"
 	"io/fs"
+	"log/slog"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -20,6 +21,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/goodshift/goodshift/internal/config"
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/errs"
 )
@@ -75,6 +77,12 @@ type Service struct {
 	db      *gorm.DB
 	now     func() time.Time
 	planner ShiftPlanner
+	logger  *slog.Logger
+	org     config.Organisation
+
+	// Test hooks, called inside transactions.
+	afterDraftWrite   func(contractID string)
+	beforeIssueCommit func(invoiceID string) error
 }
 
 // Config configures a Service.
@@ -83,11 +91,18 @@ type Config struct {
 	Now func() time.Time
 	// Planner puts visits on the rota; nil means visits only.
 	Planner ShiftPlanner
+	Logger  *slog.Logger
+	// Org is printed on invoices and credit notes.
+	Org config.Organisation
 }
 
 // NewService builds the service.
 func NewService(c Config) *Service {
-	return &Service{db: c.DB, now: c.Now, planner: c.Planner}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{db: c.DB, now: c.Now, planner: c.Planner, logger: c.Logger, org: c.Org}
+	return s
 }
 
 // UsePlanner connects the rota once both services exist (the rota needs

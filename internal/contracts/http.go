@@ -32,6 +32,7 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.PATCH("/sites/:id", auth.SiteNotesWrite, h.updateSiteNotes)
 	h.contractRoutes(api)
 	h.visitRoutes(api)
+	h.invoiceRoutes(api)
 }
 
 func (h *Handler) listClients(c *gin.Context) {

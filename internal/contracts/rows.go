@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/money"
 	"strings"
 
@@ -188,3 +189,157 @@ func (r visitRow) visit() Visit {
 	}
 	return v
 }
+
+type invoiceRunRow struct {
+	ID         string `gorm:"primaryKey"`
+	Period     string
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	Contracts  int
+	Created    int
+	Refreshed  int
+	Unchanged  int
+	Issued     int
+	Removed    int
+	Nothing    int `gorm:"column:nothing_to_bill"`
+}
+
+func (invoiceRunRow) TableName() string { return "invoice_runs" }
+
+type invoiceRow struct {
+	ID                string `gorm:"primaryKey"`
+	ContractID        string
+	ClientID          string
+	Period            string
+	State             string
+	Number            *string
+	Seq               *int64
+	InvoiceDate       civil.Date
+	TaxPoint          civil.Date
+	DueDate           civil.Date
+	ContractReference string
+	ClientName        string
+	ClientAddress     string
+	ClientVATNumber   string `gorm:"column:client_vat_number"`
+	ClientEmail       string
+	PONumber          string `gorm:"column:po_number"`
+	PaymentTermsDays  int
+	Net               int64
+	VAT               int64 `gorm:"column:vat"`
+	Total             int64
+	Paid              int64
+	Credited          int64
+	StripeCustomerID  string
+	StripeInvoiceID   string
+	StripeHostedURL   string `gorm:"column:stripe_hosted_url"`
+	StripeSync        string
+	StripeError       string
+	Version           int
+	IssuedAt          *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+func (invoiceRow) TableName() string { return "invoices" }
+
+func (r invoiceRow) invoice(today civil.Date) Invoice {
+	p, _ := civil.ParseMonth(r.Period)
+	inv := Invoice{
+		ID: r.ID, Number: derefStr(r.Number), ContractID: r.ContractID, ContractReference: r.ContractReference,
+		ClientID: r.ClientID, ClientName: r.ClientName, ClientAddress: strings.Split(r.ClientAddress, "\n"),
+		ClientVATNumber: r.ClientVATNumber, ClientEmail: r.ClientEmail, Period: p, State: InvoiceState(r.State),
+		InvoiceDate: r.InvoiceDate, TaxPoint: r.TaxPoint, DueDate: r.DueDate, PONumber: r.PONumber,
+		PaymentTermsDays: r.PaymentTermsDays, Net: money.Pence(r.Net), VAT: money.Pence(r.VAT), Total: money.Pence(r.Total),
+		Paid: money.Pence(r.Paid), Credited: money.Pence(r.Credited), Version: r.Version, Lines: []Line{}, VATGroups: []VATGroup{},
+		Stripe: StripeRef{CustomerID: r.StripeCustomerID, InvoiceID: r.StripeInvoiceID, HostedURL: r.StripeHostedURL, Sync: r.StripeSync, Error: r.StripeError},
+	}
+	if inv.State != StateDraft {
+		inv.Outstanding = inv.Total - inv.Credited - inv.Paid
+	}
+	if r.IssuedAt != nil {
+		t := r.IssuedAt.UTC()
+		inv.IssuedAt = &t
+	}
+	inv.Status = inv.statusOn(today)
+	return inv
+}
+
+type invoiceLineRow struct {
+	ID          string `gorm:"primaryKey"`
+	InvoiceID   string
+	Position    int
+	Kind        string
+	VisitID     *string
+	ServiceDate civil.Date
+	Description string
+	Quantity    int64
+	Unit        string
+	UnitPrice   int64
+	Net         int64
+	VATRateBP   int64 `gorm:"column:vat_rate_bp"`
+	CreatedAt   time.Time
+}
+
+func (invoiceLineRow) TableName() string { return "invoice_lines" }
+
+func lineRowFrom(invoiceID string, l Line, now time.Time) invoiceLineRow {
+	r := invoiceLineRow{
+		ID: database.NewID(), InvoiceID: invoiceID, Position: l.Position, Kind: string(l.Kind), ServiceDate: l.ServiceDate,
+		Description: l.Description, Quantity: l.Quantity, Unit: l.Unit, UnitPrice: int64(l.UnitPrice), Net: int64(l.Net),
+		VATRateBP: int64(l.VATRate), CreatedAt: now,
+	}
+	if l.VisitID != "" {
+		v := l.VisitID
+		r.VisitID = &v
+	}
+	return r
+}
+
+func (r invoiceLineRow) line() Line {
+	return Line{
+		ID: r.ID, Position: r.Position, Kind: LineKind(r.Kind), VisitID: derefStr(r.VisitID), ServiceDate: r.ServiceDate,
+		Description: r.Description, Quantity: r.Quantity, Unit: r.Unit, UnitPrice: money.Pence(r.UnitPrice),
+		Net: money.Pence(r.Net), VATRate: money.BasisPoints(r.VATRateBP),
+	}
+}
+
+type creditNoteRow struct {
+	ID         string `gorm:"primaryKey"`
+	InvoiceID  string
+	Number     string
+	Seq        int64
+	IssueDate  civil.Date
+	Reason     string
+	FullCredit bool
+	Net        int64
+	VAT        int64 `gorm:"column:vat"`
+	Total      int64
+	CreatedAt  time.Time
+}
+
+func (creditNoteRow) TableName() string { return "credit_notes" }
+
+type creditNoteLineRow struct {
+	ID           string `gorm:"primaryKey"`
+	CreditNoteID string
+	Position     int
+	Description  string
+	Net          int64
+	VATRateBP    int64 `gorm:"column:vat_rate_bp"`
+	VAT          int64 `gorm:"column:vat"`
+}
+
+func (creditNoteLineRow) TableName() string { return "credit_note_lines" }
+
+type paymentRow struct {
+	ID         string `gorm:"primaryKey"`
+	InvoiceID  string
+	Amount     int64
+	Method     string
+	ReceivedOn civil.Date
+	Reference  string
+	SourceKey  *string
+	CreatedAt  time.Time
+}
+
+func (paymentRow) TableName() string { return "payments" }
