@@ -1,11 +1,14 @@
 package payroll
 
 import (
+	"bytes"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/civil"
 	"github.com/goodshift/goodshift/internal/web"
 )
 
@@ -29,6 +32,210 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.DELETE("/absences/:id", auth.AbsencesWrite, h.deleteAbsence)
 	api.PUT("/employees/:id/permitted-work", auth.PayrollManage, h.setPermittedWork)
 	api.GET("/employees/:id/permitted-work", auth.PayrollManage, h.getPermittedWork)
+
+	api.POST("/shifts/:id/clock-in", auth.ClockOwn, h.clockIn)
+	api.POST("/shifts/:id/clock-out", auth.ClockOwn, h.clockOut)
+	api.GET("/me/clock", auth.ClockOwn, h.myClock)
+	api.POST("/shifts/:id/attendance", auth.AttendanceWrite, h.recordAttendance)
+	api.POST("/shifts/:id/no-show", auth.AttendanceWrite, h.noShow)
+	api.GET("/attendance", auth.AttendanceWrite, h.attendanceDay)
+
+	api.GET("/timesheets", auth.TimesheetsRead, h.listTimesheets)
+	api.POST("/timesheets/:id/approve", auth.TimesheetsApprove, h.approveTimesheet)
+	api.GET("/employees/:id/timesheets/:period", auth.TimesheetsRead, h.employeeTimesheet)
+
+	api.GET("/pay-periods", auth.PayrollManage, h.listPeriods)
+	api.POST("/pay-periods/:period/close", auth.PayrollManage, h.closePeriod)
+	api.GET("/pay-periods/:period/summary", auth.PayrollManage, h.periodSummary)
+	api.GET("/pay-periods/:period/permitted-work", auth.PayrollManage, h.permittedWorkMonitor)
+	api.GET("/pay-periods/:period/timesheets.zip", auth.PayrollManage, h.timesheetsZip)
+	api.GET("/pay-periods/:period/export.csv", auth.PayrollManage, h.exportCSV)
+}
+
+func (h *Handler) clockIn(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	a, err := h.svc.ClockIn(c.Request.Context(), web.MustPrincipal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (h *Handler) clockOut(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	a, err := h.svc.ClockOut(c.Request.Context(), web.MustPrincipal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (h *Handler) myClock(c *gin.Context) {
+	ms, err := h.svc.TodaysShifts(c.Request.Context(), web.MustPrincipal(c).ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(ms))
+}
+
+func (h *Handler) recordAttendance(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in AttendanceInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	a, err := h.svc.RecordAttendance(c.Request.Context(), web.MustPrincipal(c), id, in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+type noShowRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (h *Handler) noShow(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in noShowRequest
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	a, err := h.svc.MarkNoShow(c.Request.Context(), web.MustPrincipal(c), id, in.Reason)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (h *Handler) attendanceDay(c *gin.Context) {
+	d, err := web.QueryDate(c, "date")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	if d.IsZero() {
+		d = civil.In(h.svc.now(), civil.London)
+	}
+	day, err := h.svc.AttendanceOn(c.Request.Context(), d)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, day)
+}
+
+func (h *Handler) periodKey(c *gin.Context, key string) string {
+	if key == "" {
+		return h.svc.CurrentPeriod().Key
+	}
+	return key
+}
+
+func (h *Handler) listTimesheets(c *gin.Context) {
+	ts, err := h.svc.Timesheets(c.Request.Context(), web.MustPrincipal(c), h.periodKey(c, c.Query("period")))
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(ts))
+}
+
+func (h *Handler) approveTimesheet(c *gin.Context) {
+	id, err := web.PathID(c, "id", "timesheet")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	t, err := h.svc.ApproveTimesheet(c.Request.Context(), web.MustPrincipal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, t)
+}
+
+func (h *Handler) employeeTimesheet(c *gin.Context) {
+	id, err := web.PathID(c, "id", "employee")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	key := c.Param("period")
+	if k, ok := strings.CutSuffix(key, ".pdf"); ok {
+		h.timesheetPDF(c, id, k)
+		return
+	}
+	t, err := h.svc.EmployeeTimesheet(c.Request.Context(), web.MustPrincipal(c), id, key)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, t)
+}
+
+func (h *Handler) listPeriods(c *gin.Context) {
+	ps, err := h.svc.Periods(c.Request.Context(), 12)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(ps))
+}
+
+func (h *Handler) closePeriod(c *gin.Context) {
+	st, err := h.svc.ClosePeriod(c.Request.Context(), web.MustPrincipal(c), c.Param("period"))
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+func (h *Handler) periodSummary(c *gin.Context) {
+	sum, err := h.svc.Summary(c.Request.Context(), c.Param("period"))
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sum)
+}
+
+func (h *Handler) permittedWorkMonitor(c *gin.Context) {
+	p, err := h.svc.ParsePeriod(c.Param("period"))
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	ws, err := h.svc.PermittedWorkMonitor(c.Request.Context(), p)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(ws))
 }
 
 func (h *Handler) setPayRate(c *gin.Context) {
@@ -163,4 +370,35 @@ func (h *Handler) getPermittedWork(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, rec)
+}
+
+func (h *Handler) timesheetPDF(c *gin.Context, employeeID, period string) {
+	b, t, err := h.svc.EmployeeTimesheetPDF(c.Request.Context(), web.MustPrincipal(c), employeeID, period)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `inline; filename="`+TimesheetFileName(t)+`"`)
+	c.Data(http.StatusOK, "application/pdf", b)
+}
+
+func (h *Handler) timesheetsZip(c *gin.Context) {
+	var buf bytes.Buffer
+	if _, err := h.svc.WriteTimesheetsZip(c.Request.Context(), c.Param("period"), &buf); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="timesheets-`+c.Param("period")+`.zip"`)
+	c.Data(http.StatusOK, "application/zip", buf.Bytes())
+}
+
+func (h *Handler) exportCSV(c *gin.Context) {
+	var buf bytes.Buffer
+	format := c.DefaultQuery("format", FormatBrightPay)
+	if _, err := h.svc.WriteExport(c.Request.Context(), c.Param("period"), format, &buf); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="payroll-`+c.Param("period")+`-`+format+`.csv"`)
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
