@@ -94,7 +94,7 @@ func New(d Deps) (*App, error) {
 		DB: d.DB, Now: d.Now, People: a.People,
 		PayPeriod: d.Config.PayPeriod, PayPeriodAnchor: d.Config.PayPeriodAnchor,
 		PolicyPayFloor: d.Config.PolicyPayFloor, RolledUpHoliday: d.Config.RolledUpHoliday,
-		ClockWindow: d.Config.ClockWindow, Org: d.Config.Org,
+		ClockWindow: d.Config.ClockWindow, Org: d.Config.Org, UnpaidBreaks: d.Config.UnpaidBreaks,
 	})
 	if err != nil {
 		return nil, err
@@ -112,7 +112,8 @@ func New(d Deps) (*App, error) {
 		PayInfo: a.Payroll, Leave: a.Payroll, Caseload: a.Wellbeing,
 		BaseURL: d.Config.BaseURL,
 	})
-	a.Contracts.UsePlanner(a.Rota) // visits become open shifts
+	a.Contracts.UsePlanner(a.Rota)             // visits become open shifts
+	a.Payroll.SetShifts(payrollShifts{a.Rota}) // clocking and timesheets read the rota
 	// Wellbeing and the rota meet only through these two narrow seams.
 	a.Rota.UseTemporaryLimits(rotaFlexLimits{a.Wellbeing})
 	a.Wellbeing.SetRota(a.Rota)

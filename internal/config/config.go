@@ -50,6 +50,7 @@ type Config struct {
 	PolicyPayFloor     money.Pence // organisation's own floor per hour, e.g. London Living Wage
 	RolledUpHoliday    bool        // pay irregular-hours holiday as rolled-up 12.07%
 	ClockWindow        time.Duration
+	UnpaidBreaks       bool          // deduct the rota's planned break from paid hours
 	WellbeingRetention time.Duration // keep wellbeing content this long after employment ends
 }
 
@@ -134,6 +135,7 @@ var Vars = []Var{
 	{"GOODSHIFT_POLICY_PAY_FLOOR", "14.80", "organisation's own hourly floor (London Living Wage); rates below it warn"},
 	{"GOODSHIFT_ROLLED_UP_HOLIDAY", "false", "pay irregular-hours holiday as rolled-up 12.07% on each payslip"},
 	{"GOODSHIFT_CLOCK_WINDOW", "30m", "how early before a shift an employee may clock in"},
+	{"GOODSHIFT_UNPAID_BREAKS", "false", "deduct each shift's planned break from paid hours (false: rest breaks are paid)"},
 	{"GOODSHIFT_WELLBEING_RETENTION", "17520h", "keep wellbeing content this long after employment ends (default two years)"},
 	{"STRIPE_SECRET_KEY", "unset", "enables Stripe invoicing"},
 	{"STRIPE_WEBHOOK_SECRET", "unset", "verifies /webhooks/stripe"},
@@ -192,6 +194,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PolicyPayFloor:     r.money("GOODSHIFT_POLICY_PAY_FLOOR", 1480),
 		RolledUpHoliday:    r.bool("GOODSHIFT_ROLLED_UP_HOLIDAY", false),
 		ClockWindow:        r.duration("GOODSHIFT_CLOCK_WINDOW", 30*time.Minute),
+		UnpaidBreaks:       r.bool("GOODSHIFT_UNPAID_BREAKS", false),
 		WellbeingRetention: r.duration("GOODSHIFT_WELLBEING_RETENTION", 2*365*24*time.Hour),
 	}
 	sqlite := c.DatabaseURL == ""

@@ -89,12 +89,33 @@ func (r attendanceRow) paid() (int, int) {
 	if r.Status != Worked || r.ClockIn == nil || r.ClockOut == nil {
 		return 0, 0
 	}
-	parts, brk := WorkedParts(r.ClockIn.UTC(), r.ClockOut.UTC(), r.BreakMinutes)
+	start, end := r.span()
+	parts, brk := WorkedParts(start, end, r.BreakMinutes)
 	total := 0
 	for _, p := range parts {
 		total += p.Minutes
 	}
 	return total, brk
+}
+
+// span is the paid time of a worked shift. Times from the phone are paid
+// within the scheduled shift: arriving early or staying late is recorded,
+// and a supervisor's correction pays it. Times a supervisor recorded or
+// corrected are paid as recorded.
+func (r attendanceRow) span() (time.Time, time.Time) {
+	start, end := r.ClockIn.UTC(), r.ClockOut.UTC()
+	if r.Source == FromPhone && !r.Corrected {
+		if s := r.ScheduledStart.UTC(); start.Before(s) {
+			start = s
+		}
+		if e := r.ScheduledEnd.UTC(); end.After(e) {
+			end = e
+		}
+		if end.Before(start) {
+			end = start
+		}
+	}
+	return start, end
 }
 
 func (s *Service) ownShift(ctx context.Context, by auth.Principal, shiftID string) (ShiftRef, error) {
@@ -112,6 +133,24 @@ func (s *Service) ownShift(ctx context.Context, by auth.Principal, shiftID strin
 		return ShiftRef{}, ErrShiftNotFound
 	}
 	return ref, nil
+}
+
+// anyShift finds a shift for a supervisor: on the rota, or — when the rota
+// no longer has it — as recorded in its attendance.
+func (s *Service) anyShift(ctx context.Context, shiftID string) (ShiftRef, error) {
+	ref, err := s.ownShift(ctx, auth.Principal{}, shiftID)
+	if errs.CodeOf(err) != errs.NotFound || !database.ValidID(shiftID) {
+		return ref, err
+	}
+	row, found, ferr := s.attendanceByShift(ctx, s.db, shiftID)
+	if ferr != nil {
+		return ShiftRef{}, ferr
+	}
+	if !found {
+		return ShiftRef{}, err
+	}
+	return ShiftRef{ID: row.ShiftID, EmployeeID: row.EmployeeID, SiteID: row.SiteID, SiteName: row.SiteName,
+		Start: row.ScheduledStart.UTC(), End: row.ScheduledEnd.UTC(), BreakMinutes: row.BreakMinutes}, nil
 }
 
 func (s *Service) attendanceByShift(ctx context.Context, db *gorm.DB, shiftID string) (attendanceRow, bool, error) {
@@ -147,7 +186,7 @@ func (s *Service) ClockIn(ctx context.Context, by auth.Principal, shiftID string
 	}
 	workDate := civil.In(ref.Start, civil.London)
 	row := attendanceRow{ID: database.NewID(), ShiftID: ref.ID, EmployeeID: ref.EmployeeID, SiteID: ref.SiteID, SiteName: ref.SiteName,
-		ScheduledStart: ref.Start.UTC(), ScheduledEnd: ref.End.UTC(), BreakMinutes: breakOrPolicy(ref.BreakMinutes), ClockIn: &now,
+		ScheduledStart: ref.Start.UTC(), ScheduledEnd: ref.End.UTC(), BreakMinutes: s.deductedBreak(ref.BreakMinutes), ClockIn: &now,
 		Status: ClockedIn, Source: FromPhone, WorkDate: workDate, Version: 1, CreatedAt: now, UpdatedAt: now}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := s.refuseIfClosed(ctx, tx, workDate, "clocking in"); err != nil {
@@ -170,13 +209,6 @@ func (s *Service) ClockIn(ctx context.Context, by auth.Principal, shiftID string
 		return Attendance{}, err
 	}
 	return row.attendance(), nil
-}
-
-func breakOrPolicy(b int) int {
-	if b < 0 {
-		return -1
-	}
-	return b
 }
 
 func alreadyRecorded(old attendanceRow) error {
@@ -246,7 +278,7 @@ type AttendanceInput struct {
 // phone, or correcting recorded times (a reason is then required). A
 // correction after the timesheet was approved is kept as an adjustment.
 func (s *Service) RecordAttendance(ctx context.Context, by auth.Principal, shiftID string, in AttendanceInput) (Attendance, error) {
-	ref, err := s.ownShift(ctx, auth.Principal{}, shiftID)
+	ref, err := s.anyShift(ctx, shiftID)
 	if err != nil {
 		return Attendance{}, err
 	}
@@ -274,7 +306,7 @@ func (s *Service) RecordAttendance(ctx context.Context, by auth.Principal, shift
 			bad = append(bad, errs.FieldError{Field: "clock_in", Message: "is more than 12 hours away from the shift"})
 		}
 	}
-	brk := breakOrPolicy(ref.BreakMinutes)
+	brk := s.deductedBreak(ref.BreakMinutes)
 	if in.BreakMinutes != nil {
 		brk = *in.BreakMinutes
 		if brk < 0 || brk > 240 {
@@ -296,7 +328,7 @@ func (s *Service) RecordAttendance(ctx context.Context, by auth.Principal, shift
 // MarkNoShow records that the employee did not come. Over recorded times
 // it is a correction and needs a reason.
 func (s *Service) MarkNoShow(ctx context.Context, by auth.Principal, shiftID, reason string) (Attendance, error) {
-	ref, err := s.ownShift(ctx, auth.Principal{}, shiftID)
+	ref, err := s.anyShift(ctx, shiftID)
 	if err != nil {
 		return Attendance{}, err
 	}
@@ -331,7 +363,7 @@ func (s *Service) changeAttendance(ctx context.Context, by auth.Principal, ref S
 		}
 		if !found {
 			row = attendanceRow{ID: database.NewID(), ShiftID: ref.ID, EmployeeID: ref.EmployeeID, SiteID: ref.SiteID, SiteName: ref.SiteName,
-				ScheduledStart: ref.Start.UTC(), ScheduledEnd: ref.End.UTC(), BreakMinutes: breakOrPolicy(ref.BreakMinutes),
+				ScheduledStart: ref.Start.UTC(), ScheduledEnd: ref.End.UTC(), BreakMinutes: s.deductedBreak(ref.BreakMinutes),
 				Source: FromSupervisor, WorkDate: workDate, Version: 1, CreatedAt: now, UpdatedAt: now}
 			apply(&row)
 			if err := tx.Create(&row).Error; err != nil {

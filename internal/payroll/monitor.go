@@ -109,7 +109,8 @@ func (s *Service) PermittedWorkMonitor(ctx context.Context, period Period) ([]Pe
 		recorded[a.ShiftID] = true
 		switch a.Status {
 		case Worked:
-			parts, _ := WorkedParts(a.ClockIn.UTC(), a.ClockOut.UTC(), a.BreakMinutes)
+			ps, pe := a.span()
+			parts, _ := WorkedParts(ps, pe, a.BreakMinutes)
 			add(a.EmployeeID, parts, worked)
 		case ClockedIn:
 			end := a.ScheduledEnd.UTC()
@@ -128,7 +129,7 @@ func (s *Service) PermittedWorkMonitor(ctx context.Context, period Period) ([]Pe
 				if recorded[ref.ID] || ref.Cancelled || ref.EmployeeID != r.EmployeeID || ref.End.Before(now) {
 					continue
 				}
-				parts, _ := WorkedParts(ref.Start, ref.End, ref.BreakMinutes)
+				parts, _ := WorkedParts(ref.Start, ref.End, s.deductedBreak(ref.BreakMinutes))
 				add(r.EmployeeID, parts, planned)
 			}
 		}

@@ -89,6 +89,7 @@ type Service struct {
 	rolledUp    bool
 	clockWindow time.Duration
 	org         config.Organisation
+	unpaidBreak bool
 }
 
 // Config configures a Service.
@@ -104,6 +105,9 @@ type Config struct {
 	RolledUpHoliday bool
 	ClockWindow     time.Duration
 	Org             config.Organisation
+	// UnpaidBreaks deducts the rota's planned break from paid time; when
+	// false (the default) rest breaks are paid working time.
+	UnpaidBreaks bool
 }
 
 // NewService builds the service; a bad pay-period setting is an error.
@@ -120,8 +124,20 @@ func NewService(c Config) (*Service, error) {
 	}
 	return &Service{
 		db: c.DB, now: c.Now, people: c.People, shifts: c.Shifts, cal: cal,
-		policyFloor: c.PolicyPayFloor, rolledUp: c.RolledUpHoliday, clockWindow: c.ClockWindow, org: c.Org,
+		policyFloor: c.PolicyPayFloor, rolledUp: c.RolledUpHoliday, clockWindow: c.ClockWindow, org: c.Org, unpaidBreak: c.UnpaidBreaks,
 	}, nil
+}
+
+// deductedBreak is the unpaid break to take off a shift whose rota break
+// is b (-1: the rota named none, the 20-minute rule decides).
+func (s *Service) deductedBreak(b int) int {
+	if !s.unpaidBreak {
+		return 0
+	}
+	if b < 0 {
+		return -1
+	}
+	return b
 }
 
 // SetShifts wires the rota once it exists (internal/app).

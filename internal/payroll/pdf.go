@@ -59,21 +59,26 @@ func (s *Service) TimesheetPDF(t Timesheet) ([]byte, error) {
 		doc.Text("No shifts in this period.")
 	} else {
 		tb := pdfdoc.Table{Columns: []pdfdoc.Column{
-			{Title: "Date", Width: 0.17}, {Title: "Site", Width: 0.31}, {Title: "Start", Width: 0.1, Align: "R"},
-			{Title: "End", Width: 0.1, Align: "R"}, {Title: "Break", Width: 0.1, Align: "R"}, {Title: "Hours", Width: 0.1, Align: "R"},
+			{Title: "Date", Width: 0.12}, {Title: "Site", Width: 0.29}, {Title: "Shift", Width: 0.165},
+			{Title: "Clocked", Width: 0.165}, {Title: "Break", Width: 0.07, Align: "R"}, {Title: "Hours", Width: 0.07, Align: "R"},
 			{Title: "Note", Width: 0.12},
 		}}
+		span := func(a, b *time.Time, day civil.Date) string {
+			if a == nil {
+				return "–"
+			}
+			out := hhmm(*a) + "–"
+			if b == nil {
+				return out
+			}
+			out += hhmm(*b)
+			if civil.In(*b, civil.London) != day {
+				out += " +1"
+			}
+			return out
+		}
 		for _, sh := range t.Shifts {
-			start, end, note := "–", "–", ""
-			if sh.Start != nil {
-				start = hhmm(*sh.Start)
-			}
-			if sh.End != nil {
-				end = hhmm(*sh.End)
-				if civil.In(*sh.End, civil.London) != sh.Date {
-					end += " (+1)"
-				}
-			}
+			note := ""
 			switch {
 			case sh.Status == NoShow:
 				note = "No-show"
@@ -84,7 +89,8 @@ func (s *Service) TimesheetPDF(t Timesheet) ([]byte, error) {
 			case sh.Source == FromSupervisor:
 				note = "By supervisor"
 			}
-			tb.Rows = append(tb.Rows, []string{sh.Date.Format("Mon 2 Jan"), sh.SiteName, start, end, hm(sh.BreakMinutes), hm(sh.PaidMinutes), note})
+			tb.Rows = append(tb.Rows, []string{sh.Date.Format("Mon 2 Jan"), sh.SiteName, span(&sh.ScheduledStart, &sh.ScheduledEnd, sh.Date),
+				span(sh.Start, sh.End, sh.Date), hm(sh.BreakMinutes), hm(sh.PaidMinutes), note})
 		}
 		tb.Foot = [][]string{{"Total", fmt.Sprintf("%d shifts", t.Totals.ShiftsWorked), "", "", "", hm(t.Totals.PaidMinutes), ""}}
 		doc.Table(tb)

@@ -35,7 +35,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	clock := func() time.Time { return f.now }
 	f.people = people.NewService(people.Config{DB: db, Now: clock, Passwords: auth.Passwords{Cost: 4}})
 	svc, err := payroll.NewService(payroll.Config{DB: db, Now: clock, People: f.people, Shifts: f.shifts,
-		PayPeriod: payroll.Monthly, PolicyPayFloor: 1480, ClockWindow: 30 * time.Minute})
+		PayPeriod: payroll.Monthly, PolicyPayFloor: 1480, ClockWindow: 30 * time.Minute, UnpaidBreaks: true})
 	if err != nil {
 		t.Fatal(err)
 	}

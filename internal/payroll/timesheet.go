@@ -320,7 +320,8 @@ func (s *Service) build(ctx context.Context, d *periodData, p people.Person) (Ti
 			t.Warnings = append(t.Warnings, fmt.Sprintf("%s at %s: clocked in at %s but not out; a supervisor needs to record the finish time.",
 				a.WorkDate.Format("Mon 2 Jan"), a.SiteName, hhmm(*a.ClockIn)))
 		case Worked:
-			parts, brk := WorkedParts(*ts.Start, *ts.End, a.BreakMinutes)
+			ps, pe := a.span()
+			parts, brk := WorkedParts(ps, pe, a.BreakMinutes)
 			ts.Parts, ts.BreakMinutes = parts, brk
 			t.Totals.ShiftsWorked++
 			for _, part := range parts {
@@ -419,7 +420,8 @@ func (s *Service) averageWeeklyEarnings(ctx context.Context, employeeID string, 
 	}
 	var total money.Pence
 	for _, r := range rows {
-		parts, _ := WorkedParts(r.ClockIn.UTC(), r.ClockOut.UTC(), r.BreakMinutes)
+		ps, pe := r.span()
+		parts, _ := WorkedParts(ps, pe, r.BreakMinutes)
 		for _, p := range parts {
 			if rate, ok := rates.on(employeeID, p.Date); ok {
 				total += money.MulDiv(rate.HourlyPence, int64(p.Minutes), 60, money.HalfUp)
