@@ -70,8 +70,15 @@ func TestEveryAdjustmentBlocksOrWarns(t *testing.T) {
 		srv := apptest.New(t, db, apptest.Options{})
 		dana := srv.Login(t, "dana@goodshift.example")
 		zoe := newEmployee(t, srv, "Zoe Test", "zoe@goodshift.example")
+		yan := newEmployee(t, srv, "Yan Test", "yant@goodshift.example")
 		site := demoSiteID(t, srv, "Old Street studio")
 		other := demoSiteID(t, srv, "Mile End hall")
+		// Zoe's own shift, far off, for trades.
+		var zoeShift apiShift
+		dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{"site_id": other, "starts_at": "2027-02-02T09:00:00Z", "ends_at": "2027-02-02T12:00:00Z"}, &zoeShift)
+		if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+zoeShift.ID+"/assign", map[string]any{"employee_id": zoe.ID()}, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("zoe's shift: %d %s", res.StatusCode, res.Body)
+		}
 		// Tuesday 8 December 2026 and later: well clear of the demo rota.
 		day := func(offset, h, m int) string {
 			return civil.D(2026, 12, 8+offset).At(h, m, civil.London).UTC().Format(time.RFC3339)
@@ -145,6 +152,50 @@ func TestEveryAdjustmentBlocksOrWarns(t *testing.T) {
 					dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/unassign", nil, nil)
 				} else if res.StatusCode != http.StatusUnprocessableEntity || !violations(t, res).has(tc.rule, tc.severity) {
 					t.Fatalf("claim: %d %s", res.StatusCode, res.Body)
+				}
+				// Swaps: Yan offers, trades or releases the shift; Zoe accepting
+				// meets the same rule.
+				if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": yan.ID()}, nil); res.StatusCode != http.StatusOK {
+					t.Fatalf("assign to Yan: %d %s", res.StatusCode, res.Body)
+				}
+				for _, req := range []map[string]any{
+					{"shift_id": sh.ID, "to_employee_id": zoe.ID()},
+					{"shift_id": sh.ID, "trade_shift_id": zoeShift.ID},
+					{"shift_id": sh.ID},
+				} {
+					var sw struct {
+						ID         string `json:"id"`
+						Kind       string `json:"kind"`
+						Status     string `json:"status"`
+						Violations []struct {
+							Rule string `json:"rule"`
+						} `json:"violations"`
+					}
+					if res := yan.JSON(http.MethodPost, "/api/v1/swaps", req, &sw); res.StatusCode != http.StatusCreated {
+						t.Fatalf("swap %v: %d %s", req, res.StatusCode, res.Body)
+					}
+					res := zoe.JSON(http.MethodPost, "/api/v1/swaps/"+sw.ID+"/accept", nil, &sw)
+					switch {
+					case tc.claimOK:
+						if res.StatusCode != http.StatusOK || sw.Status != "awaiting_approval" || len(sw.Violations) != 0 {
+							t.Fatalf("%s accepted inside notice (consent): %d %s", req, res.StatusCode, res.Body)
+						}
+					case tc.severity == "hard":
+						if res.StatusCode != http.StatusUnprocessableEntity || !violations(t, res).has(tc.rule, "hard") {
+							t.Fatalf("%v accept: %d %s", req, res.StatusCode, res.Body)
+						}
+					default:
+						if res.StatusCode != http.StatusOK || sw.Status != "awaiting_approval" || len(sw.Violations) == 0 || sw.Violations[0].Rule != tc.rule {
+							t.Fatalf("%v accept (soft): %d %s", req, res.StatusCode, res.Body)
+						}
+						// The supervisor approving needs a reason.
+						if res := dana.JSON(http.MethodPost, "/api/v1/swaps/"+sw.ID+"/approve", nil, nil); res.StatusCode != http.StatusUnprocessableEntity {
+							t.Fatalf("approve without a reason: %d %s", res.StatusCode, res.Body)
+						}
+					}
+					if res := yan.JSON(http.MethodPost, "/api/v1/swaps/"+sw.ID+"/cancel", nil, nil); res.StatusCode != http.StatusOK {
+						t.Fatalf("cancel swap: %d %s", res.StatusCode, res.Body)
+					}
 				}
 				if tc.severity == "soft" {
 					res = dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": zoe.ID(), "override_reason": "  "}, nil)

@@ -3,6 +3,7 @@ package rota
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,12 +24,14 @@ const (
 )
 
 // Evaluate runs the rules engine for one person on one shift.
-func (s *Service) Evaluate(ctx context.Context, sh Shift, employeeID string, req Request) ([]Violation, error) {
+// Shifts named in without are left out of the person's other work (in a
+// trade, the shift they give away).
+func (s *Service) Evaluate(ctx context.Context, sh Shift, employeeID string, req Request, without ...string) ([]Violation, error) {
 	p, err := s.employee(ctx, employeeID)
 	if err != nil {
 		return nil, err
 	}
-	facts, err := s.gather(ctx, sh, []people.Person{p}, req)
+	facts, err := s.gather(ctx, sh, []people.Person{p}, req, without...)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +51,7 @@ func (s *Service) employee(ctx context.Context, id string) (people.Person, error
 // other work around it, their hours over the 17-week reference period,
 // their adjustments and availability, and (through the seams) leave,
 // temporary limits and pay facts for the benefit cap.
-func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req Request) ([]Facts, error) {
+func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req Request, without ...string) ([]Facts, error) {
 	db := s.cfg.DB.WithContext(ctx)
 	mon := weekStart(sh.Date())
 	ids := make([]string, len(ps))
@@ -90,7 +93,7 @@ func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req 
 			person.Age = p.Employee.AgeOn(sh.Date())
 		}
 		for _, w := range work[p.ID] {
-			if w.ShiftID != sh.ID {
+			if w.ShiftID != sh.ID && !slices.Contains(without, w.ShiftID) {
 				person.Other = append(person.Other, w)
 			}
 		}
@@ -342,6 +345,11 @@ func (s *Service) put(tx *gorm.DB, cur Shift, employeeID string, mustBeOpen bool
 			return ErrTaken
 		}
 		return ErrChanged
+	}
+	if cur.Status == Assigned {
+		if err := s.expireSwaps(tx, cur.ID); err != nil {
+			return err
+		}
 	}
 	return s.checkNoOverlap(tx, employeeID, cur)
 }
@@ -649,6 +657,11 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 			}
 			if err := s.event(tx, r.ID, "", kind, employeeID, "temporary availability change"); err != nil {
 				return err
+			}
+			if noShifts {
+				if err := s.expireSwaps(tx, r.ID); err != nil {
+					return err
+				}
 			}
 			if noShifts {
 				released++

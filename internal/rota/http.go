@@ -33,6 +33,26 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.POST("/shifts/:id/claim", auth.ShiftsMine, h.claim)
 	api.GET("/me/shifts", auth.ShiftsMine, h.myShifts)
 	api.GET("/me/open-shifts", auth.ShiftsMine, h.myOpenShifts)
+	api.POST("/swaps", auth.ShiftsMine, h.requestSwap)
+	api.GET("/swaps", auth.SwapsApprove, h.swapQueue)
+	api.GET("/me/swaps", auth.ShiftsMine, h.mySwaps)
+	api.GET("/swaps/:id", auth.SignedIn, h.getSwap)
+	api.POST("/swaps/:id/accept", auth.ShiftsMine, h.swapAction(func(s *Service, c *gin.Context, id, _ string) (Swap, error) {
+		return s.AcceptSwap(c.Request.Context(), web.MustPrincipal(c), id)
+	}))
+	api.POST("/swaps/:id/decline", auth.ShiftsMine, h.swapAction(func(s *Service, c *gin.Context, id, _ string) (Swap, error) {
+		return s.DeclineSwap(c.Request.Context(), web.MustPrincipal(c), id)
+	}))
+	api.POST("/swaps/:id/cancel", auth.ShiftsMine, h.swapAction(func(s *Service, c *gin.Context, id, _ string) (Swap, error) {
+		return s.CancelSwap(c.Request.Context(), web.MustPrincipal(c), id)
+	}))
+	api.POST("/swaps/:id/approve", auth.SwapsApprove, h.swapAction(func(s *Service, c *gin.Context, id, reason string) (Swap, error) {
+		return s.ApproveSwap(c.Request.Context(), web.MustPrincipal(c), id, reason)
+	}))
+	api.POST("/swaps/:id/reject", auth.SwapsApprove, h.swapAction(func(s *Service, c *gin.Context, id, reason string) (Swap, error) {
+		return s.RejectSwap(c.Request.Context(), web.MustPrincipal(c), id, reason)
+	}))
+	api.PUT("/rota/sites/:id/policy", auth.ShiftsWrite, h.putSitePolicy)
 	api.GET("/employees/:id/adjustments", auth.AdjustmentsRead, h.getAdjustments)
 	api.PUT("/employees/:id/adjustments", auth.AdjustmentsWrite, h.putAdjustments)
 	api.GET("/employees/:id/availability", auth.ShiftsRead, h.getAvailability)
@@ -228,7 +248,7 @@ func (h *Handler) cancelShift(c *gin.Context) {
 		return
 	}
 	var in reasonRequest
-	if err := web.DecodeJSON(c, &in); err != nil {
+	if err := decodeOptional(c, &in); err != nil {
 		web.Fail(c, err)
 		return
 	}
@@ -304,4 +324,110 @@ func (h *Handler) claim(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, sh)
+}
+
+// decodeOptional is DecodeJSON for bodies that may be left out.
+func decodeOptional(c *gin.Context, dst any) error {
+	if c.Request.ContentLength == 0 {
+		return nil
+	}
+	return web.DecodeJSON(c, dst)
+}
+
+type overrideRequest struct {
+	Reason         string `json:"reason"`
+	OverrideReason string `json:"override_reason"`
+}
+
+func (h *Handler) swapAction(do func(*Service, *gin.Context, string, string) (Swap, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := web.PathID(c, "id", "swap request")
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		var in overrideRequest
+		if err := decodeOptional(c, &in); err != nil {
+			web.Fail(c, err)
+			return
+		}
+		reason := in.Reason
+		if reason == "" {
+			reason = in.OverrideReason
+		}
+		w, err := do(h.svc, c, id, reason)
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, w)
+	}
+}
+
+func (h *Handler) requestSwap(c *gin.Context) {
+	var in SwapRequest
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	w, err := h.svc.RequestSwap(c.Request.Context(), web.MustPrincipal(c).ID, in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, w)
+}
+
+func (h *Handler) swapQueue(c *gin.Context) {
+	out, err := h.svc.SwapQueue(c.Request.Context())
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(out))
+}
+
+func (h *Handler) mySwaps(c *gin.Context) {
+	out, err := h.svc.MySwaps(c.Request.Context(), web.MustPrincipal(c).ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(out))
+}
+
+func (h *Handler) getSwap(c *gin.Context) {
+	id, err := web.PathID(c, "id", "swap request")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	w, err := h.svc.SwapFor(c.Request.Context(), web.MustPrincipal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, w)
+}
+
+type sitePolicy struct {
+	AutoApproveSwaps bool `json:"auto_approve_swaps"`
+}
+
+func (h *Handler) putSitePolicy(c *gin.Context) {
+	id, err := web.PathID(c, "id", "site")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in sitePolicy
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	if err := h.svc.SetAutoApprove(c.Request.Context(), id, in.AutoApproveSwaps); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, in)
 }

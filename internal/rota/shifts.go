@@ -436,6 +436,9 @@ func (s *Service) CancelShift(ctx context.Context, actorID, id, reason string) (
 		if res.RowsAffected == 0 {
 			return ErrChanged
 		}
+		if err := s.expireSwaps(tx, id); err != nil {
+			return err
+		}
 		return s.event(tx, id, actorID, "cancelled", cur.EmployeeID, reason)
 	})
 	if err != nil {
@@ -482,7 +485,7 @@ func (s *Service) release(tx *gorm.DB, cur Shift) error {
 	if res.RowsAffected == 0 {
 		return ErrChanged
 	}
-	return nil
+	return s.expireSwaps(tx, cur.ID)
 }
 
 // describeTimes is "Mon 30 Nov, 07:00–11:00" in the site's time.

@@ -1,0 +1,699 @@
+package rota
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/database"
+	"github.com/goodshift/goodshift/internal/errs"
+)
+
+// Swap kinds and statuses.
+const (
+	Offer   = "offer"   // to a named colleague
+	Trade   = "trade"   // for one of the colleague's shifts
+	Release = "release" // to the open pool: any colleague may take it
+
+	SwapPending          = "pending"           // waiting for the colleague
+	SwapAwaitingApproval = "awaiting_approval" // accepted; a supervisor decides
+	SwapCompleted        = "completed"
+	SwapDeclined         = "declined"
+	SwapCancelled        = "cancelled"
+	SwapRejected         = "rejected"
+	SwapExpired          = "expired" // the shift started first
+)
+
+// Swap is a request to hand a shift to someone else.
+type Swap struct {
+	ID             string      `json:"id"`
+	Kind           string      `json:"kind"`
+	Status         string      `json:"status"`
+	Shift          Shift       `json:"shift"`
+	TradeShift     *Shift      `json:"trade_shift,omitempty"`
+	FromEmployeeID string      `json:"from_employee_id"`
+	FromName       string      `json:"from_name"`
+	ToEmployeeID   string      `json:"to_employee_id,omitempty"`
+	ToName         string      `json:"to_name,omitempty"`
+	Violations     []Violation `json:"violations"`
+	ExpiresAt      time.Time   `json:"expires_at"`
+	Version        int         `json:"version"`
+	CreatedAt      time.Time   `json:"created_at"`
+	History        []SwapEvent `json:"history"`
+}
+
+// SwapEvent is one step in a swap's history.
+type SwapEvent struct {
+	At      time.Time `json:"at"`
+	ActorID string    `json:"actor_id"`
+	Actor   string    `json:"actor"`
+	Action  string    `json:"action"`
+	Note    string    `json:"note,omitempty"`
+}
+
+// Live reports whether the swap is still waiting for someone.
+func (w Swap) Live() bool { return w.Status == SwapPending || w.Status == SwapAwaitingApproval }
+
+type swapRow struct {
+	ID             string `gorm:"primaryKey"`
+	Kind           string
+	Status         string
+	ShiftID        string
+	FromEmployeeID string
+	ToEmployeeID   *string
+	TradeShiftID   *string
+	Violations     string
+	ExpiresAt      time.Time
+	Version        int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (swapRow) TableName() string { return "swaps" }
+
+type swapEventRow struct {
+	ID      string `gorm:"primaryKey"`
+	SwapID  string
+	At      time.Time
+	ActorID string
+	Action  string
+	Note    string
+}
+
+func (swapEventRow) TableName() string { return "swap_events" }
+
+type sitePolicyRow struct {
+	SiteID           string `gorm:"primaryKey"`
+	AutoApproveSwaps bool
+	UpdatedAt        time.Time
+}
+
+func (sitePolicyRow) TableName() string { return "site_policies" }
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func ptr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// ErrSwapNotFound is a swap that does not exist or may not be seen.
+var ErrSwapNotFound = errs.E(errs.NotFound, "There is no such swap request.")
+
+// SwapRequest is what an employee sends to offer, trade or release a shift.
+type SwapRequest struct {
+	ShiftID      string `json:"shift_id"`
+	ToEmployeeID string `json:"to_employee_id"`
+	TradeShiftID string `json:"trade_shift_id"`
+}
+
+func (s *Service) swapEvent(tx *gorm.DB, swapID, actorID, action, note string) error {
+	return tx.Create(&swapEventRow{ID: database.NewID(), SwapID: swapID, At: s.now(), ActorID: actorID, Action: action, Note: note}).Error
+}
+
+// expireSwaps ends live requests on a shift that changed hands or was
+// cancelled (the request no longer makes sense).
+func (s *Service) expireSwaps(tx *gorm.DB, shiftID string) error {
+	var rows []swapRow
+	if err := tx.Where("(shift_id = ? OR trade_shift_id = ?) AND status IN ?", shiftID, shiftID, []string{SwapPending, SwapAwaitingApproval}).
+		Find(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := tx.Model(&swapRow{}).Where("id = ?", r.ID).Updates(map[string]any{
+			"status": SwapCancelled, "version": gorm.Expr("version + 1"), "updated_at": s.now(),
+		}).Error; err != nil {
+			return err
+		}
+		if err := s.swapEvent(tx, r.ID, "", "cancelled", "the shift changed"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expireStarted marks live requests whose shift has started as expired.
+func (s *Service) expireStarted(ctx context.Context) error {
+	return s.cfg.DB.WithContext(ctx).Model(&swapRow{}).
+		Where("status IN ? AND expires_at <= ?", []string{SwapPending, SwapAwaitingApproval}, s.now()).
+		Updates(map[string]any{"status": SwapExpired, "version": gorm.Expr("version + 1"), "updated_at": s.now()}).Error
+}
+
+// RequestSwap offers, trades or releases one of the employee's own shifts.
+func (s *Service) RequestSwap(ctx context.Context, employeeID string, in SwapRequest) (Swap, error) {
+	var bad []errs.FieldError
+	if !database.ValidID(in.ShiftID) {
+		bad = append(bad, errs.FieldError{Field: "shift_id", Message: "must be the ID of one of your shifts"})
+	}
+	if in.ToEmployeeID != "" && !database.ValidID(in.ToEmployeeID) {
+		bad = append(bad, errs.FieldError{Field: "to_employee_id", Message: "must be a colleague's ID, or left out to release the shift"})
+	}
+	if in.TradeShiftID != "" && !database.ValidID(in.TradeShiftID) {
+		bad = append(bad, errs.FieldError{Field: "trade_shift_id", Message: "must be the ID of the colleague's shift"})
+	}
+	if len(bad) > 0 {
+		return Swap{}, errs.Fields(bad...)
+	}
+	sh, err := s.Shift(ctx, in.ShiftID)
+	if err != nil || sh.EmployeeID != employeeID || sh.Status != Assigned {
+		return Swap{}, errs.E(errs.NotFound, "You have no such shift.")
+	}
+	if !sh.Start.After(s.now()) {
+		return Swap{}, errs.E(errs.RuleViolation, "This shift has already started; it can no longer be swapped.")
+	}
+	kind := Release
+	to := in.ToEmployeeID
+	if in.TradeShiftID != "" {
+		kind = Trade
+		ts, err := s.Shift(ctx, in.TradeShiftID)
+		if err != nil || ts.Status != Assigned || ts.EmployeeID == "" {
+			return Swap{}, errs.Fields(errs.FieldError{Field: "trade_shift_id", Message: "is not a colleague's shift"})
+		}
+		if to != "" && ts.EmployeeID != to {
+			return Swap{}, errs.Fields(errs.FieldError{Field: "trade_shift_id", Message: "is not a shift of the colleague you named"})
+		}
+		if !ts.Start.After(s.now()) {
+			return Swap{}, errs.Fields(errs.FieldError{Field: "trade_shift_id", Message: "has already started"})
+		}
+		to = ts.EmployeeID
+	} else if to != "" {
+		kind = Offer
+	}
+	if to == employeeID {
+		return Swap{}, errs.Fields(errs.FieldError{Field: "to_employee_id", Message: "is you; name a colleague"})
+	}
+	if to != "" {
+		if _, err := s.employee(ctx, to); err != nil {
+			return Swap{}, errs.Fields(errs.FieldError{Field: "to_employee_id", Message: "is not an active colleague"})
+		}
+	}
+	now := s.now()
+	row := swapRow{
+		ID: database.NewID(), Kind: kind, Status: SwapPending, ShiftID: sh.ID, FromEmployeeID: employeeID,
+		ToEmployeeID: ptr(to), TradeShiftID: ptr(in.TradeShiftID), Violations: "[]", ExpiresAt: sh.Start, Version: 1,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.expireStarted(ctx); err != nil {
+		return Swap{}, err
+	}
+	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			if database.IsUniqueViolation(err) {
+				return errs.E(errs.Conflict, "There is already a swap request for this shift. Cancel it first.")
+			}
+			return err
+		}
+		return s.swapEvent(tx, row.ID, employeeID, "requested", kind)
+	})
+	if err != nil {
+		return Swap{}, err
+	}
+	w, err := s.swap(ctx, row.ID)
+	if err != nil {
+		return Swap{}, err
+	}
+	switch kind {
+	case Offer:
+		s.notify(ctx, []string{to}, "A colleague offers you a shift",
+			fmt.Sprintf("%s offers you their shift at %s on %s.", w.FromName, sh.SiteName, describeTimes(sh)), "/rota/inbox")
+	case Trade:
+		s.notify(ctx, []string{to}, "A colleague asks to trade shifts",
+			fmt.Sprintf("%s asks to trade their shift at %s on %s for yours on %s.", w.FromName, sh.SiteName, describeTimes(sh), describeTimes(*w.TradeShift)), "/rota/inbox")
+	}
+	return w, nil
+}
+
+// swap loads one swap with its shifts, names and history.
+func (s *Service) swap(ctx context.Context, id string) (Swap, error) {
+	var row swapRow
+	err := s.cfg.DB.WithContext(ctx).Where("id = ?", id).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Swap{}, ErrSwapNotFound
+	}
+	if err != nil {
+		return Swap{}, err
+	}
+	out, err := s.swaps(ctx, []swapRow{row}, true)
+	if err != nil {
+		return Swap{}, err
+	}
+	return out[0], nil
+}
+
+func (s *Service) swaps(ctx context.Context, rows []swapRow, history bool) ([]Swap, error) {
+	db := s.cfg.DB.WithContext(ctx)
+	var shiftIDs, personIDs, swapIDs []string
+	for _, r := range rows {
+		shiftIDs = append(shiftIDs, r.ShiftID)
+		if r.TradeShiftID != nil {
+			shiftIDs = append(shiftIDs, *r.TradeShiftID)
+		}
+		personIDs = append(personIDs, r.FromEmployeeID)
+		if r.ToEmployeeID != nil {
+			personIDs = append(personIDs, *r.ToEmployeeID)
+		}
+		swapIDs = append(swapIDs, r.ID)
+	}
+	shifts := map[string]Shift{}
+	if len(shiftIDs) > 0 {
+		var srows []shiftRow
+		if err := db.Where("id IN ?", shiftIDs).Find(&srows).Error; err != nil {
+			return nil, err
+		}
+		decorated, err := s.decorate(ctx, srows)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range decorated {
+			shifts[x.ID] = x
+		}
+	}
+	var events []swapEventRow
+	if history && len(swapIDs) > 0 {
+		if err := db.Where("swap_id IN ?", swapIDs).Order("at, id").Find(&events).Error; err != nil {
+			return nil, err
+		}
+		for _, e := range events {
+			if e.ActorID != "" {
+				personIDs = append(personIDs, e.ActorID)
+			}
+		}
+	}
+	slices.Sort(personIDs)
+	personIDs = slices.Compact(personIDs)
+	names := map[string]string{}
+	if len(personIDs) > 0 {
+		var err error
+		if names, err = s.cfg.People.Names(ctx, personIDs); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Swap, len(rows))
+	for i, r := range rows {
+		w := Swap{
+			ID: r.ID, Kind: r.Kind, Status: r.Status, Shift: shifts[r.ShiftID], FromEmployeeID: r.FromEmployeeID,
+			FromName: names[r.FromEmployeeID], ToEmployeeID: str(r.ToEmployeeID), ToName: names[str(r.ToEmployeeID)],
+			ExpiresAt: r.ExpiresAt.UTC(), Version: r.Version, CreatedAt: r.CreatedAt.UTC(), History: []SwapEvent{},
+		}
+		if r.TradeShiftID != nil {
+			ts := shifts[*r.TradeShiftID]
+			w.TradeShift = &ts
+		}
+		_ = json.Unmarshal([]byte(r.Violations), &w.Violations)
+		if w.Violations == nil {
+			w.Violations = []Violation{}
+		}
+		for _, e := range events {
+			if e.SwapID == r.ID {
+				actor := names[e.ActorID]
+				if e.ActorID == "" {
+					actor = "Goodshift"
+				}
+				w.History = append(w.History, SwapEvent{At: e.At.UTC(), ActorID: e.ActorID, Actor: actor, Action: e.Action, Note: e.Note})
+			}
+		}
+		out[i] = w
+	}
+	return out, nil
+}
+
+// SwapFor returns a swap if the person may see it: those involved, anyone
+// for a live release, and supervisors. Others get 404.
+func (s *Service) SwapFor(ctx context.Context, by auth.Principal, id string) (Swap, error) {
+	if err := s.expireStarted(ctx); err != nil {
+		return Swap{}, err
+	}
+	w, err := s.swap(ctx, id)
+	if err != nil {
+		return Swap{}, err
+	}
+	if by.Has(auth.Supervisor) || w.FromEmployeeID == by.ID || w.ToEmployeeID == by.ID ||
+		(w.Kind == Release && w.Status == SwapPending && by.Has(auth.Employee)) {
+		return w, nil
+	}
+	return Swap{}, ErrSwapNotFound
+}
+
+// MySwaps lists the swaps an employee is part of (newest first) and the
+// live releases of colleagues they could take.
+func (s *Service) MySwaps(ctx context.Context, employeeID string) ([]Swap, error) {
+	if err := s.expireStarted(ctx); err != nil {
+		return nil, err
+	}
+	var rows []swapRow
+	since := s.now().Add(-14 * 24 * time.Hour)
+	err := s.cfg.DB.WithContext(ctx).
+		Where("(from_employee_id = ? OR to_employee_id = ? OR (kind = ? AND status = ?)) AND (status IN ? OR updated_at >= ?)",
+			employeeID, employeeID, Release, SwapPending, []string{SwapPending, SwapAwaitingApproval}, since).
+		Order("created_at DESC").Limit(200).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	return s.swaps(ctx, rows, true)
+}
+
+// SwapQueue lists live swaps for supervisors, those waiting for approval first.
+func (s *Service) SwapQueue(ctx context.Context) ([]Swap, error) {
+	if err := s.expireStarted(ctx); err != nil {
+		return nil, err
+	}
+	var rows []swapRow
+	err := s.cfg.DB.WithContext(ctx).Where("status IN ?", []string{SwapPending, SwapAwaitingApproval}).
+		Order("expires_at").Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.swaps(ctx, rows, true)
+	slices.SortStableFunc(out, func(a, b Swap) int {
+		return boolRank(a.Status != SwapAwaitingApproval) - boolRank(b.Status != SwapAwaitingApproval)
+	})
+	return out, err
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// check runs the engine for the people a swap moves: the taker on the
+// shift and, in a trade, the offerer on the trade shift.
+func (s *Service) checkSwap(ctx context.Context, w Swap, taker string) ([]Violation, error) {
+	var without []string
+	if w.TradeShift != nil {
+		without = []string{w.TradeShift.ID}
+	}
+	vs, err := s.Evaluate(ctx, w.Shift, taker, Request{Kind: KindSwap}, without...)
+	if err != nil {
+		return nil, err
+	}
+	if w.TradeShift != nil {
+		back, err := s.Evaluate(ctx, *w.TradeShift, w.FromEmployeeID, Request{Kind: KindSwap}, w.Shift.ID)
+		if err != nil {
+			return nil, err
+		}
+		vs = append(vs, back...)
+	}
+	return vs, nil
+}
+
+// AutoApprove reports a site's swap policy.
+func (s *Service) AutoApprove(ctx context.Context, siteID string) (bool, error) {
+	var rows []sitePolicyRow
+	if err := s.cfg.DB.WithContext(ctx).Where("site_id = ?", siteID).Find(&rows).Error; err != nil {
+		return false, err
+	}
+	return len(rows) == 1 && rows[0].AutoApproveSwaps, nil
+}
+
+// SetAutoApprove sets whether swaps with no violations at a site complete
+// without a supervisor.
+func (s *Service) SetAutoApprove(ctx context.Context, siteID string, on bool) error {
+	if _, err := s.site(ctx, siteID); err != nil {
+		return errs.E(errs.NotFound, "There is no such site.")
+	}
+	db := s.cfg.DB.WithContext(ctx)
+	res := db.Model(&sitePolicyRow{}).Where("site_id = ?", siteID).Updates(map[string]any{"auto_approve_swaps": on, "updated_at": s.now()})
+	if res.Error != nil || res.RowsAffected > 0 {
+		return res.Error
+	}
+	err := db.Create(&sitePolicyRow{SiteID: siteID, AutoApproveSwaps: on, UpdatedAt: s.now()}).Error
+	if database.IsUniqueViolation(err) {
+		return s.SetAutoApprove(ctx, siteID, on)
+	}
+	return err
+}
+
+// AcceptSwap is the colleague saying yes (or, for a release, any colleague
+// taking the shift). Hard violations refuse (422) and nothing changes.
+// With no violation and a site that allows it, the swap completes at once;
+// otherwise it waits for a supervisor, who sees the explanations.
+func (s *Service) AcceptSwap(ctx context.Context, by auth.Principal, id string) (Swap, error) {
+	if err := s.expireStarted(ctx); err != nil {
+		return Swap{}, err
+	}
+	w, err := s.swap(ctx, id)
+	if err != nil {
+		return Swap{}, err
+	}
+	if w.FromEmployeeID == by.ID || (w.Kind != Release && w.ToEmployeeID != by.ID) {
+		return Swap{}, ErrSwapNotFound
+	}
+	if w.Status != SwapPending {
+		if w.Kind == Release && (w.Status == SwapAwaitingApproval || w.Status == SwapCompleted) {
+			return Swap{}, ErrTaken
+		}
+		return Swap{}, errs.E(errs.Conflict, "This request is %s; it can no longer be accepted.", strings.ReplaceAll(w.Status, "_", " "))
+	}
+	vs, err := s.checkSwap(ctx, w, by.ID)
+	if err != nil {
+		return Swap{}, err
+	}
+	for _, v := range vs {
+		if v.Severity == Hard {
+			return Swap{}, errs.E(errs.RuleViolation, "You cannot take this shift: %s", v.Message).WithDetails(vs)
+		}
+	}
+	auto, err := s.AutoApprove(ctx, w.Shift.SiteID)
+	if err != nil {
+		return Swap{}, err
+	}
+	complete := len(vs) == 0 && auto
+	vjson, _ := json.Marshal(vs)
+	if vs == nil {
+		vjson = []byte("[]")
+	}
+	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		next := SwapAwaitingApproval
+		if complete {
+			next = SwapCompleted
+		}
+		res := tx.Model(&swapRow{}).Where("id = ? AND version = ? AND status = ?", w.ID, w.Version, SwapPending).Updates(map[string]any{
+			"status": next, "to_employee_id": by.ID, "violations": string(vjson), "version": gorm.Expr("version + 1"), "updated_at": s.now(),
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			if w.Kind == Release {
+				return ErrTaken
+			}
+			return errs.E(errs.Conflict, "This request changed while you were looking at it. Reload and try again.")
+		}
+		if err := s.swapEvent(tx, w.ID, by.ID, "accepted", ""); err != nil {
+			return err
+		}
+		if complete {
+			return s.completeSwap(tx, w, by.ID, "", "completed at once: no rule broken and the site allows it")
+		}
+		return nil
+	})
+	if err != nil {
+		return Swap{}, err
+	}
+	out, err := s.swap(ctx, w.ID)
+	if err != nil {
+		return Swap{}, err
+	}
+	s.tellSwap(ctx, out)
+	return out, nil
+}
+
+// completeSwap moves the shift(s), conditional on each still being as the
+// swap saw it: a supervisor assigning at the same moment makes this fail
+// with 409, and nothing changes.
+func (s *Service) completeSwap(tx *gorm.DB, w Swap, taker, actorID, note string) error {
+	move := func(sh Shift, from, to string) error {
+		res := tx.Model(&shiftRow{}).Where("id = ? AND version = ? AND status = ? AND employee_id = ?", sh.ID, sh.Version, Assigned, from).
+			Updates(map[string]any{"employee_id": to, "flag": "", "version": gorm.Expr("version + 1"), "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errs.E(errs.Conflict, "The shift on %s changed while this swap was waiting (someone else was put on it). The swap cannot complete.", describeTimes(sh))
+		}
+		return s.event(tx, sh.ID, actorID, "swapped", to, "swap "+w.ID+" from "+from)
+	}
+	if err := move(w.Shift, w.FromEmployeeID, taker); err != nil {
+		return err
+	}
+	if w.TradeShift != nil {
+		if err := move(*w.TradeShift, taker, w.FromEmployeeID); err != nil {
+			return err
+		}
+		if err := s.checkNoOverlap(tx, w.FromEmployeeID, *w.TradeShift); err != nil {
+			return err
+		}
+	}
+	if err := s.checkNoOverlap(tx, taker, w.Shift); err != nil {
+		return err
+	}
+	if err := tx.Model(&swapRow{}).Where("id = ?", w.ID).Updates(map[string]any{"status": SwapCompleted, "updated_at": s.now()}).Error; err != nil {
+		return err
+	}
+	// Any other live request on these shifts no longer makes sense.
+	ids := []string{w.Shift.ID}
+	if w.TradeShift != nil {
+		ids = append(ids, w.TradeShift.ID)
+	}
+	var others []swapRow
+	if err := tx.Where("id <> ? AND (shift_id IN ? OR trade_shift_id IN ?) AND status IN ?", w.ID, ids, ids,
+		[]string{SwapPending, SwapAwaitingApproval}).Find(&others).Error; err != nil {
+		return err
+	}
+	for _, o := range others {
+		if err := tx.Model(&swapRow{}).Where("id = ?", o.ID).Updates(map[string]any{"status": SwapCancelled, "version": gorm.Expr("version + 1"), "updated_at": s.now()}).Error; err != nil {
+			return err
+		}
+		if err := s.swapEvent(tx, o.ID, "", "cancelled", "the shift changed hands"); err != nil {
+			return err
+		}
+	}
+	return s.swapEvent(tx, w.ID, actorID, "completed", note)
+}
+
+// tellSwap notifies everyone involved about where a swap stands.
+func (s *Service) tellSwap(ctx context.Context, w Swap) {
+	both := []string{w.FromEmployeeID}
+	if w.ToEmployeeID != "" {
+		both = append(both, w.ToEmployeeID)
+	}
+	what := fmt.Sprintf("the shift at %s on %s", w.Shift.SiteName, describeTimes(w.Shift))
+	switch w.Status {
+	case SwapCompleted:
+		s.notify(ctx, both, "Swap done", fmt.Sprintf("%s now has %s.", w.ToName, what), "/rota/week")
+		s.notifySupervisors(ctx, "Swap done", fmt.Sprintf("%s handed %s to %s.", w.FromName, what, w.ToName), "/rota/approvals")
+	case SwapAwaitingApproval:
+		s.notify(ctx, both, "Swap waiting for a supervisor", fmt.Sprintf("%s accepted %s; a supervisor will decide.", w.ToName, what), "/rota/inbox")
+		s.notifySupervisors(ctx, "Swap to approve", fmt.Sprintf("%s → %s: %s.", w.FromName, w.ToName, what), "/rota/approvals")
+	case SwapDeclined:
+		s.notify(ctx, []string{w.FromEmployeeID}, "Swap declined", fmt.Sprintf("%s declined %s.", w.ToName, what), "/rota/inbox")
+	case SwapRejected:
+		s.notify(ctx, both, "Swap not approved", fmt.Sprintf("A supervisor did not approve the swap of %s. It stays with %s.", what, w.FromName), "/rota/inbox")
+	case SwapCancelled:
+		if w.ToEmployeeID != "" {
+			s.notify(ctx, []string{w.ToEmployeeID}, "Swap withdrawn", fmt.Sprintf("%s withdrew the request for %s.", w.FromName, what), "/rota/inbox")
+		}
+	}
+}
+
+// DeclineSwap is the named colleague saying no.
+func (s *Service) DeclineSwap(ctx context.Context, by auth.Principal, id string) (Swap, error) {
+	w, err := s.SwapFor(ctx, by, id)
+	if err != nil {
+		return Swap{}, err
+	}
+	if w.ToEmployeeID != by.ID || w.Kind == Release {
+		return Swap{}, ErrSwapNotFound
+	}
+	return s.endSwap(ctx, w, by.ID, []string{SwapPending}, SwapDeclined, "declined", "")
+}
+
+// CancelSwap is the person who asked withdrawing the request.
+func (s *Service) CancelSwap(ctx context.Context, by auth.Principal, id string) (Swap, error) {
+	w, err := s.SwapFor(ctx, by, id)
+	if err != nil {
+		return Swap{}, err
+	}
+	if w.FromEmployeeID != by.ID {
+		return Swap{}, ErrSwapNotFound
+	}
+	return s.endSwap(ctx, w, by.ID, []string{SwapPending, SwapAwaitingApproval}, SwapCancelled, "cancelled", "")
+}
+
+// RejectSwap is a supervisor saying no.
+func (s *Service) RejectSwap(ctx context.Context, by auth.Principal, id, reason string) (Swap, error) {
+	w, err := s.SwapFor(ctx, by, id)
+	if err != nil {
+		return Swap{}, err
+	}
+	if len(strings.TrimSpace(reason)) > 500 {
+		return Swap{}, errs.Fields(errs.FieldError{Field: "reason", Message: "is at most 500 characters"})
+	}
+	return s.endSwap(ctx, w, by.ID, []string{SwapAwaitingApproval, SwapPending}, SwapRejected, "rejected", strings.TrimSpace(reason))
+}
+
+func (s *Service) endSwap(ctx context.Context, w Swap, actorID string, from []string, to, action, note string) (Swap, error) {
+	if !slices.Contains(from, w.Status) {
+		return Swap{}, errs.E(errs.Conflict, "This request is %s; it can no longer be %s.", strings.ReplaceAll(w.Status, "_", " "), action)
+	}
+	err := s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&swapRow{}).Where("id = ? AND version = ?", w.ID, w.Version).
+			Updates(map[string]any{"status": to, "version": gorm.Expr("version + 1"), "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errs.E(errs.Conflict, "This request changed while you were looking at it. Reload and try again.")
+		}
+		return s.swapEvent(tx, w.ID, actorID, action, note)
+	})
+	if err != nil {
+		return Swap{}, err
+	}
+	out, err := s.swap(ctx, w.ID)
+	if err != nil {
+		return Swap{}, err
+	}
+	s.tellSwap(ctx, out)
+	return out, nil
+}
+
+// ApproveSwap is a supervisor completing an accepted swap. The rules are
+// checked again (things may have changed): hard ones refuse; soft ones
+// need a reason, recorded as the override.
+func (s *Service) ApproveSwap(ctx context.Context, by auth.Principal, id, reason string) (Swap, error) {
+	w, err := s.SwapFor(ctx, by, id)
+	if err != nil {
+		return Swap{}, err
+	}
+	if w.Status != SwapAwaitingApproval {
+		return Swap{}, errs.E(errs.Conflict, "This request is %s; only an accepted swap can be approved.", strings.ReplaceAll(w.Status, "_", " "))
+	}
+	vs, err := s.checkSwap(ctx, w, w.ToEmployeeID)
+	if err != nil {
+		return Swap{}, err
+	}
+	override, err := decide(vs, reason, true)
+	if err != nil {
+		return Swap{}, err
+	}
+	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&swapRow{}).Where("id = ? AND version = ? AND status = ?", w.ID, w.Version, SwapAwaitingApproval).
+			Updates(map[string]any{"version": gorm.Expr("version + 1"), "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errs.E(errs.Conflict, "This request changed while you were looking at it. Reload and try again.")
+		}
+		if err := s.swapEvent(tx, w.ID, by.ID, "approved", override); err != nil {
+			return err
+		}
+		return s.completeSwap(tx, w, w.ToEmployeeID, by.ID, "")
+	})
+	if err != nil {
+		return Swap{}, err
+	}
+	out, err := s.swap(ctx, w.ID)
+	if err != nil {
+		return Swap{}, err
+	}
+	s.tellSwap(ctx, out)
+	return out, nil
+}
