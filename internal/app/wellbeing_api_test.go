@@ -18,7 +18,7 @@ import (
 func TestWellbeingAPI(t *testing.T) {
 	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
 		srv := apptest.New(t, db, apptest.Options{})
-		alex, sam, jo := srv.Login(t, "alex@goodshift.example"), srv.Login(t, "sam@goodshift.example"), srv.Login(t, "jo@goodshift.example")
+		alex, sam, jo := srv.Login(t, "alex@goodshift.example"), srv.Login(t, "tomasz@goodshift.example"), srv.Login(t, "jo@goodshift.example")
 		dana, femi, priya := srv.Login(t, "dana@goodshift.example"), srv.Login(t, "femi@goodshift.example"), srv.Login(t, "priya@goodshift.example")
 		samPlan := "/api/v1/employees/" + sam.ID() + "/wellness-plan"
 
@@ -36,7 +36,7 @@ func TestWellbeingAPI(t *testing.T) {
 			t.Errorf("a support worker assigns: %d", r.StatusCode)
 		}
 		var caseload struct{ Items []map[string]any }
-		if r := jo.JSON(http.MethodGet, "/api/v1/caseload", nil, &caseload); r.StatusCode != http.StatusOK || len(caseload.Items) != 1 {
+		if r := jo.JSON(http.MethodGet, "/api/v1/caseload", nil, &caseload); r.StatusCode != http.StatusOK || len(caseload.Items) != 4 {
 			t.Fatalf("caseload: %d %s", r.StatusCode, r.Body)
 		}
 

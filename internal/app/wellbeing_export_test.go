@@ -19,7 +19,7 @@ import (
 func TestWellbeingSubjectAccessExport(t *testing.T) {
 	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
 		srv := apptest.New(t, db, apptest.Options{})
-		alex, sam, jo := srv.Login(t, "alex@goodshift.example"), srv.Login(t, "sam@goodshift.example"), srv.Login(t, "jo@goodshift.example")
+		alex, sam, jo := srv.Login(t, "alex@goodshift.example"), srv.Login(t, "tomasz@goodshift.example"), srv.Login(t, "jo@goodshift.example")
 		alex.JSON(http.MethodPost, "/api/v1/support-workers/"+jo.ID()+"/caseload", map[string]string{"employee_id": sam.ID()}, nil)
 		if r := sam.JSON(http.MethodPut, "/api/v1/employees/"+sam.ID()+"/wellness-plan", map[string]any{
 			"stay_well": "Walking to work along the canal", "contacts": "My sister Ama, 07700 900123",
@@ -53,7 +53,7 @@ func TestWellbeingSubjectAccessExport(t *testing.T) {
 		if err := json.Unmarshal(r.Body, &e); err != nil {
 			t.Fatal(err)
 		}
-		if e.Name != "Sam Okafor" || e.Plan.StayWell != "Walking to work along the canal" || len(e.Notes) != 1 || len(e.Flex) != 1 ||
+		if e.Name != "Tomasz Kowalski" || e.Plan.StayWell != "Walking to work along the canal" || len(e.Notes) != 1 || len(e.Flex) != 1 ||
 			len(e.SWs) != 1 || e.SWs[0] != "Jo Martins" || len(e.Vers) != 1 || len(e.Log) < 3 {
 			t.Errorf("export: %s", r.Body)
 		}
@@ -63,7 +63,7 @@ func TestWellbeingSubjectAccessExport(t *testing.T) {
 			t.Fatalf("pdf: %d %s", r.StatusCode, r.Header)
 		}
 		text := testenv.PDFText(t, r.Body)
-		for _, want := range []string{"Your wellbeing records", "Sam Okafor", "Walking to work along the canal", "My sister Ama",
+		for _, want := range []string{"Your wellbeing records", "Tomasz Kowalski", "Walking to work along the canal", "My sister Ama",
 			"Skipping lunch", "Practised the new floor machine", "Job-coach session", "At most 12 hours a week", "Jo Martins", "A quiet start helps"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("PDF lacks %q:\n%s", want, text)

@@ -93,6 +93,9 @@ func Seed(ctx context.Context, a *app.App) (logins []Login, seeded bool, err err
 	if err := a.Payroll.SeedDemo(ctx); err != nil {
 		return nil, false, err
 	}
+	if err := a.Wellbeing.SeedDemo(ctx); err != nil { // last: its flex period changes the rota
+		return nil, false, err
+	}
 	return logins, true, nil
 }
 

@@ -44,6 +44,8 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.GET("/support-workers/:id/caseload", auth.Caseloads, h.caseload)
 	api.POST("/support-workers/:id/caseload", auth.Caseloads, h.assign)
 	api.DELETE("/support-workers/:id/caseload/:employee", auth.Caseloads, h.unassign)
+
+	h.pageRoutes(root)
 }
 
 func (h *Handler) employeeID(c *gin.Context) (string, bool) {

@@ -202,3 +202,19 @@ func (s *Service) AccessLog(ctx context.Context, p auth.Principal, employeeID st
 	}
 	return out, nil
 }
+
+// KindLabel is the note's kind in plain words.
+func (n Note) KindLabel() string { return NoteKindLabel(n.Kind) }
+
+// RoleWords is the role the person acted in, in plain words.
+func (e AccessEntry) RoleWords() string {
+	switch e.ActorRole {
+	case string(auth.Employee):
+		return "themselves"
+	case string(auth.SupportWorker):
+		return "support worker"
+	case string(auth.Supervisor):
+		return "supervisor, the shared summary only"
+	}
+	return e.ActorRole
+}

@@ -422,3 +422,17 @@ func (s *Service) Summary(ctx context.Context, p auth.Principal, employeeID stri
 	})
 	return out, err
 }
+
+// sharedSummaryIDs is the set of employees who share a summary with their
+// supervisor (no content is read).
+func (s *Service) sharedSummaryIDs(ctx context.Context) (map[string]bool, error) {
+	var ids []string
+	if err := s.db.WithContext(ctx).Model(&planRow{}).Where("share_summary = ?", true).Pluck("employee_id", &ids).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}

@@ -1,0 +1,473 @@
+package wellbeing
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/people"
+	"github.com/goodshift/goodshift/internal/web"
+)
+
+// pageRoutes registers the phone-first pages. Every page about a person
+// lives under /wellbeing/people/:id and answers 404 outside its reach.
+func (h *Handler) pageRoutes(root web.Routes) {
+	root.GET("/wellbeing", auth.WellbeingPlan, h.hubPage)
+	root.GET("/wellbeing/people/:id", auth.WellbeingPlan, h.personPage)
+	root.GET("/wellbeing/people/:id/plan", auth.WellbeingPlan, h.planPage)
+	root.POST("/wellbeing/people/:id/plan", auth.WellbeingPlan, h.planSubmit)
+	root.GET("/wellbeing/people/:id/plan/versions", auth.WellbeingPlan, h.versionsPage)
+	root.GET("/wellbeing/people/:id/plan/versions/:version", auth.WellbeingPlan, h.versionPage)
+	root.GET("/wellbeing/people/:id/notes", auth.SupportNotesRead, h.notesPage)
+	root.POST("/wellbeing/people/:id/notes", auth.SupportNotesWrite, h.noteSubmit)
+	root.GET("/wellbeing/people/:id/flex", auth.FlexPeriodsRead, h.flexPage)
+	root.POST("/wellbeing/people/:id/flex", auth.FlexPeriodsWrite, h.flexSubmit)
+	root.POST("/wellbeing/people/:id/flex/:flex/end", auth.FlexPeriodsWrite, h.flexEndSubmit)
+	root.GET("/wellbeing/people/:id/access-log", auth.AccessLogRead, h.accessLogPage)
+	root.GET("/wellbeing/summaries", auth.SupportSummary, h.summariesPage)
+
+	h.shell.AddNav(
+		web.NavItem{Label: "Wellbeing", Path: "/wellbeing", Action: auth.WellbeingPlan, Order: 50},
+		web.NavItem{Label: "Support summaries", Path: "/wellbeing/summaries", Action: auth.ShiftsRead, Order: 55},
+	)
+	h.shell.AddHomeSection(web.HomeSection{
+		Roles: []auth.Role{auth.Employee}, Template: "wellbeing-home", Order: 50,
+		Load: func(c *gin.Context, p auth.Principal) (any, error) {
+			fs, err := h.svc.FlexPeriods(c.Request.Context(), p, p.ID)
+			if err != nil {
+				return nil, err
+			}
+			today := h.svc.today()
+			var active []FlexPeriod
+			for _, f := range fs {
+				if !f.Cancelled && !f.To.Before(today) {
+					active = append(active, f)
+				}
+			}
+			return gin.H{"ID": p.ID, "Flex": active}, nil
+		},
+	})
+}
+
+// subject is the person a page is about, as the viewer may reach them.
+type subject struct {
+	ID     string
+	Name   string
+	Self   bool // the viewer is this person
+	Access access
+}
+
+func (h *Handler) subject(c *gin.Context) (subject, bool) {
+	id, err := web.PathID(c, "id", "person")
+	if err != nil {
+		web.Fail(c, ErrNotFound)
+		return subject{}, false
+	}
+	p := web.MustPrincipal(c)
+	ctx := c.Request.Context()
+	a, err := h.svc.reach(ctx, h.svc.db, p, id)
+	if err != nil {
+		web.Fail(c, err)
+		return subject{}, false
+	}
+	person, err := h.svc.person(ctx, id)
+	if err != nil {
+		web.Fail(c, ErrNotFound)
+		return subject{}, false
+	}
+	return subject{ID: id, Name: person.Name, Self: a == asSelf, Access: a}, true
+}
+
+func (s subject) Base() string { return "/wellbeing/people/" + s.ID }
+
+// Whose is "Your" or "Sam Okafor's".
+func (s subject) Whose() string {
+	if s.Self {
+		return "Your"
+	}
+	return s.Name + "'s"
+}
+
+// IsSupportWorker reports whether the viewer is the person's support worker.
+func (s subject) IsSupportWorker() bool { return s.Access == asSupportWorker }
+
+func (h *Handler) hubPage(c *gin.Context) {
+	p := web.MustPrincipal(c)
+	data := gin.H{"Self": p.Has(auth.Employee), "ID": p.ID}
+	if p.Has(auth.SupportWorker) {
+		cl, err := h.svc.Caseload(c.Request.Context(), p, p.ID)
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		data["Caseload"] = cl
+		data["SupportWorker"] = true
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/hub", data)
+}
+
+func (h *Handler) personPage(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	p := web.MustPrincipal(c)
+	versions, err := h.svc.PlanVersions(ctx, p, s.ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	flex, err := h.svc.FlexPeriods(ctx, p, s.ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/person", gin.H{"S": s, "Versions": versions, "Flex": activeFlex(flex, h.svc.today())})
+}
+
+func activeFlex(fs []FlexPeriod, today civil.Date) []FlexPeriod {
+	var out []FlexPeriod
+	for _, f := range fs {
+		if !f.Cancelled && !f.To.Before(today) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+type planForm struct {
+	S        subject
+	Plan     Plan
+	Sections []sectionField
+	Actions  []WarningAction
+	Error    string
+	Fields   []errs.FieldError
+}
+
+type sectionField struct {
+	Field, Label, Text string
+}
+
+func newPlanForm(s subject, p Plan) planForm {
+	f := planForm{S: s, Plan: p}
+	for _, l := range SectionLabels {
+		f.Sections = append(f.Sections, sectionField{Field: l.Field, Label: l.Label, Text: p.Text(l.Field)})
+	}
+	f.Actions = append(append([]WarningAction{}, p.EarlyWarningActions...), WarningAction{}, WarningAction{})
+	return f
+}
+
+func (h *Handler) planPage(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	plan, err := h.svc.Plan(c.Request.Context(), web.MustPrincipal(c), s.ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/plan", newPlanForm(s, plan))
+}
+
+func (h *Handler) planSubmit(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	in := PlanInput{Summary: c.PostForm("summary")}
+	in.StayWell, in.Triggers = c.PostForm("stay_well"), c.PostForm("triggers")
+	in.EarlyWarningSigns, in.ImpactOnWork = c.PostForm("early_warning_signs"), c.PostForm("impact_on_work")
+	in.SupportFromSupervisor, in.MyActions, in.Contacts = c.PostForm("support_from_supervisor"), c.PostForm("my_actions"), c.PostForm("contacts")
+	var bad []errs.FieldError
+	if v := strings.TrimSpace(c.PostForm("review_date")); v != "" {
+		d, err := civil.Parse(v)
+		if err != nil {
+			bad = append(bad, errs.FieldError{Field: "review_date", Message: "must be a date"})
+		}
+		in.ReviewDate = d
+	}
+	if v, err := strconv.Atoi(c.PostForm("version")); err == nil {
+		in.Version = &v
+	}
+	if s.Self {
+		share := c.PostForm("share_summary") == "yes"
+		in.ShareSummary = &share
+	}
+	ids, signs, actions := c.PostFormArray("ew_id"), c.PostFormArray("ew_sign"), c.PostFormArray("ew_action")
+	for i := range signs {
+		a := WarningAction{Sign: signs[i]}
+		if i < len(ids) {
+			a.ID = ids[i]
+		}
+		if i < len(actions) {
+			a.Action = actions[i]
+		}
+		in.EarlyWarningActions = append(in.EarlyWarningActions, a)
+	}
+	var err error
+	if len(bad) > 0 {
+		err = errs.Fields(bad...)
+	} else {
+		_, err = h.svc.SavePlan(c.Request.Context(), web.MustPrincipal(c), s.ID, in)
+	}
+	if err != nil {
+		code, msg, details := errs.Public(err)
+		if code == errs.Internal {
+			web.Fail(c, err)
+			return
+		}
+		// Show the form again with what was typed, so nothing is lost.
+		form := newPlanForm(s, Plan{Sections: in.Sections, Summary: in.Summary})
+		if in.Version != nil {
+			form.Plan.Version = *in.Version
+		}
+		form.Plan.ShareSummary = in.ShareSummary != nil && *in.ShareSummary
+		form.Actions = append(in.EarlyWarningActions, WarningAction{})
+		form.Error = msg
+		form.Fields, _ = details.([]errs.FieldError)
+		h.shell.Renderer.HTML(c, errs.Status(code), "wellbeing/plan", form)
+		return
+	}
+	web.Success(c, "Plan saved. A copy of this version is kept.")
+	web.Redirect(c, s.Base())
+}
+
+func (h *Handler) versionsPage(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	vs, err := h.svc.PlanVersions(c.Request.Context(), web.MustPrincipal(c), s.ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/versions", gin.H{"S": s, "Versions": vs})
+}
+
+func (h *Handler) versionPage(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	v, err := strconv.Atoi(c.Param("version"))
+	if err != nil || v < 1 {
+		web.Fail(c, errs.E(errs.NotFound, "There is no such version of this plan."))
+		return
+	}
+	plan, err := h.svc.PlanVersion(c.Request.Context(), web.MustPrincipal(c), s.ID, v)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/version", gin.H{"S": s, "Plan": plan, "Sections": newPlanForm(s, plan).Sections})
+}
+
+func (h *Handler) notesPage(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	notes, err := h.svc.Notes(c.Request.Context(), web.MustPrincipal(c), s.ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/notes", gin.H{
+		"S": s, "Notes": notes, "Kinds": NoteKinds, "Today": h.svc.today().String(), "Corrects": c.Query("corrects"),
+	})
+}
+
+func (h *Handler) noteSubmit(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	in := NoteInput{Kind: c.PostForm("kind"), Text: c.PostForm("text"), CorrectsID: c.PostForm("corrects_id")}
+	d, err := civil.Parse(strings.TrimSpace(c.PostForm("date")))
+	if err == nil {
+		in.Date = d
+	}
+	if _, err := h.svc.AddNote(c.Request.Context(), web.MustPrincipal(c), s.ID, in); err != nil {
+		if errs.CodeOf(err) == errs.Internal || errs.CodeOf(err) == errs.NotFound {
+			web.Fail(c, err)
+			return
+		}
+		_, msg, _ := errs.Public(err)
+		web.Problem(c, "The note was not saved: "+msg)
+		web.Redirect(c, s.Base()+"/notes")
+		return
+	}
+	web.Success(c, "Note added.")
+	web.Redirect(c, s.Base()+"/notes")
+}
+
+func (h *Handler) flexPage(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	p := web.MustPrincipal(c)
+	fs, err := h.svc.FlexPeriods(ctx, p, s.ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	today := h.svc.today()
+	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/flex", gin.H{
+		"S": s, "Flex": fs, "Kinds": FlexKinds, "Today": today, "From": today.String(), "To": today.AddDays(13).String(),
+		"Actions": h.warningActions(ctx, p, s.ID),
+	})
+}
+
+// warningActions lists the plan's early-warning signs to link a flex period
+// to. Reading them is reading the plan, so it is logged like any read.
+func (h *Handler) warningActions(ctx context.Context, p auth.Principal, employeeID string) []WarningAction {
+	plan, err := h.svc.Plan(ctx, p, employeeID)
+	if err != nil {
+		return nil
+	}
+	return plan.EarlyWarningActions
+}
+
+func (h *Handler) flexSubmit(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	in := FlexInput{Kind: c.PostForm("kind"), EarliestStart: c.PostForm("earliest_start"), EarlyWarningActionID: c.PostForm("early_warning_action_id")}
+	var bad []errs.FieldError
+	for _, f := range []struct {
+		name string
+		into *civil.Date
+	}{{"from", &in.From}, {"to", &in.To}} {
+		if d, err := civil.Parse(strings.TrimSpace(c.PostForm(f.name))); err == nil {
+			*f.into = d
+		} else {
+			bad = append(bad, errs.FieldError{Field: f.name, Message: "must be a date"})
+		}
+	}
+	if in.Kind != LaterStart {
+		in.EarliestStart = ""
+	}
+	if in.Kind == WeeklyCap {
+		hours, err := strconv.ParseFloat(strings.TrimSpace(c.PostForm("weekly_hours")), 64)
+		if err != nil || hours <= 0 || hours > 47 {
+			bad = append(bad, errs.FieldError{Field: "weekly_hours", Message: "must be a number of hours from 1 to 47"})
+		}
+		in.MaxWeeklyMinutes = int(hours*60 + 0.5)
+	}
+	var err error
+	var fp FlexPeriod
+	if len(bad) > 0 {
+		err = errs.Fields(bad...)
+	} else {
+		fp, err = h.svc.StartFlex(c.Request.Context(), web.MustPrincipal(c), s.ID, in)
+	}
+	if err != nil {
+		if errs.CodeOf(err) == errs.Internal || errs.CodeOf(err) == errs.NotFound {
+			web.Fail(c, err)
+			return
+		}
+		_, msg, _ := errs.Public(err)
+		web.Problem(c, "The flex period was not put in place: "+msg)
+		web.Redirect(c, s.Base()+"/flex")
+		return
+	}
+	msg := "Done: " + fp.Describe() + ". The rota has been told."
+	if fp.ReleasedShifts > 0 {
+		msg += " " + strconv.Itoa(fp.ReleasedShifts) + " shift(s) went back to the open pool; the supervisor has been told."
+	}
+	if !fp.RotaNotified {
+		msg = "Saved: " + fp.Describe() + ". The rota could not be told just now; it will be told again on the next change."
+	}
+	web.Success(c, msg)
+	web.Redirect(c, s.Base()+"/flex")
+}
+
+func (h *Handler) flexEndSubmit(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	fid, err := web.PathID(c, "flex", "flex period")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	if _, err := h.svc.EndFlex(c.Request.Context(), web.MustPrincipal(c), s.ID, fid); err != nil {
+		if errs.CodeOf(err) != errs.Conflict {
+			web.Fail(c, err)
+			return
+		}
+		_, msg, _ := errs.Public(err)
+		web.Problem(c, msg)
+		web.Redirect(c, s.Base()+"/flex")
+		return
+	}
+	web.Success(c, "The flex period has ended.")
+	web.Redirect(c, s.Base()+"/flex")
+}
+
+func (h *Handler) accessLogPage(c *gin.Context) {
+	s, ok := h.subject(c)
+	if !ok {
+		return
+	}
+	log, err := h.svc.AccessLog(c.Request.Context(), web.MustPrincipal(c), s.ID, 200)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/access_log", gin.H{"S": s, "Log": log})
+}
+
+// summariesPage shows a supervisor the "how to support me" summaries that
+// employees chose to share, and nothing else.
+func (h *Handler) summariesPage(c *gin.Context) {
+	p := web.MustPrincipal(c)
+	ctx := c.Request.Context()
+	if !p.Has(auth.Supervisor) {
+		web.Redirect(c, "/wellbeing")
+		return
+	}
+	emps, err := h.svc.people.List(ctx, people.Filter{Role: auth.Employee, ActiveOnly: true})
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	shared, err := h.svc.sharedSummaryIDs(ctx)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	type row struct {
+		Name    string
+		Summary SupportSummary
+	}
+	var rows []row
+	for _, e := range emps {
+		if !shared[e.ID] || e.ID == p.ID {
+			continue
+		}
+		sum, err := h.svc.Summary(ctx, p, e.ID)
+		if errs.CodeOf(err) == errs.NotFound {
+			continue
+		}
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		rows = append(rows, row{Name: e.Name, Summary: sum})
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/summaries", gin.H{"Rows": rows})
+}
