@@ -703,3 +703,19 @@ func (s *Service) ClosePeriod(ctx context.Context, by auth.Principal, key string
 	}
 	return s.periodStatus(ctx, period)
 }
+
+// DecimalHours is the paid hours as payroll reads them ("7.42").
+func (t TimesheetTotals) DecimalHours() string { return FormatCentiHours(t.PaidCentiHours) }
+
+// Label is the SSP indicator in words.
+func (d SSPDay) Label() string {
+	switch d.Indicator {
+	case SSPPayable:
+		return "SSP payable"
+	case SSPWaitingDay:
+		return "waiting day"
+	case SSPBelowLimit:
+		return "below the lower earnings limit"
+	}
+	return "not eligible"
+}

@@ -1,0 +1,453 @@
+package payroll
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/money"
+	"github.com/goodshift/goodshift/internal/people"
+	"github.com/goodshift/goodshift/internal/web"
+)
+
+// pages registers the payroll pages, navigation and the home panel.
+func (h *Handler) pages(root web.Routes) {
+	root.GET("/clock", auth.ClockOwn, h.clockPage)
+	root.POST("/clock/:id/in", auth.ClockOwn, h.clockInSubmit)
+	root.POST("/clock/:id/out", auth.ClockOwn, h.clockOutSubmit)
+	root.GET("/payroll/timesheets", auth.TimesheetsRead, h.timesheetsPage)
+	root.POST("/payroll/timesheets/:id/approve", auth.TimesheetsApprove, h.approveSubmit)
+	root.GET("/payroll/attendance", auth.AttendanceWrite, h.attendancePage)
+	root.POST("/payroll/attendance/:id", auth.AttendanceWrite, h.attendanceSubmit)
+	root.POST("/payroll/attendance/:id/no-show", auth.AttendanceWrite, h.noShowSubmit)
+	root.GET("/payroll/absences", auth.AbsencesWrite, h.absencesPage)
+	root.POST("/payroll/absences", auth.AbsencesWrite, h.absenceSubmit)
+	root.GET("/payroll/periods", auth.PayrollManage, h.periodsPage)
+	root.POST("/payroll/periods/:period/close", auth.PayrollManage, h.closeSubmit)
+	root.GET("/payroll/rates", auth.PayRatesRead, h.ratesPage)
+	root.POST("/payroll/rates", auth.PayRatesWrite, h.rateSubmit)
+	root.POST("/payroll/permitted-work", auth.PayrollManage, h.permittedWorkSubmit)
+
+	h.shell.AddNav(
+		web.NavItem{Label: "Clock in", Path: "/clock", Action: auth.ClockOwn, Order: 15},
+		web.NavItem{Label: "Timesheets", Path: "/payroll/timesheets", Action: auth.TimesheetsRead, Order: 40},
+		web.NavItem{Label: "Attendance", Path: "/payroll/attendance", Action: auth.AttendanceWrite, Order: 41},
+		web.NavItem{Label: "Absences", Path: "/payroll/absences", Action: auth.AbsencesWrite, Order: 42},
+		web.NavItem{Label: "Pay periods", Path: "/payroll/periods", Action: auth.PayrollManage, Order: 43},
+		web.NavItem{Label: "Pay rates", Path: "/payroll/rates", Action: auth.PayRatesRead, Order: 44},
+	)
+	h.shell.AddHomeSection(web.HomeSection{Roles: []auth.Role{auth.Employee}, Template: "payroll_clock_home", Order: 10,
+		Load: func(c *gin.Context, p auth.Principal) (any, error) {
+			return h.svc.TodaysShifts(c.Request.Context(), p.ID)
+		}})
+}
+
+func (h *Handler) problem(c *gin.Context, err error, to string) {
+	if errs.CodeOf(err) == errs.Internal {
+		web.Fail(c, err)
+		return
+	}
+	_, msg, details := errs.Public(err)
+	if fs, ok := details.([]errs.FieldError); ok && len(fs) > 1 {
+		var parts []string
+		for _, f := range fs {
+			parts = append(parts, f.Field+" "+f.Message)
+		}
+		msg = strings.Join(parts, "; ")
+	}
+	web.Problem(c, msg)
+	web.Redirect(c, to)
+}
+
+// periodLinks are the current period and the six before it.
+func (h *Handler) periodLinks() []Period {
+	p := h.svc.CurrentPeriod()
+	out := []Period{p}
+	for range 6 {
+		p = h.svc.cal.Previous(p)
+		out = append(out, p)
+	}
+	return out
+}
+
+func (h *Handler) clockPage(c *gin.Context) {
+	p := web.MustPrincipal(c)
+	ctx := c.Request.Context()
+	today, err := h.svc.TodaysShifts(ctx, p.ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	cur := h.svc.CurrentPeriod()
+	ts, err := h.svc.EmployeeTimesheet(ctx, p, p.ID, cur.Key)
+	if err != nil && errs.CodeOf(err) != errs.NotFound {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/clock", gin.H{
+		"Today": today, "Timesheet": ts, "Periods": h.periodLinks(), "EmployeeID": p.ID,
+	})
+}
+
+func (h *Handler) clockInSubmit(c *gin.Context) {
+	a, err := h.svc.ClockIn(c.Request.Context(), web.MustPrincipal(c), c.Param("id"))
+	if err != nil {
+		h.problem(c, err, "/clock")
+		return
+	}
+	msg := "You clocked in at " + hhmm(*a.ClockIn) + "."
+	if a.ArrivedLateMinutes > 0 {
+		msg += fmt.Sprintf(" That is %d minutes after the start; it has been noted.", a.ArrivedLateMinutes)
+	}
+	web.Success(c, msg)
+	web.Redirect(c, "/clock")
+}
+
+func (h *Handler) clockOutSubmit(c *gin.Context) {
+	a, err := h.svc.ClockOut(c.Request.Context(), web.MustPrincipal(c), c.Param("id"))
+	if err != nil {
+		h.problem(c, err, "/clock")
+		return
+	}
+	web.Success(c, fmt.Sprintf("You clocked out at %s: %s paid for this shift. Thank you.", hhmm(*a.ClockOut), FormatMinutes(a.PaidMinutes)))
+	web.Redirect(c, "/clock")
+}
+
+func (h *Handler) timesheetsPage(c *gin.Context) {
+	p := web.MustPrincipal(c)
+	key := c.Query("period")
+	if key == "" {
+		key = h.svc.CurrentPeriod().Key
+	}
+	period, err := h.svc.ParsePeriod(key)
+	if err != nil {
+		h.problem(c, err, "/payroll/timesheets")
+		return
+	}
+	ts, err := h.svc.Timesheets(c.Request.Context(), p, period.Key)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/timesheets", gin.H{
+		"Period": period, "Timesheets": ts, "Periods": h.periodLinks(), "SeesPay": p.Has(auth.Finance),
+		"CanApprove": auth.Can(p, auth.TimesheetsApprove), "Ended": civil.In(h.svc.now(), civil.London).After(period.End),
+	})
+}
+
+func (h *Handler) approveSubmit(c *gin.Context) {
+	back := "/payroll/timesheets?period=" + c.PostForm("period")
+	t, err := h.svc.ApproveTimesheet(c.Request.Context(), web.MustPrincipal(c), c.Param("id"))
+	if err != nil {
+		h.problem(c, err, back)
+		return
+	}
+	web.Success(c, "Approved the timesheet of "+t.EmployeeName+" for "+t.Period.Label()+".")
+	web.Redirect(c, "/payroll/timesheets?period="+t.Period.Key)
+}
+
+func (h *Handler) attendancePage(c *gin.Context) {
+	d, err := web.QueryDate(c, "date")
+	if err != nil {
+		h.problem(c, err, "/payroll/attendance")
+		return
+	}
+	if d.IsZero() {
+		d = civil.In(h.svc.now(), civil.London)
+	}
+	day, err := h.svc.AttendanceOn(c.Request.Context(), d)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/attendance", gin.H{"Day": day, "Prev": d.AddDays(-1), "Next": d.AddDays(1)})
+}
+
+// localInstant reads "HH:MM" on a date in London; a time before start
+// (for a finish) is the next day.
+func localInstant(d civil.Date, hhmmStr string, after time.Time) (time.Time, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(hhmmStr))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a time like 08:30", hhmmStr)
+	}
+	v := d.At(t.Hour(), t.Minute(), civil.London)
+	if !after.IsZero() && !v.After(after) {
+		v = d.AddDays(1).At(t.Hour(), t.Minute(), civil.London)
+	}
+	return v, nil
+}
+
+func (h *Handler) attendanceSubmit(c *gin.Context) {
+	d, err := civil.Parse(c.PostForm("date"))
+	back := "/payroll/attendance?date=" + d.String()
+	if err != nil {
+		h.problem(c, errs.Fields(errs.FieldError{Field: "date", Message: err.Error()}), "/payroll/attendance")
+		return
+	}
+	in, err := localInstant(d, c.PostForm("clock_in"), time.Time{})
+	if err != nil {
+		h.problem(c, errs.Fields(errs.FieldError{Field: "clock_in", Message: err.Error()}), back)
+		return
+	}
+	out, err := localInstant(d, c.PostForm("clock_out"), in)
+	if err != nil {
+		h.problem(c, errs.Fields(errs.FieldError{Field: "clock_out", Message: err.Error()}), back)
+		return
+	}
+	req := AttendanceInput{ClockIn: in, ClockOut: out, Reason: c.PostForm("reason")}
+	if b := strings.TrimSpace(c.PostForm("break_minutes")); b != "" {
+		var n int
+		if _, err := fmt.Sscanf(b, "%d", &n); err != nil {
+			h.problem(c, errs.Fields(errs.FieldError{Field: "break_minutes", Message: "must be a number of minutes"}), back)
+			return
+		}
+		req.BreakMinutes = &n
+	}
+	a, err := h.svc.RecordAttendance(c.Request.Context(), web.MustPrincipal(c), c.Param("id"), req)
+	if err != nil {
+		h.problem(c, err, back)
+		return
+	}
+	web.Success(c, fmt.Sprintf("Recorded %s–%s (%s paid).", hhmm(*a.ClockIn), hhmm(*a.ClockOut), FormatMinutes(a.PaidMinutes)))
+	web.Redirect(c, back)
+}
+
+func (h *Handler) noShowSubmit(c *gin.Context) {
+	back := "/payroll/attendance?date=" + c.PostForm("date")
+	if _, err := h.svc.MarkNoShow(c.Request.Context(), web.MustPrincipal(c), c.Param("id"), c.PostForm("reason")); err != nil {
+		h.problem(c, err, back)
+		return
+	}
+	web.Success(c, "Marked as a no-show.")
+	web.Redirect(c, back)
+}
+
+func (h *Handler) employees(c *gin.Context) ([]people.Person, error) {
+	return h.svc.people.Employees(c.Request.Context())
+}
+
+func (h *Handler) absencesPage(c *gin.Context) {
+	emps, err := h.employees(c)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	today := civil.In(h.svc.now(), civil.London)
+	rows, err := h.svc.absenceRows(c.Request.Context(), h.svc.db, nil, today.AddDays(-60), today.AddDays(120))
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	names := map[string]string{}
+	for _, p := range emps {
+		names[p.ID] = p.Name
+	}
+	type item struct {
+		Absence
+		Name string
+	}
+	var items []item
+	for i := len(rows) - 1; i >= 0; i-- {
+		items = append(items, item{rows[i].absence(), names[rows[i].EmployeeID]})
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/absences", gin.H{"Employees": emps, "Absences": items, "Types": AbsenceTypes, "Today": today})
+}
+
+func (h *Handler) absenceSubmit(c *gin.Context) {
+	var in AbsenceInput
+	in.Type = c.PostForm("type")
+	var bad []errs.FieldError
+	var err error
+	if in.From, err = civil.Parse(c.PostForm("from")); err != nil {
+		bad = append(bad, errs.FieldError{Field: "from", Message: err.Error()})
+	}
+	if v := c.PostForm("to"); v != "" {
+		if in.To, err = civil.Parse(v); err != nil {
+			bad = append(bad, errs.FieldError{Field: "to", Message: err.Error()})
+		}
+	}
+	if v := strings.TrimSpace(c.PostForm("paid_hours")); v != "" {
+		p, err := money.Parse(v) // hours with up to two decimals
+		if err != nil {
+			bad = append(bad, errs.FieldError{Field: "paid_hours", Message: "must be hours like 7.5"})
+		}
+		in.PaidMinutesPerDay = int(p) * 60 / 100
+	}
+	if len(bad) > 0 {
+		h.problem(c, errs.Fields(bad...), "/payroll/absences")
+		return
+	}
+	a, err := h.svc.RecordAbsence(c.Request.Context(), web.MustPrincipal(c), c.PostForm("employee_id"), in)
+	if err != nil {
+		h.problem(c, err, "/payroll/absences")
+		return
+	}
+	web.Success(c, fmt.Sprintf("Recorded %s from %s to %s.", a.Type, a.From.Format("Mon 2 Jan"), a.To.Format("Mon 2 Jan")))
+	web.Redirect(c, "/payroll/absences")
+}
+
+func (h *Handler) periodsPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	ps, err := h.svc.Periods(ctx, 6)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	key := c.Query("period")
+	if key == "" {
+		key = h.svc.cal.Previous(h.svc.CurrentPeriod()).Key
+	}
+	sum, err := h.svc.Summary(ctx, key)
+	if err != nil {
+		h.problem(c, err, "/payroll/periods")
+		return
+	}
+	monitor, err := h.svc.PermittedWorkMonitor(ctx, sum.Period.Period)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/periods", gin.H{
+		"Periods": ps, "Summary": sum, "Monitor": monitor,
+		"Ended": civil.In(h.svc.now(), civil.London).After(sum.Period.End),
+	})
+}
+
+func (h *Handler) closeSubmit(c *gin.Context) {
+	key := c.Param("period")
+	st, err := h.svc.ClosePeriod(c.Request.Context(), web.MustPrincipal(c), key)
+	if err != nil {
+		h.problem(c, err, "/payroll/periods?period="+key)
+		return
+	}
+	web.Success(c, "Closed the pay period "+st.Label()+". It is frozen; the export is ready.")
+	web.Redirect(c, "/payroll/periods?period="+st.Key)
+}
+
+// rateRow is an employee on the rates page.
+type rateRow struct {
+	Person    people.Person
+	Rate      money.Pence
+	HasRate   bool
+	From      civil.Date
+	Minimum   money.Pence
+	Band      Band
+	Below     bool
+	Permitted *PermittedWorkRecord
+}
+
+func (h *Handler) ratesPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	emps, err := h.employees(c)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	today := civil.In(h.svc.now(), civil.London)
+	book, err := h.svc.loadRates(ctx, h.svc.db, nil)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var rows []rateRow
+	for _, p := range emps {
+		if p.Employee == nil {
+			continue
+		}
+		r := rateRow{Person: p}
+		rate, ok := book.on(p.ID, today)
+		r.Minimum, r.Band, _ = MinimumFor(*p.Employee, rate.Apprentice, today)
+		if ok {
+			r.Rate, r.HasRate, r.From = rate.HourlyPence, true, rate.EffectiveFrom
+			r.Below = rate.HourlyPence < h.svc.policyFloor
+		}
+		if rec, found, err := h.svc.PermittedWorkFor(ctx, p.ID); err != nil {
+			web.Fail(c, err)
+			return
+		} else if found {
+			r.Permitted = &rec
+		}
+		rows = append(rows, r)
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/rates", gin.H{
+		"Rows": rows, "Floor": h.svc.policyFloor, "Today": today, "CanWrite": auth.Can(web.MustPrincipal(c), auth.PayRatesWrite),
+	})
+}
+
+func (h *Handler) rateSubmit(c *gin.Context) {
+	var in RateInput
+	var bad []errs.FieldError
+	r, err := money.Parse(c.PostForm("hourly_rate"))
+	if err != nil {
+		bad = append(bad, errs.FieldError{Field: "hourly_rate", Message: err.Error()})
+	}
+	in.HourlyRate = Amount(r)
+	if in.EffectiveFrom, err = civil.Parse(c.PostForm("effective_from")); err != nil {
+		bad = append(bad, errs.FieldError{Field: "effective_from", Message: err.Error()})
+	}
+	in.Apprentice = c.PostForm("apprentice") != ""
+	if len(bad) > 0 {
+		h.problem(c, errs.Fields(bad...), "/payroll/rates")
+		return
+	}
+	res, err := h.svc.SetPayRate(c.Request.Context(), web.MustPrincipal(c), c.PostForm("employee_id"), in)
+	if err != nil {
+		h.problem(c, err, "/payroll/rates")
+		return
+	}
+	msg := fmt.Sprintf("Set %s an hour from %s.", res.Rate.HourlyRate, res.Rate.EffectiveFrom.Format("2 January 2006"))
+	if len(res.Warnings) > 0 {
+		web.SetFlash(c, "info", msg+" Warning: "+strings.Join(res.Warnings, " "))
+	} else {
+		web.Success(c, msg)
+	}
+	web.Redirect(c, "/payroll/rates")
+}
+
+func (h *Handler) permittedWorkSubmit(c *gin.Context) {
+	in := PermittedWorkInput{Benefit: c.PostForm("benefit")}
+	var bad []errs.FieldError
+	var err error
+	if v := c.PostForm("from"); v != "" {
+		if in.From, err = civil.Parse(v); err != nil {
+			bad = append(bad, errs.FieldError{Field: "from", Message: err.Error()})
+		}
+	}
+	if v := strings.TrimSpace(c.PostForm("max_weekly_hours")); v != "" {
+		hrs, err := money.Parse(v)
+		if err != nil {
+			bad = append(bad, errs.FieldError{Field: "max_weekly_hours", Message: "must be hours like 15.75"})
+		}
+		m := int(hrs) * 60 / 100
+		in.MaxWeeklyMinutes = &m
+	}
+	if v := strings.TrimSpace(c.PostForm("max_weekly_earnings")); v != "" {
+		p, err := money.Parse(v)
+		if err != nil {
+			bad = append(bad, errs.FieldError{Field: "max_weekly_earnings", Message: err.Error()})
+		}
+		a := Amount(p)
+		in.MaxWeeklyEarnings = &a
+	}
+	if len(bad) > 0 {
+		h.problem(c, errs.Fields(bad...), "/payroll/rates")
+		return
+	}
+	rec, ok, err := h.svc.SetPermittedWork(c.Request.Context(), web.MustPrincipal(c), c.PostForm("employee_id"), in)
+	if err != nil {
+		h.problem(c, err, "/payroll/rates")
+		return
+	}
+	if !ok {
+		web.Success(c, "Removed the permitted-work record.")
+	} else {
+		web.Success(c, fmt.Sprintf("Permitted work recorded: %s, up to %s and %s a week (0 = no limit).", rec.Benefit, FormatMinutes(rec.MaxWeeklyMinutes), rec.MaxWeeklyEarnings))
+	}
+	web.Redirect(c, "/payroll/rates")
+}
