@@ -19,8 +19,8 @@ import (
 )
 
 type apiTimesheet struct {
-	ID           string `json:"id"`
-	Shifts       []struct {
+	ID     string `json:"id"`
+	Shifts []struct {
 		ShiftID        string    `json:"shift_id"`
 		Status         string    `json:"status"`
 		PaidMinutes    int       `json:"paid_minutes"`
