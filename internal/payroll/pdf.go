@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"time"
 
@@ -215,18 +216,58 @@ func (s *Service) WriteTimesheetsZip(ctx context.Context, key string, w io.Write
 	}
 	zw := zip.NewWriter(w)
 	stamp := p.End.Time(time.UTC)
-	for _, t := range ts {
-		b, err := s.TimesheetPDF(t)
-		if err != nil {
-			return 0, err
+	// Render on every CPU, write in order. At most 2×workers documents are
+	// held in memory at once.
+	workers := max(1, runtime.GOMAXPROCS(0))
+	type result struct {
+		b   []byte
+		err error
+	}
+	slots := make(chan chan result, 2*workers)
+	go func() {
+		defer close(slots)
+		sem := make(chan struct{}, workers)
+		for _, t := range ts {
+			ch := make(chan result, 1)
+			select {
+			case slots <- ch:
+			case <-ctx.Done():
+				return
+			}
+			sem <- struct{}{}
+			go func(t Timesheet) {
+				defer func() { <-sem }()
+				b, err := s.TimesheetPDF(t)
+				ch <- result{b, err}
+			}(t)
+		}
+	}()
+	i := 0
+	var firstErr error
+	for ch := range slots {
+		r := <-ch
+		t := ts[i]
+		i++
+		if firstErr != nil {
+			continue
+		}
+		if r.err != nil {
+			firstErr = r.err
+			continue
 		}
 		f, err := zw.CreateHeader(&zip.FileHeader{Name: TimesheetFileName(t), Method: zip.Store, Modified: stamp})
+		if err == nil {
+			_, err = io.Copy(f, bytes.NewReader(r.b))
+		}
 		if err != nil {
-			return 0, err
+			firstErr = err
 		}
-		if _, err := io.Copy(f, bytes.NewReader(b)); err != nil {
-			return 0, err
-		}
+	}
+	if firstErr != nil {
+		return 0, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
 	}
 	return len(ts), zw.Close()
 }
