@@ -83,9 +83,9 @@ func InvoicePDF(inv Invoice, org config.Organisation) ([]byte, error) {
 	}
 	d.Blocks("Bill to", to, nil)
 	t := pdfdoc.Table{Columns: []pdfdoc.Column{
-		{Title: "Date", Width: 0.13}, {Title: "Description", Width: 0.42}, {Title: "Qty", Width: 0.09, Align: "R"},
-		{Title: "Unit price excl. VAT", Width: 0.13, Align: "R"}, {Title: "VAT rate", Width: 0.10, Align: "R"},
-		{Title: "Net", Width: 0.13, Align: "R"},
+		{Title: "Date", Width: 0.14}, {Title: "Description", Width: 0.38}, {Title: "Qty", Width: 0.08, Align: "R"},
+		{Title: "Unit price", Width: 0.14, Align: "R"}, {Title: "VAT rate", Width: 0.12, Align: "R"},
+		{Title: "Net", Width: 0.14, Align: "R"},
 	}}
 	for _, l := range inv.Lines {
 		unit := l.UnitPrice.String()
@@ -101,6 +101,7 @@ func InvoicePDF(inv Invoice, org config.Organisation) ([]byte, error) {
 	t.Foot = append(t.Foot, []string{"", "Total VAT", "", "", "", inv.VAT.String()})
 	t.Foot = append(t.Foot, []string{"", "Total (GBP)", "", "", "", inv.Total.String()})
 	d.Table(t)
+	d.Text("Unit prices and net amounts exclude VAT. Hours are cleaner-hours; an hourly price is per hour.")
 	if inv.Credited > 0 || inv.Paid > 0 {
 		d.Fields([]pdfdoc.Field{
 			{Label: "Credited", Value: inv.Credited.String()},
