@@ -89,7 +89,7 @@ func New(d Deps) (*App, error) {
 		DB: d.DB, Now: d.Now, Passwords: auth.Passwords{Cost: d.PasswordCost},
 		SessionTTL: d.Config.SessionTTL, Logger: d.Logger,
 	})
-	a.Contracts = contracts.NewService(contracts.Config{DB: d.DB, Now: d.Now, Logger: d.Logger, Org: d.Config.Org})
+	a.Contracts = contracts.NewService(contracts.Config{DB: d.DB, Now: d.Now, Logger: d.Logger, Org: d.Config.Org, Stripe: d.Config.Stripe})
 	pay, err := payroll.NewService(payroll.Config{
 		DB: d.DB, Now: d.Now, People: a.People,
 		PayPeriod: d.Config.PayPeriod, PayPeriodAnchor: d.Config.PayPeriodAnchor,

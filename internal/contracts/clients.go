@@ -79,6 +79,7 @@ type Service struct {
 	planner ShiftPlanner
 	logger  *slog.Logger
 	org     config.Organisation
+	stripe  *stripeClient // nil: Stripe is off
 
 	// Test hooks, called inside transactions.
 	afterDraftWrite   func(contractID string)
@@ -94,6 +95,8 @@ type Config struct {
 	Logger  *slog.Logger
 	// Org is printed on invoices and credit notes.
 	Org config.Organisation
+	// Stripe turns on Stripe invoicing when its secret key is set.
+	Stripe config.Stripe
 }
 
 // NewService builds the service.
@@ -102,6 +105,9 @@ func NewService(c Config) *Service {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{db: c.DB, now: c.Now, planner: c.Planner, logger: c.Logger, org: c.Org}
+	if c.Stripe.Enabled() {
+		s.stripe = newStripeClient(c.Stripe)
+	}
 	return s
 }
 

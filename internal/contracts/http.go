@@ -33,6 +33,7 @@ func (h *Handler) Routes(api, root web.Routes) {
 	h.contractRoutes(api)
 	h.visitRoutes(api)
 	h.invoiceRoutes(api)
+	h.stripeRoutes(api, root)
 }
 
 func (h *Handler) listClients(c *gin.Context) {

@@ -146,6 +146,7 @@ type StripeRef struct {
 	HostedURL  string `json:"hosted_invoice_url,omitempty"`
 	Sync       string `json:"sync,omitempty"` // pending (retry with goodshift stripe-sync) or synced
 	Error      string `json:"error,omitempty"`
+	Status     string `json:"status,omitempty"` // Stripe's: paid, payment_failed, void, uncollectible
 }
 
 // statusOn is the invoice's status as of a date.

@@ -56,7 +56,9 @@ func taxPoint(period civil.Month, invoiceDate civil.Date) civil.Date {
 
 // Issue gives a draft its number, dates and freezes it, in one transaction:
 // the next number of the gap-free invoice series, today's invoice date, the
-// tax point and the due date from the client's payment terms.
+// tax point and the due date from the client's payment terms. Then, outside
+// the transaction, it goes to Stripe when Stripe is on; if that fails the
+// invoice stays issued, marked "pending" for `goodshift stripe-sync`.
 func (s *Service) Issue(ctx context.Context, id string) (Invoice, error) {
 	now := s.now().UTC()
 	today := civil.In(now, civil.London)
@@ -74,12 +76,16 @@ func (s *Service) Issue(ctx context.Context, id string) (Invoice, error) {
 		if today.Before(inv.Period.First()) {
 			return errs.E(errs.RuleViolation, "An invoice for %s cannot be issued before the month starts.", inv.Period)
 		}
+		sync := ""
+		if s.stripe != nil {
+			sync = stripePending
+		}
 		due := today.AddDays(inv.PaymentTermsDays)
 		// Claim the draft first: a second issue of the same invoice waits
 		// here and then finds it is no longer a draft.
 		res := tx.Model(&invoiceRow{}).Where("id = ? AND state = ? AND version = ?", id, string(StateDraft), inv.Version).Updates(map[string]any{
 			"state": string(StateIssued), "invoice_date": today, "tax_point": taxPoint(inv.Period, today), "due_date": due,
-			"issued_at": now, "version": inv.Version + 1, "updated_at": now,
+			"issued_at": now, "stripe_sync": sync, "version": inv.Version + 1, "updated_at": now,
 		})
 		if res.Error != nil {
 			return res.Error
@@ -101,6 +107,11 @@ func (s *Service) Issue(ctx context.Context, id string) (Invoice, error) {
 	})
 	if err != nil {
 		return Invoice{}, err
+	}
+	if s.stripe != nil {
+		if err := s.SyncStripe(ctx, id); err != nil {
+			s.logger.WarnContext(ctx, "stripe sync failed; the invoice is issued and marked for retry", "invoice", id, "error", err.Error())
+		}
 	}
 	return s.Invoice(ctx, id)
 }

@@ -17,6 +17,7 @@ type clientRow struct {
 	VATNumber        string `gorm:"column:vat_number"`
 	PaymentTermsDays int
 	DefaultPONumber  string `gorm:"column:default_po_number"`
+	StripeCustomerID string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -234,6 +235,7 @@ type invoiceRow struct {
 	StripeHostedURL   string `gorm:"column:stripe_hosted_url"`
 	StripeSync        string
 	StripeError       string
+	StripeStatus      string
 	Version           int
 	IssuedAt          *time.Time
 	CreatedAt         time.Time
@@ -251,7 +253,7 @@ func (r invoiceRow) invoice(today civil.Date) Invoice {
 		InvoiceDate: r.InvoiceDate, TaxPoint: r.TaxPoint, DueDate: r.DueDate, PONumber: r.PONumber,
 		PaymentTermsDays: r.PaymentTermsDays, Net: money.Pence(r.Net), VAT: money.Pence(r.VAT), Total: money.Pence(r.Total),
 		Paid: money.Pence(r.Paid), Credited: money.Pence(r.Credited), Version: r.Version, Lines: []Line{}, VATGroups: []VATGroup{},
-		Stripe: StripeRef{CustomerID: r.StripeCustomerID, InvoiceID: r.StripeInvoiceID, HostedURL: r.StripeHostedURL, Sync: r.StripeSync, Error: r.StripeError},
+		Stripe: StripeRef{CustomerID: r.StripeCustomerID, InvoiceID: r.StripeInvoiceID, HostedURL: r.StripeHostedURL, Sync: r.StripeSync, Error: r.StripeError, Status: r.StripeStatus},
 	}
 	if inv.State != StateDraft {
 		inv.Outstanding = inv.Total - inv.Credited - inv.Paid
@@ -343,3 +345,12 @@ type paymentRow struct {
 }
 
 func (paymentRow) TableName() string { return "payments" }
+
+type stripeEventRow struct {
+	ID         string `gorm:"primaryKey"`
+	Type       string
+	InvoiceID  string
+	ReceivedAt time.Time
+}
+
+func (stripeEventRow) TableName() string { return "stripe_events" }
