@@ -22,6 +22,7 @@ import (
 	"github.com/goodshift/goodshift/internal/config"
 	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
+	"github.com/goodshift/goodshift/internal/notify"
 	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/people"
 	"github.com/goodshift/goodshift/internal/rota"
@@ -34,6 +35,7 @@ import (
 func Migrations() []database.Migrations {
 	return []database.Migrations{
 		people.Migrations,
+		notify.Migrations,
 		contracts.Migrations,
 		rota.Migrations,
 		payroll.Migrations,
@@ -59,6 +61,7 @@ type App struct {
 	Contracts *contracts.Service
 	Payroll   *payroll.Service
 	Rota      *rota.Service
+	Notify    *notify.Service
 	Wellbeing *wellbeing.Service
 }
 
@@ -107,10 +110,15 @@ func New(d Deps) (*App, error) {
 		return nil, err
 	}
 	a.Wellbeing = wellbeing.NewService(wellbeing.Config{DB: d.DB, Now: d.Now, Keys: wellbeingKeys, People: a.People, Logger: d.Logger})
+	a.Notify = notify.NewService(notify.Config{
+		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, BaseURL: d.Config.BaseURL,
+		SMTP: notify.SMTP{Host: d.Config.SMTP.Host, Port: d.Config.SMTP.Port, Username: d.Config.SMTP.Username,
+			Password: d.Config.SMTP.Password, From: d.Config.SMTP.From},
+	})
 	a.Rota = rota.NewService(rota.Config{
 		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: rotaSites{a.Contracts},
 		PayInfo: a.Payroll, Leave: a.Payroll, Caseload: a.Wellbeing,
-		BaseURL: d.Config.BaseURL,
+		BaseURL: d.Config.BaseURL, Notifier: a.Notify,
 	})
 	a.Contracts.UsePlanner(a.Rota)             // visits become open shifts
 	a.Payroll.SetShifts(payrollShifts{a.Rota}) // clocking and timesheets read the rota
@@ -142,6 +150,7 @@ func New(d Deps) (*App, error) {
 	contracts.NewHandler(a.Contracts, shell).Routes(api, root)
 	payroll.NewHandler(a.Payroll, shell).Routes(api, root)
 	rota.NewHandler(a.Rota, shell).Routes(api, root)
+	notify.NewHandler(a.Notify, shell).Routes(api, root)
 	wellbeing.NewHandler(a.Wellbeing, shell, d.Config.Org.Name).Routes(api, root)
 	return a, nil
 }
