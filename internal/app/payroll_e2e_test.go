@@ -34,8 +34,8 @@ type apiTimesheet struct {
 		PaidMinutes int `json:"paid_minutes"`
 	} `json:"totals"`
 	Days []struct {
-		Date    string `json:"Date"`
-		Minutes int    `json:"Minutes"`
+		Date    string `json:"date"`
+		Minutes int    `json:"minutes"`
 	} `json:"days"`
 	Pay *struct {
 		Gross int64 `json:"gross_pence"`

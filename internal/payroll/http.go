@@ -9,6 +9,7 @@ import (
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/web"
 )
 
@@ -157,7 +158,13 @@ func (h *Handler) periodKey(c *gin.Context, key string) string {
 }
 
 func (h *Handler) listTimesheets(c *gin.Context) {
-	ts, err := h.svc.Timesheets(c.Request.Context(), web.MustPrincipal(c), h.periodKey(c, c.Query("period")))
+	key := h.periodKey(c, c.Query("period"))
+	if _, err := h.svc.ParsePeriod(key); err != nil {
+		_, msg, _ := errs.Public(err)
+		web.Fail(c, errs.Fields(errs.FieldError{Field: "period", Message: msg}))
+		return
+	}
+	ts, err := h.svc.Timesheets(c.Request.Context(), web.MustPrincipal(c), key)
 	if err != nil {
 		web.Fail(c, err)
 		return

@@ -192,8 +192,8 @@ func BreakFor(elapsedMinutes, scheduledBreak int) int {
 
 // DayPart is the part of a shift that falls on one local date.
 type DayPart struct {
-	Date    civil.Date
-	Minutes int
+	Date    civil.Date `json:"date"`
+	Minutes int        `json:"minutes"`
 }
 
 // SplitByDay splits the real time between start and end into the London

@@ -394,3 +394,56 @@ func TestPermittedWorkMonitor(t *testing.T) {
 		}
 	})
 }
+
+func TestRolledUpHolidayFortnightlyPeriodsAndSSPLowerLimit(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		f.now = time.Date(2026, 2, 20, 9, 0, 0, 0, time.UTC)
+		svc, err := payroll.NewService(payroll.Config{DB: db, Now: func() time.Time { return f.now }, People: f.people, Shifts: f.shifts,
+			PayPeriod: payroll.Fortnightly, PayPeriodAnchor: "2026-01-05", RolledUpHoliday: true, PolicyPayFloor: 1480})
+		if err != nil {
+			t.Fatal(err)
+		}
+		grace := f.employee(t, "Grace Mensah", "GS004", civil.D(1991, 8, 30))
+		if _, err := svc.SetPayRate(ctx, finance, grace.ID, payroll.RateInput{HourlyRate: 1500, EffectiveFrom: civil.D(2025, 4, 1)}); err != nil {
+			t.Fatal(err)
+		}
+		// Fortnight 19 Jan – 1 Feb 2026: two 5-hour shifts, a day's holiday, then off sick for five days.
+		for _, d := range []int{19, 21} {
+			sh := shiftAt(grace.ID, civil.D(2026, 1, d), 9, 0, 5)
+			f.shifts.add(sh)
+			if _, err := svc.RecordAttendance(ctx, supervisor, sh.ID, payroll.AttendanceInput{ClockIn: sh.Start, ClockOut: sh.End}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := svc.RecordAbsence(ctx, finance, grace.ID, payroll.AbsenceInput{Type: payroll.Holiday, From: civil.D(2026, 1, 23), PaidMinutesPerDay: 300}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RecordAbsence(ctx, finance, grace.ID, payroll.AbsenceInput{Type: payroll.Sick, From: civil.D(2026, 1, 26), To: civil.D(2026, 1, 30)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.EmployeeTimesheet(ctx, finance, grace.ID, "2026-01-20"); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("a date that does not start a fortnight: %v", err)
+		}
+		ts, err := svc.EmployeeTimesheet(ctx, finance, grace.ID, "2026-01-19")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ts.Period.End != civil.D(2026, 2, 1) || ts.Totals.PaidMinutes != 600 {
+			t.Fatalf("period %+v minutes %d", ts.Period, ts.Totals.PaidMinutes)
+		}
+		// Rolled up: 12.07% of basic pay (£150.00) as its own line; holiday taken is not paid again.
+		if ts.Pay.RolledUpHoliday != 1811 || ts.Pay.Gross != 15000+1811 || len(ts.Pay.Lines) != 2 || ts.Pay.Lines[1].Kind != payroll.LineRolledUp {
+			t.Errorf("rolled up: %+v", ts.Pay)
+		}
+		if ts.Totals.HolidayTakenMinutes != 300 || ts.Totals.HolidayAccruedMinutes != 72 {
+			t.Errorf("holiday %+v", ts.Totals)
+		}
+		// 2025/26 SSP rules: three waiting days, and her average weekly earnings over the
+		// previous eight weeks (£150 / 8 = £18.75) are under the £125 lower earnings limit.
+		if len(ts.Absences) != 2 || ts.Absences[1].SSP[0].Indicator != payroll.SSPBelowLimit || ts.Totals.SSPDays != 0 {
+			t.Errorf("SSP %+v", ts.Absences)
+		}
+	})
+}
