@@ -138,6 +138,7 @@ func (l PayLine) Hours() string { return FormatCentiHours(l.CentiHours) }
 
 // periodData is everything needed to build many timesheets at once.
 type periodData struct {
+	db          *gorm.DB // the connection (or transaction) the period was read with
 	period      Period
 	closed      bool
 	attendance  map[string][]attendanceRow
@@ -148,7 +149,7 @@ type periodData struct {
 }
 
 func (s *Service) loadPeriod(ctx context.Context, db *gorm.DB, p Period, employeeIDs []string) (*periodData, error) {
-	d := &periodData{period: p, attendance: map[string][]attendanceRow{}, absences: map[string][]absenceRow{},
+	d := &periodData{db: db, period: p, attendance: map[string][]attendanceRow{}, absences: map[string][]absenceRow{},
 		corrections: map[string][]correctionRow{}, sheets: map[string]timesheetRow{}}
 	var n int64
 	if err := db.WithContext(ctx).Model(&payPeriodRow{}).Where("period = ?", p.Key).Count(&n).Error; err != nil {
@@ -350,7 +351,7 @@ func (s *Service) build(ctx context.Context, d *periodData, p people.Person) (Ti
 			t.Totals.SickDays += ta.Days
 			var awe money.Pence
 			if SSPRulesOn(from).LowerLimit > 0 {
-				w, err := s.averageWeeklyEarnings(ctx, p.ID, ab.StartDate, d.rates)
+				w, err := s.averageWeeklyEarnings(ctx, d.db, p.ID, ab.StartDate, d.rates)
 				if err != nil {
 					return t, err
 				}
@@ -411,9 +412,9 @@ func (s *Service) build(ctx context.Context, d *periodData, p people.Person) (Ti
 
 // averageWeeklyEarnings is the pay for shifts worked in the eight weeks
 // before a date, divided by eight (for the SSP lower earnings limit).
-func (s *Service) averageWeeklyEarnings(ctx context.Context, employeeID string, before civil.Date, rates rateBook) (money.Pence, error) {
+func (s *Service) averageWeeklyEarnings(ctx context.Context, db *gorm.DB, employeeID string, before civil.Date, rates rateBook) (money.Pence, error) {
 	var rows []attendanceRow
-	err := s.db.WithContext(ctx).Where("employee_id = ? AND status = ? AND work_date >= ? AND work_date < ?",
+	err := db.WithContext(ctx).Where("employee_id = ? AND status = ? AND work_date >= ? AND work_date < ?",
 		employeeID, Worked, before.AddDays(-56), before).Find(&rows).Error
 	if err != nil {
 		return 0, err
@@ -519,11 +520,41 @@ func (s *Service) PeriodTimesheets(ctx context.Context, period Period) ([]Timesh
 	}
 	var active []people.Person
 	var ids []string
+	seen := map[string]bool{}
 	for _, p := range emps {
+		seen[p.ID] = true
 		if p.Employee != nil && d.active(p.ID) {
 			active = append(active, p)
 			ids = append(ids, p.ID)
 		}
+	}
+	// Someone who has left (or lost the employee role) still has their
+	// hours in the period: they are paid for them.
+	var gone []string
+	for id := range d.attendance {
+		gone = append(gone, id)
+	}
+	for id := range d.absences {
+		gone = append(gone, id)
+	}
+	for id := range d.sheets {
+		gone = append(gone, id)
+	}
+	sort.Strings(gone)
+	for _, id := range gone {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		p, err := s.people.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if p.Employee == nil {
+			p.Employee = &people.Employee{}
+		}
+		active = append(active, p)
+		ids = append(ids, p.ID)
 	}
 	if err := s.ensureSheets(ctx, d, ids); err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/money"
 	"github.com/goodshift/goodshift/internal/payroll"
+	"github.com/goodshift/goodshift/internal/people"
 	"github.com/goodshift/goodshift/internal/testenv"
 )
 
@@ -444,6 +445,53 @@ func TestRolledUpHolidayFortnightlyPeriodsAndSSPLowerLimit(t *testing.T) {
 		// previous eight weeks (£150 / 8 = £18.75) are under the £125 lower earnings limit.
 		if len(ts.Absences) != 2 || ts.Absences[1].SSP[0].Indicator != payroll.SSPBelowLimit || ts.Totals.SSPDays != 0 {
 			t.Errorf("SSP %+v", ts.Absences)
+		}
+	})
+}
+
+func TestConcurrentClockInAndLeavers(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		sam := f.employee(t, "Sam Okafor", "GS001", civil.D(1988, 6, 14))
+		me := auth.Principal{ID: sam.ID, Name: sam.Name, Roles: []auth.Role{auth.Employee}}
+		sh := shiftAt(sam.ID, civil.D(2026, 11, 23), 9, 0, 4)
+		f.shifts.add(sh)
+		f.now = sh.Start
+		// Two taps at once (a double tap, or phone and retry): exactly one wins.
+		errsCh := make(chan error, 2)
+		for range 2 {
+			go func() {
+				_, err := f.svc.ClockIn(ctx, me, sh.ID)
+				errsCh <- err
+			}()
+		}
+		var ok, conflict int
+		for range 2 {
+			switch err := <-errsCh; {
+			case err == nil:
+				ok++
+			case errs.CodeOf(err) == errs.Conflict:
+				conflict++
+			default:
+				t.Errorf("unexpected: %v", err)
+			}
+		}
+		if ok != 1 || conflict != 1 {
+			t.Errorf("ok %d conflict %d", ok, conflict)
+		}
+		f.now = sh.End
+		if _, err := f.svc.ClockOut(ctx, me, sh.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Sam leaves: his hours are still in the period and paid.
+		inactive := false
+		if _, err := f.people.Update(ctx, sam.ID, people.Update{Active: &inactive}); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := f.svc.Summary(ctx, "2026-11")
+		if err != nil || len(sum.Timesheets) != 1 || sum.Timesheets[0].Totals.PaidMinutes != 240 {
+			t.Fatalf("leaver's hours: %+v %v", sum.Totals, err)
 		}
 	})
 }
