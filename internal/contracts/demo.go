@@ -134,5 +134,43 @@ func (s *Service) seedDemoContracts(ctx context.Context, sites DemoSites) error 
 			}
 		}
 	}
+	return s.seedDemoInvoices(ctx, today)
+}
+
+// seedDemoInvoices invoices last month and issues three of them — one
+// paid, one part paid, one waiting — and leaves one draft; this month's
+// invoices are drafts so far.
+func (s *Service) seedDemoInvoices(ctx context.Context, today civil.Date) error {
+	last := civil.MonthOf(today.AddDays(-today.Day))
+	if _, err := s.RunInvoices(ctx, last, nil); err != nil {
+		return fmt.Errorf("demo invoice run: %w", err)
+	}
+	invs, err := s.Invoices(ctx, InvoiceFilter{Period: last.String()})
+	if err != nil {
+		return err
+	}
+	for _, inv := range invs {
+		var pay money.Pence
+		switch inv.ContractReference {
+		case "HLHA-CS-01":
+			pay = inv.Total
+		case "GCC-MH-01":
+			pay = inv.Total / 2
+		case "BWA-OS-01":
+		default:
+			continue
+		}
+		if _, err := s.Issue(ctx, inv.ID); err != nil {
+			return fmt.Errorf("demo issue %s: %w", inv.ContractReference, err)
+		}
+		if pay > 0 {
+			if _, err := s.RecordPayment(ctx, inv.ID, PaymentInput{Amount: pay, Method: "bacs", ReceivedOn: today.AddDays(-2), Reference: inv.ContractReference}); err != nil {
+				return fmt.Errorf("demo payment %s: %w", inv.ContractReference, err)
+			}
+		}
+	}
+	if _, err := s.RunInvoices(ctx, civil.MonthOf(today), nil); err != nil {
+		return fmt.Errorf("demo invoice run: %w", err)
+	}
 	return nil
 }

@@ -34,6 +34,7 @@ func (h *Handler) Routes(api, root web.Routes) {
 	h.visitRoutes(api)
 	h.invoiceRoutes(api)
 	h.stripeRoutes(api, root)
+	h.pageRoutes(root)
 }
 
 func (h *Handler) listClients(c *gin.Context) {
