@@ -5,6 +5,7 @@
 //	goodshift seed --demo                     fill an empty database with demo data
 //	goodshift invoice-run --period 2026-11    draft invoices for a month (safe to re-run)
 //	goodshift stripe-sync                     retry invoices still pending in Stripe
+//	goodshift payroll export --period 2026-10 a closed pay period as BrightPay (or --format generic) CSV
 //	goodshift user add --email E --name N --role R [--role R2]
 //	                                          add a person; the password is read from stdin
 //
@@ -73,6 +74,7 @@ func init() {
 		"healthcheck": {"exit 0 if the local server is ready (for container health checks)", healthcheckCmd},
 		"wellbeing":   {"wellbeing maintenance: rotate-key (re-encrypt under a new key), purge (retention)", wellbeingCmd},
 		"invoice-run": {"make or refresh the draft invoices for a month: invoice-run --period 2026-11", invoiceRunCmd},
+		"payroll":     {"export a closed pay period (BrightPay or generic CSV) or its PDF timesheets: payroll export --period 2026-10", payrollCmd},
 		"stripe-sync": {"retry issued invoices that did not reach Stripe", stripeSyncCmd},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -38,7 +39,6 @@ type Attendance struct {
 	ID             string     `json:"id"`
 	ShiftID        string     `json:"shift_id"`
 	EmployeeID     string     `json:"employee_id"`
-	EmployeeName   string     `json:"employee_name,omitempty"`
 	SiteName       string     `json:"site_name"`
 	WorkDate       civil.Date `json:"work_date"`
 	ScheduledStart time.Time  `json:"scheduled_start"`
@@ -496,24 +496,14 @@ func (s *Service) AttendanceOn(ctx context.Context, d civil.Date) (AttendanceDay
 }
 
 func (s *Service) names(ctx context.Context, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	emps, err := s.people.Employees(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range emps {
-		out[p.ID] = p.Name
-	}
-	return out, nil
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	return s.people.Names(ctx, slices.Compact(ids))
 }
 
 // MyShiftToday is the employee's shift to clock in or out of now: one in
 // progress or starting within the clock window, else the next today.
 type MyShiftToday struct {
-	Shift       ShiftRef    `json:"-"`
 	ShiftID     string      `json:"shift_id"`
 	SiteName    string      `json:"site_name"`
 	Start       time.Time   `json:"start"`
@@ -540,7 +530,7 @@ func (s *Service) TodaysShifts(ctx context.Context, employeeID string) ([]MyShif
 		if ref.Cancelled || ref.EmployeeID != employeeID {
 			continue
 		}
-		m := MyShiftToday{Shift: ref, ShiftID: ref.ID, SiteName: ref.SiteName, Start: ref.Start.UTC(), End: ref.End.UTC(), OpensAt: ref.Start.Add(-s.clockWindow).UTC()}
+		m := MyShiftToday{ShiftID: ref.ID, SiteName: ref.SiteName, Start: ref.Start.UTC(), End: ref.End.UTC(), OpensAt: ref.Start.Add(-s.clockWindow).UTC()}
 		row, found, err := s.attendanceByShift(ctx, s.db, ref.ID)
 		if err != nil {
 			return nil, err

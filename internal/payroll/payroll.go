@@ -67,6 +67,7 @@ type Shifts interface {
 type People interface {
 	Get(ctx context.Context, id string) (people.Person, error)
 	Employees(ctx context.Context) ([]people.Person, error)
+	Names(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 var (
@@ -142,12 +143,6 @@ func (s *Service) deductedBreak(b int) int {
 
 // SetShifts wires the rota once it exists (internal/app).
 func (s *Service) SetShifts(sh Shifts) { s.shifts = sh }
-
-// Calendar is the organisation's pay-period calendar.
-func (s *Service) Calendar() Calendar { return s.cal }
-
-// PolicyFloor is the organisation's own hourly floor.
-func (s *Service) PolicyFloor() money.Pence { return s.policyFloor }
 
 // employee returns a person who holds the employee role.
 func (s *Service) employee(ctx context.Context, id string) (people.Person, error) {
