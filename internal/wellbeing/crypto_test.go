@@ -125,3 +125,22 @@ func TestDevKeyFile(t *testing.T) {
 		t.Errorf("rotated key file mode %v", st.Mode())
 	}
 }
+
+// FuzzOpen: no input, however malformed, makes Open panic or succeed
+// without the key; ParseKeys never panics.
+func FuzzOpen(f *testing.F) {
+	raw, _ := wellbeing.ParseKeys(wellbeing.NewKey())
+	k, _ := wellbeing.NewKeyring(raw...)
+	good, _ := k.Seal([]byte("hello"), "a")
+	for _, s := range []string{good, "", "gw1.", "gw1.x.", "gw1." + k.PrimaryID() + ".AAAA", good[:len(good)-1] + "B"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, c string) {
+		got, err := k.Open(c, "a")
+		if err == nil && c != good && string(got) != "hello" {
+			t.Fatalf("opened a forged ciphertext %q", c)
+		}
+		_, _ = wellbeing.ParseKeys(c)
+		_, _ = wellbeing.CiphertextKeyID(c)
+	})
+}

@@ -54,29 +54,37 @@ func (s *Service) Reencrypt(ctx context.Context) (Rotation, error) {
 			if len(rows) == 0 {
 				break
 			}
-			for _, r := range rows {
-				after = r.K
-				id, err := CiphertextKeyID(r.V)
-				if err != nil {
-					return out, fmt.Errorf("%s %s of %s: %w", col.table, col.column, r.K, err)
+			after = rows[len(rows)-1].K
+			// One short transaction per batch: a commit per value would
+			// make PostgreSQL wait on its log for every row.
+			err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				for _, r := range rows {
+					id, err := CiphertextKeyID(r.V)
+					if err != nil {
+						return fmt.Errorf("%s %s of %s: %w", col.table, col.column, r.K, err)
+					}
+					if id == primary {
+						continue
+					}
+					plain, err := s.keys.Open(r.V, col.aad(r.K))
+					if err != nil {
+						return fmt.Errorf("%s %s of %s: %w", col.table, col.column, r.K, err)
+					}
+					sealed, err := s.keys.Seal(plain, col.aad(r.K))
+					if err != nil {
+						return err
+					}
+					upd := fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s = ? AND %s = ?", col.table, col.column, col.key, col.column)
+					res := tx.Exec(upd, sealed, r.K, r.V)
+					if res.Error != nil {
+						return res.Error
+					}
+					out.Reencrypted += int(res.RowsAffected)
 				}
-				if id == primary {
-					continue
-				}
-				plain, err := s.keys.Open(r.V, col.aad(r.K))
-				if err != nil {
-					return out, fmt.Errorf("%s %s of %s: %w", col.table, col.column, r.K, err)
-				}
-				sealed, err := s.keys.Seal(plain, col.aad(r.K))
-				if err != nil {
-					return out, err
-				}
-				upd := fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s = ? AND %s = ?", col.table, col.column, col.key, col.column)
-				res := s.db.WithContext(ctx).Exec(upd, sealed, r.K, r.V)
-				if res.Error != nil {
-					return out, res.Error
-				}
-				out.Reencrypted += int(res.RowsAffected)
+				return nil
+			})
+			if err != nil {
+				return out, err
 			}
 		}
 	}

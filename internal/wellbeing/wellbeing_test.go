@@ -31,6 +31,13 @@ type fixture struct {
 	sam, priya, jo, kim auth.Principal // two employees, two support workers
 	dana, alex          auth.Principal // supervisor, admin
 	rota                *fakeRota
+	ps                  *people.Service
+	keys                []string // base64, primary first
+}
+
+// with is the same service under another keyring (a rotated deployment).
+func (f fixture) with(k *wellbeing.Keyring) *wellbeing.Service {
+	return wellbeing.NewService(wellbeing.Config{DB: f.db, Now: func() time.Time { return testNow }, Keys: k, People: f.ps, Rota: f.rota})
 }
 
 type fakeRota struct {
@@ -45,7 +52,7 @@ func (f *fakeRota) FlexPeriodStarted(_ context.Context, employeeID string, from,
 	return 0, nil
 }
 
-func setup(t *testing.T, db *gorm.DB) fixture {
+func setup(t testing.TB, db *gorm.DB) fixture {
 	t.Helper()
 	ctx := context.Background()
 	ps := people.NewService(people.Config{DB: db, Now: func() time.Time { return testNow }})
@@ -62,11 +69,12 @@ func setup(t *testing.T, db *gorm.DB) fixture {
 		}
 		return p.Principal()
 	}
-	keys, err := wellbeing.NewKeyring(mustRaw(t, wellbeing.NewKey()))
+	key := wellbeing.NewKey()
+	keys, err := wellbeing.NewKeyring(mustRaw(t, key))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := fixture{db: db, rota: &fakeRota{}}
+	f := fixture{db: db, rota: &fakeRota{}, ps: ps, keys: []string{key}}
 	f.svc = wellbeing.NewService(wellbeing.Config{DB: db, Now: func() time.Time { return testNow }, Keys: keys, People: ps, Rota: f.rota})
 	f.sam, f.priya = add("Sam", auth.Employee), add("Priya", auth.Employee)
 	f.jo, f.kim = add("Jo", auth.SupportWorker), add("Kim", auth.SupportWorker)
@@ -80,7 +88,7 @@ func setup(t *testing.T, db *gorm.DB) fixture {
 	return f
 }
 
-func mustRaw(t *testing.T, k string) []byte {
+func mustRaw(t testing.TB, k string) []byte {
 	raw, err := wellbeing.ParseKeys(k)
 	if err != nil {
 		t.Fatal(err)
