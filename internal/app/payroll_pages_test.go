@@ -80,6 +80,22 @@ func TestPayrollPages(t *testing.T) {
 			t.Errorf("supervisor timesheets (hours only): %s", text)
 		}
 
+		_, doc = sup.Page("/payroll/timesheets/" + samAPI.ID() + "/2026-10")
+		if text := doc.Find("main").Text(); !strings.Contains(text, "Sam Okafor") || !strings.Contains(text, "Approved by Dana Whitfield") || strings.Contains(text, "£") {
+			t.Errorf("supervisor's timesheet page: %s", text)
+		}
+		tom, err := srv.App.People.ByEmail(t.Context(), "tomasz@goodshift.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := sam.Page("/payroll/timesheets/" + tom.ID + "/2026-10"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("employee opening someone else's timesheet page: %d", res.StatusCode)
+		}
+		_, doc = sam.Page("/payroll/timesheets/" + samAPI.ID() + "/2026-10")
+		if !strings.Contains(doc.Find("main").Text(), "Gross pay") {
+			t.Error("employee's own timesheet page has no pay")
+		}
+
 		fin := srv.SignIn(t, "femi@goodshift.example")
 		_, doc = fin.Page("/payroll/periods?period=2026-10")
 		if doc.Find(`a[href="/api/v1/pay-periods/2026-10/export.csv"]`).Length() != 1 || !strings.Contains(doc.Find("main").Text(), "Closed by Femi Adeyemi") {

@@ -23,6 +23,7 @@ func (h *Handler) pages(root web.Routes) {
 	root.POST("/clock/:id/out", auth.ClockOwn, h.clockOutSubmit)
 	root.GET("/payroll/timesheets", auth.TimesheetsRead, h.timesheetsPage)
 	root.POST("/payroll/timesheets/:id/approve", auth.TimesheetsApprove, h.approveSubmit)
+	root.GET("/payroll/timesheets/:id/:period", auth.TimesheetsRead, h.timesheetPage)
 	root.GET("/payroll/attendance", auth.AttendanceWrite, h.attendancePage)
 	root.POST("/payroll/attendance/:id", auth.AttendanceWrite, h.attendanceSubmit)
 	root.POST("/payroll/attendance/:id/no-show", auth.AttendanceWrite, h.noShowSubmit)
@@ -138,6 +139,20 @@ func (h *Handler) timesheetsPage(c *gin.Context) {
 	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/timesheets", gin.H{
 		"Period": period, "Timesheets": ts, "Periods": h.periodLinks(), "SeesPay": p.Has(auth.Finance),
 		"CanApprove": auth.Can(p, auth.TimesheetsApprove), "Ended": civil.In(h.svc.now(), civil.London).After(period.End),
+	})
+}
+
+// timesheetPage is one employee's timesheet: what the PDF says, on a phone.
+func (h *Handler) timesheetPage(c *gin.Context) {
+	p := web.MustPrincipal(c)
+	t, err := h.svc.EmployeeTimesheet(c.Request.Context(), p, c.Param("id"), c.Param("period"))
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/timesheet", gin.H{
+		"T": t, "CanApprove": auth.Can(p, auth.TimesheetsApprove) && t.ID != "" && t.Status == TimesheetOpen && !t.PeriodClosed && p.ID != t.EmployeeID &&
+			civil.In(h.svc.now(), civil.London).After(t.Period.End),
 	})
 }
 
