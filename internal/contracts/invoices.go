@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -245,37 +246,80 @@ func (s *Service) RunInvoices(ctx context.Context, period civil.Month, progress 
 	for _, r := range existing {
 		invByContract[r.ContractID] = r
 	}
-	for i, c := range cs {
-		if err := ctx.Err(); err != nil {
-			return sum, err
-		}
-		lines := billLines(c, period, visits[c.ID], siteNames)
-		outcome, id, net, err := s.writeDraft(ctx, c, clientByID[c.ClientID], period, lines, invByContract[c.ID])
-		if err != nil {
-			return sum, fmt.Errorf("contract %s: %w", c.Reference, err)
-		}
-		switch outcome {
-		case "created":
-			sum.Created++
-		case "refreshed":
-			sum.Refreshed++
-		case "unchanged":
-			sum.Unchanged++
-		case "issued":
-			sum.Issued++
-		case "removed":
-			sum.Removed++
-		case "nothing":
-			sum.Nothing++
-		}
-		if id != "" && outcome != "issued" {
-			sum.Invoices = append(sum.Invoices, id)
-			sum.Net += net
-		}
-		if progress != nil {
-			progress(i+1, len(cs))
+	// Contracts are independent: on PostgreSQL a few workers write drafts
+	// side by side; SQLite takes one writer at a time anyway.
+	workers := 1
+	if database.Dialect(s.db) == database.Postgres {
+		workers = 4
+	}
+	var (
+		mu       sync.Mutex
+		firstErr error
+		finished int
+		wg       sync.WaitGroup
+		next     = make(chan Contract)
+	)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				lines := billLines(c, period, visits[c.ID], siteNames)
+				outcome, id, net, err := s.writeDraft(wctx, c, clientByID[c.ClientID], period, lines, invByContract[c.ID])
+				mu.Lock()
+				if err != nil {
+					if firstErr == nil {
+						firstErr = fmt.Errorf("contract %s: %w", c.Reference, err)
+						cancel()
+					}
+					mu.Unlock()
+					continue
+				}
+				switch outcome {
+				case "created":
+					sum.Created++
+				case "refreshed":
+					sum.Refreshed++
+				case "unchanged":
+					sum.Unchanged++
+				case "issued":
+					sum.Issued++
+				case "removed":
+					sum.Removed++
+				case "nothing":
+					sum.Nothing++
+				}
+				if id != "" && outcome != "issued" {
+					sum.Invoices = append(sum.Invoices, id)
+					sum.Net += net
+				}
+				finished++
+				if progress != nil {
+					progress(finished, len(cs))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, c := range cs {
+		select {
+		case next <- c:
+		case <-wctx.Done():
+			break feed
 		}
 	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return sum, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return sum, err
+	}
+	sort.Strings(sum.Invoices)
 	fin := s.now().UTC()
 	err = s.db.WithContext(ctx).Model(&invoiceRunRow{}).Where("id = ?", sum.ID).Updates(map[string]any{
 		"finished_at": fin, "contracts": sum.Contracts, "created": sum.Created, "refreshed": sum.Refreshed,

@@ -62,6 +62,7 @@ func taxPoint(period civil.Month, invoiceDate civil.Date) civil.Date {
 func (s *Service) Issue(ctx context.Context, id string) (Invoice, error) {
 	now := s.now().UTC()
 	today := civil.In(now, civil.London)
+	var out Invoice
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		inv, err := s.invoiceTx(ctx, tx, id)
 		if err != nil {
@@ -101,8 +102,15 @@ func (s *Service) Issue(ctx context.Context, id string) (Invoice, error) {
 			return err
 		}
 		if s.beforeIssueCommit != nil {
-			return s.beforeIssueCommit(id)
+			if err := s.beforeIssueCommit(id); err != nil {
+				return err
+			}
 		}
+		// What was written, without reading it back.
+		inv.State, inv.Number, inv.InvoiceDate, inv.TaxPoint, inv.DueDate = StateIssued, InvoiceNumber(seq), today, taxPoint(inv.Period, today), due
+		inv.IssuedAt, inv.Version, inv.Stripe.Sync, inv.Outstanding = &now, inv.Version+1, sync, inv.Total
+		inv.Status = inv.statusOn(today)
+		out = inv
 		return nil
 	})
 	if err != nil {
@@ -112,8 +120,9 @@ func (s *Service) Issue(ctx context.Context, id string) (Invoice, error) {
 		if err := s.SyncStripe(ctx, id); err != nil {
 			s.logger.WarnContext(ctx, "stripe sync failed; the invoice is issued and marked for retry", "invoice", id, "error", err.Error())
 		}
+		return s.Invoice(ctx, id)
 	}
-	return s.Invoice(ctx, id)
+	return out, nil
 }
 
 // CreditNote corrects an issued invoice, which is never edited or deleted.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/glebarez/sqlite"
@@ -67,14 +68,16 @@ func TestKillDuringInvoiceRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(before) != 4 {
-			t.Errorf("after the kill %d invoices were committed, want 4 (the fifth was mid-transaction)", len(before))
+		// Some drafts were committed before the kill (how many depends on
+		// the PostgreSQL workers in flight); never all of them.
+		if len(before) >= len(cs) {
+			t.Errorf("after the kill all %d invoices were committed: the run was not interrupted", len(before))
 		}
 		sum, err := svc.RunInvoices(ctx, november, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Created != 8 || sum.Unchanged != 4 {
+		if sum.Created+sum.Unchanged != len(cs) || sum.Created == 0 {
 			t.Errorf("re-run: %+v", sum)
 		}
 		after, _ := svc.Invoices(ctx, contracts.InvoiceFilter{Period: "2026-11"})
@@ -108,10 +111,9 @@ func TestInvoiceRunChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := decemberService(db)
-	n := 0
+	var n atomic.Int32
 	contracts.SetDraftHook(svc, func(string) {
-		n++
-		if n == 5 {
+		if n.Add(1) == 5 {
 			os.Stdout.WriteString("INSIDE-TX-5\n")
 			select {} // wait to be killed
 		}

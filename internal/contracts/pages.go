@@ -597,4 +597,3 @@ func (h *Handler) agedPage(c *gin.Context) {
 	}
 	h.shell.Renderer.HTML(c, http.StatusOK, "contracts/aged", gin.H{"Aged": ad})
 }
-
