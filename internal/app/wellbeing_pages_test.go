@@ -153,3 +153,38 @@ func TestBrowserFlexPeriodFromAPhone(t *testing.T) {
 		t.Errorf("confirmation %q", msg)
 	}
 }
+
+// TestWellbeingCaseloadsPage: an admin puts someone on a caseload and takes
+// them off again from a page that shows names only.
+func TestWellbeingCaseloadsPage(t *testing.T) {
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	joID, priyaID := personID(t, srv, "jo@goodshift.example"), personID(t, srv, "priya@goodshift.example")
+	alex := srv.SignIn(t, "alex@goodshift.example")
+	res, doc := alex.Page("/wellbeing/caseloads")
+	if res.StatusCode != http.StatusOK || !strings.Contains(doc.Find("main").Text(), "Sam Okafor") {
+		t.Fatalf("caseloads page: %d", res.StatusCode)
+	}
+	if doc.Find(`header nav a[href="/wellbeing/caseloads"]`).Length() != 1 {
+		t.Error("no Caseloads link in the admin's navigation")
+	}
+	if r := alex.Submit("/wellbeing/caseloads", url.Values{"support_worker_id": {joID}, "employee_id": {priyaID}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("assign: %d", r.StatusCode)
+	}
+	if ok, _ := srv.App.Wellbeing.InCaseload(context.Background(), joID, priyaID); !ok {
+		t.Error("Priya is not on Jo's caseload")
+	}
+	r := alex.Submit("/wellbeing/caseloads", url.Values{"support_worker_id": {priyaID}, "employee_id": {joID}})
+	if _, doc := alex.Follow(r); doc.Find(".flash-error").Length() != 1 {
+		t.Error("assigning to someone who is not a support worker gave no error")
+	}
+	if r := alex.Submit("/wellbeing/caseloads", url.Values{"do": {"remove"}, "support_worker_id": {joID}, "employee_id": {priyaID}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove: %d", r.StatusCode)
+	}
+	if ok, _ := srv.App.Wellbeing.InCaseload(context.Background(), joID, priyaID); ok {
+		t.Error("Priya is still on Jo's caseload")
+	}
+	jo := srv.SignIn(t, "jo@goodshift.example")
+	if r := jo.Submit("/wellbeing/caseloads", url.Values{"support_worker_id": {joID}, "employee_id": {priyaID}}); r.StatusCode != http.StatusNotFound {
+		t.Errorf("a support worker changes caseloads: %d", r.StatusCode)
+	}
+}

@@ -31,10 +31,13 @@ func (h *Handler) pageRoutes(root web.Routes) {
 	root.POST("/wellbeing/people/:id/flex/:flex/end", auth.FlexPeriodsWrite, h.flexEndSubmit)
 	root.GET("/wellbeing/people/:id/access-log", auth.AccessLogRead, h.accessLogPage)
 	root.GET("/wellbeing/summaries", auth.SupportSummary, h.summariesPage)
+	root.GET("/wellbeing/caseloads", auth.Caseloads, h.caseloadsPage)
+	root.POST("/wellbeing/caseloads", auth.Caseloads, h.caseloadsSubmit)
 
 	h.shell.AddNav(
 		web.NavItem{Label: "Wellbeing", Path: "/wellbeing", Action: auth.WellbeingPlan, Order: 50},
 		web.NavItem{Label: "Support summaries", Path: "/wellbeing/summaries", Action: auth.ShiftsRead, Order: 55},
+		web.NavItem{Label: "Caseloads", Path: "/wellbeing/caseloads", Action: auth.PeopleManage, Order: 91},
 	)
 	h.shell.AddHomeSection(web.HomeSection{
 		Roles: []auth.Role{auth.Employee}, Template: "wellbeing-home", Order: 50,
@@ -470,4 +473,67 @@ func (h *Handler) summariesPage(c *gin.Context) {
 		rows = append(rows, row{Name: e.Name, Summary: sum})
 	}
 	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/summaries", gin.H{"Rows": rows})
+}
+
+// caseloadsPage lets an admin see and change who supports whom: names only,
+// never content.
+func (h *Handler) caseloadsPage(c *gin.Context) {
+	p := web.MustPrincipal(c)
+	if !p.Has(auth.Admin) {
+		web.Redirect(c, "/wellbeing")
+		return
+	}
+	ctx := c.Request.Context()
+	sws, err := h.svc.SupportWorkers(ctx)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	emps, err := h.svc.people.List(ctx, people.Filter{Role: auth.Employee, ActiveOnly: true})
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	type group struct {
+		Worker  people.Person
+		Members []CaseMember
+	}
+	var groups []group
+	for _, sw := range sws {
+		cl, err := h.svc.Caseload(ctx, p, sw.ID)
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		groups = append(groups, group{Worker: sw, Members: cl})
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/caseloads", gin.H{"Groups": groups, "Workers": sws, "Employees": emps})
+}
+
+func (h *Handler) caseloadsSubmit(c *gin.Context) {
+	if !web.MustPrincipal(c).Has(auth.Admin) {
+		web.Fail(c, ErrNotFound)
+		return
+	}
+	ctx := c.Request.Context()
+	sw, emp := strings.TrimSpace(c.PostForm("support_worker_id")), strings.TrimSpace(c.PostForm("employee_id"))
+	var err error
+	if c.PostForm("do") == "remove" {
+		err = h.svc.Unassign(ctx, sw, emp)
+	} else {
+		err = h.svc.Assign(ctx, sw, emp)
+	}
+	if err != nil {
+		if errs.CodeOf(err) == errs.Internal {
+			web.Fail(c, err)
+			return
+		}
+		_, msg, _ := errs.Public(err)
+		web.Problem(c, msg)
+	} else if c.PostForm("do") == "remove" {
+		web.Success(c, "Taken off the caseload.")
+	} else {
+		web.Success(c, "Added to the caseload.")
+	}
+	web.Redirect(c, "/wellbeing/caseloads")
 }
