@@ -2,6 +2,7 @@ package rota
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -53,6 +54,9 @@ func (h *Handler) Routes(api, root web.Routes) {
 		return s.RejectSwap(c.Request.Context(), web.MustPrincipal(c), id, reason)
 	}))
 	api.PUT("/rota/sites/:id/policy", auth.ShiftsWrite, h.putSitePolicy)
+	api.GET("/me/calendar", auth.ShiftsMine, h.myCalendar)
+	api.POST("/me/calendar", auth.ShiftsMine, h.newCalendar)
+	root.GET("/calendar/:file", auth.CalendarFeedRead, h.calendarFeed)
 	api.GET("/employees/:id/adjustments", auth.AdjustmentsRead, h.getAdjustments)
 	api.PUT("/employees/:id/adjustments", auth.AdjustmentsWrite, h.putAdjustments)
 	api.GET("/employees/:id/availability", auth.ShiftsRead, h.getAvailability)
@@ -430,4 +434,40 @@ func (h *Handler) putSitePolicy(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, in)
+}
+
+func (h *Handler) myCalendar(c *gin.Context) {
+	f, err := h.svc.Feed(c.Request.Context(), web.MustPrincipal(c).ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, f)
+}
+
+func (h *Handler) newCalendar(c *gin.Context) {
+	f, err := h.svc.NewFeedSecret(c.Request.Context(), web.MustPrincipal(c).ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, f)
+}
+
+// calendarFeed serves /calendar/{secret}.ics; the secret is the proof.
+func (h *Handler) calendarFeed(c *gin.Context) {
+	file := c.Param("file")
+	secret, ok := strings.CutSuffix(file, ".ics")
+	if !ok {
+		web.Fail(c, ErrNoFeed)
+		return
+	}
+	body, err := h.svc.FeedICS(c.Request.Context(), secret)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.Header("Content-Disposition", `inline; filename="goodshift.ics"`)
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", body)
 }
