@@ -175,4 +175,3 @@ func addLondon(cal *ics.Calendar) {
 	dl.AddProperty(ics.ComponentPropertyRrule, "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")
 	tz.Components = append(tz.Components, dl)
 }
-
