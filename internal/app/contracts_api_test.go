@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"gorm.io/gorm"
@@ -112,6 +113,37 @@ func TestVisitsAPI(t *testing.T) {
 		mustStatus(t, sup.JSON(http.MethodGet, "/api/v1/visits/"+list.Items[1].ID, nil, &v), http.StatusOK)
 		if v.Status != "scheduled" {
 			t.Errorf("a refused update changed the visit: %s", v.Status)
+		}
+	})
+}
+
+// TestSupervisorsSeeNoContractPrices: supervisors read contracts for their
+// visits, never the money.
+func TestSupervisorsSeeNoContractPrices(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{})
+		sup := srv.Login(t, "dana@goodshift.example")
+		var list struct {
+			Items []struct {
+				ID     string `json:"id"`
+				Prices []any  `json:"prices"`
+			} `json:"items"`
+		}
+		mustStatus(t, sup.JSON(http.MethodGet, "/api/v1/contracts", nil, &list), http.StatusOK)
+		if len(list.Items) == 0 {
+			t.Fatal("no demo contracts")
+		}
+		for _, c := range list.Items {
+			if len(c.Prices) != 0 {
+				t.Errorf("a supervisor sees the prices of contract %s", c.ID)
+			}
+		}
+		page := srv.SignIn(t, "dana@goodshift.example")
+		for _, p := range []string{"/contracts", "/contracts/" + list.Items[0].ID} {
+			_, doc := page.Page(p)
+			if txt := doc.Find("main").Text(); strings.Contains(txt, "£") {
+				t.Errorf("%s shows money to a supervisor", p)
+			}
 		}
 	})
 }

@@ -19,6 +19,15 @@ func (h *Handler) contractRoutes(api web.Routes) {
 	api.POST("/contracts/:id/prices", auth.ContractsWrite, h.addPrice)
 }
 
+// forRole hides prices from people who may read a contract but not its
+// money (supervisors see contracts for their visits, "visits only").
+func forRole(c *gin.Context, ct Contract) Contract {
+	if !auth.Can(web.MustPrincipal(c), auth.ContractsWrite) {
+		ct.Prices = []Price{}
+	}
+	return ct
+}
+
 // respond answers with v, or the error.
 func respond(c *gin.Context, status int, v any, err error) {
 	if err != nil {
@@ -37,6 +46,9 @@ func (h *Handler) listContracts(c *gin.Context) {
 		return
 	}
 	cs, err := h.svc.Contracts(c.Request.Context(), f)
+	for i := range cs {
+		cs[i] = forRole(c, cs[i])
+	}
 	respond(c, http.StatusOK, web.Items(cs), err)
 }
 
@@ -57,7 +69,7 @@ func (h *Handler) getContract(c *gin.Context) {
 		return
 	}
 	ct, err := h.svc.Contract(c.Request.Context(), id)
-	respond(c, http.StatusOK, ct, err)
+	respond(c, http.StatusOK, forRole(c, ct), err)
 }
 
 func (h *Handler) updateContract(c *gin.Context) {

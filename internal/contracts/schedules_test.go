@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -97,4 +98,41 @@ func TestScheduleValidation(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// FuzzSchedule: any schedule input either is refused or gives visits whose
+// end is after their start and which fall inside the asked range.
+func FuzzSchedule(f *testing.F) {
+	f.Add("weekly", "mon,wed", "06:00", "08:30", 2, 1, 0)
+	f.Add("one_off", "", "22:00", "06:00", 3, 1, 10)
+	f.Add("weekly", "sun", "01:30", "01:00", 1, 3, 5)
+	c := Contract{ID: "c", SiteIDs: []string{"s"}, StartDate: civil.D(2026, 1, 1)}
+	f.Fuzz(func(t *testing.T, kind, days, start, end string, crew, every, offset int) {
+		in := ScheduleInput{SiteID: "s", Kind: ScheduleKind(kind), StartTime: start, EndTime: end, CrewSize: crew, EveryNWeeks: every}
+		if days != "" {
+			in.Weekdays = strings.Split(days, ",")
+		}
+		if offset < 0 || offset > 800 {
+			return
+		}
+		if in.Kind == OneOff {
+			in.Date = civil.D(2026, 3, 1).AddDays(offset)
+		} else {
+			in.ValidFrom = civil.D(2026, 1, 1).AddDays(offset)
+		}
+		sc, err := in.check(c)
+		if err != nil {
+			return
+		}
+		from, to := civil.D(2026, 3, 1), civil.D(2026, 4, 30)
+		for _, d := range sc.Occurrences(from, to) {
+			if d.Before(from) || d.After(to) {
+				t.Fatalf("occurrence %s outside %s..%s", d, from, to)
+			}
+			st, en := sc.Window(d)
+			if !en.After(st) || en.Sub(st) > 25*time.Hour {
+				t.Fatalf("window %v..%v", st, en)
+			}
+		}
+	})
 }
