@@ -173,7 +173,32 @@ func concretePaths(t *testing.T, db *gorm.DB, pattern string) []string {
 var (
 	hrefRE = regexp.MustCompile(`(?:href|src|action)="(/[^"]*)"`)
 	apiRE  = regexp.MustCompile(`"(/(?:api/v1|calendar)/[^"\s]*)"`)
+	// Calendar feeds are public URLs with a secret, often absolute.
+	feedRE = regexp.MustCompile(`(?:https?://[^/"\s<]+)?(/calendar/[^"\s<&]+)`)
 )
+
+// feedLinks signs in as each employee with planted markers, looks through
+// their home page, the pages it links to and their API "me" answers, and
+// returns any calendar feed links found (so feeds are fetched too).
+func feedLinks(t *testing.T, srv *apptest.Server, emails []string) []string {
+	var out []string
+	for _, email := range emails {
+		c := srv.SignIn(t, email)
+		pages := []string{"/", "/api/v1/me", "/api/v1/me/shifts"}
+		for _, m := range hrefRE.FindAllStringSubmatch(string(c.Get("/").Body), -1) {
+			pages = append(pages, m[1])
+		}
+		for _, p := range pages {
+			if strings.HasPrefix(p, "/static/") {
+				continue
+			}
+			for _, m := range feedRE.FindAllStringSubmatch(string(c.Get(p).Body), -1) {
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
 
 // readable turns a response into text: PDFs through pdftotext, zips entry
 // by entry, anything else as is.
@@ -239,6 +264,7 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 		for _, p := range patterns {
 			start = append(start, concretePaths(t, db, p)...)
 		}
+		start = append(start, feedLinks(t, srv, []string{"sam@goodshift.example", "hannah@goodshift.example", "grace@goodshift.example", "tomasz@goodshift.example"})...)
 		roles := map[string]auth.Role{
 			"dana@goodshift.example": auth.Supervisor, "rosa@goodshift.example": auth.Supervisor,
 			"femi@goodshift.example": auth.Finance, "alex@goodshift.example": auth.Admin,
@@ -248,7 +274,8 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 				c := srv.SignIn(t, email)
 				seen := map[string]bool{}
 				queue := append([]string{}, start...)
-				fetched, ok200, pdfs, sawShared := 0, 0, 0, 0
+				fetched, ok200, sawShared := 0, 0, 0
+				kinds := map[string]int{}
 				// Every enumerated path, then up to 1500 links found in the answers.
 				for len(queue) > 0 && fetched < len(start)+1500 {
 					path := queue[0]
@@ -266,8 +293,9 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 						ok200++
 					}
 					text := readable(t, res)
-					if strings.Contains(text, "%PDF") || strings.HasPrefix(res.Header.Get("Content-Type"), "application/pdf") {
-						pdfs++
+					if res.StatusCode == http.StatusOK {
+						ct, _, _ := strings.Cut(res.Header.Get("Content-Type"), ";")
+						kinds[ct]++
 					}
 					for _, m := range markers {
 						if !strings.Contains(text, m) {
@@ -279,7 +307,7 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 						}
 						t.Errorf("GET %s as %s shows %s", path, role, m)
 					}
-					for _, re := range []*regexp.Regexp{hrefRE, apiRE} {
+					for _, re := range []*regexp.Regexp{hrefRE, apiRE, feedRE} {
 						for _, m := range re.FindAllStringSubmatch(string(res.Body), -1) {
 							link := strings.ReplaceAll(m[1], "&amp;", "&")
 							if !seen[link] {
@@ -288,7 +316,7 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 						}
 					}
 				}
-				t.Logf("%s: %d requests, %d answered 200, %d PDFs", email, fetched, ok200, pdfs)
+				t.Logf("%s: %d requests, %d answered 200 (by type: %v)", email, fetched, ok200, kinds)
 				if ok200 < 20 {
 					t.Errorf("only %d responses were 200: the test is not reaching the app", ok200)
 				}
