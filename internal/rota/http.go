@@ -57,6 +57,7 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.GET("/me/calendar", auth.ShiftsMine, h.myCalendar)
 	api.POST("/me/calendar", auth.ShiftsMine, h.newCalendar)
 	root.GET("/calendar/:file", auth.CalendarFeedRead, h.calendarFeed)
+	h.pages(root)
 	api.GET("/employees/:id/adjustments", auth.AdjustmentsRead, h.getAdjustments)
 	api.PUT("/employees/:id/adjustments", auth.AdjustmentsWrite, h.putAdjustments)
 	api.GET("/employees/:id/availability", auth.ShiftsRead, h.getAvailability)
