@@ -2,9 +2,11 @@ package wellbeing_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -465,6 +467,55 @@ func TestFlexPeriods(t *testing.T) {
 		list, err := f.svc.FlexPeriods(ctx, f.jo, f.sam.ID)
 		if err != nil || len(list) != 3 {
 			t.Errorf("list: %v %v", list, err)
+		}
+	})
+}
+
+// TestConcurrentPlanSaves: eight saves from the same version at once —
+// the employee on several phones and the support worker — exactly one
+// wins; the rest get 409 and nothing is lost or doubled.
+func TestConcurrentPlanSaves(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		if _, err := f.svc.SavePlan(ctx, f.sam, f.sam.ID, fullPlan("base")); err != nil {
+			t.Fatal(err)
+		}
+		one := 1
+		var wg sync.WaitGroup
+		results := make(chan error, 8)
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				in := fullPlan(fmt.Sprintf("edit%d", i))
+				in.Version, in.ShareSummary = &one, nil
+				who := f.sam
+				if i%2 == 1 {
+					who = f.jo
+				}
+				_, err := f.svc.SavePlan(ctx, who, f.sam.ID, in)
+				results <- err
+			}()
+		}
+		wg.Wait()
+		close(results)
+		wins := 0
+		for err := range results {
+			switch {
+			case err == nil:
+				wins++
+			case errs.CodeOf(err) == errs.Conflict:
+			default:
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		if wins != 1 {
+			t.Errorf("%d saves won, want exactly 1", wins)
+		}
+		vs, _ := f.svc.PlanVersions(ctx, f.sam, f.sam.ID)
+		if len(vs) != 2 || vs[0].Version != 2 {
+			t.Errorf("versions after the race: %+v", vs)
 		}
 	})
 }
