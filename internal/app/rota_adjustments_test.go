@@ -81,7 +81,7 @@ func TestEveryAdjustmentBlocksOrWarns(t *testing.T) {
 		}
 		// Tuesday 8 December 2026 and later: well clear of the demo rota.
 		day := func(offset, h, m int) string {
-			return civil.D(2026, 12, 8+offset).At(h, m, civil.London).UTC().Format(time.RFC3339)
+			return civil.D(2027, 1, 12+offset).At(h, m, civil.London).UTC().Format(time.RFC3339)
 		}
 		for _, tc := range []struct {
 			name         string
@@ -102,9 +102,9 @@ func TestEveryAdjustmentBlocksOrWarns(t *testing.T) {
 			{"no nights", map[string]any{"no_nights": true}, day(0, 21, 0), day(1, 1, 0), 0, "no_nights", "hard", false, false},
 			{"not alone", map[string]any{"not_alone": true}, day(0, 7, 0), day(0, 10, 0), 0, "not_alone", "hard", false, false},
 			{"fixed sites", map[string]any{"fixed_sites": []string{other}}, day(0, 7, 0), day(0, 10, 0), 0, "fixed_sites", "hard", false, false},
-			{"min notice", map[string]any{"min_notice_days": 28}, day(0, 7, 0), day(0, 10, 0), 0, "min_notice", "soft", true, false},
+			{"min notice", map[string]any{"min_notice_days": 60}, day(0, 7, 0), day(0, 10, 0), 0, "min_notice", "soft", true, false},
 			{"extra breaks", map[string]any{"break_after_minutes": 120, "min_break_minutes": 15}, day(0, 7, 0), day(0, 10, 0), 0, "extra_breaks", "hard", false, false},
-			{"phased return", map[string]any{"phased_return": []map[string]any{{"from": "2026-12-07", "max_week_minutes": 120}}}, day(0, 7, 0), day(0, 10, 0), 0, "phased_return", "hard", false, false},
+			{"phased return", map[string]any{"phased_return": []map[string]any{{"from": "2027-01-11", "max_week_minutes": 120}}}, day(0, 7, 0), day(0, 10, 0), 0, "phased_return", "hard", false, false},
 			{"benefit cap", map[string]any{"benefit_cap": "permitted_work"}, day(0, 11, 0), day(0, 22, 0), 30, "benefit_cap", "soft", false, true},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

@@ -50,14 +50,14 @@ func TestRotaShiftsThroughTheAPI(t *testing.T) {
 
 		var sh apiShift
 		res := dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{
-			"site_id": site, "starts_at": "2026-12-01T07:00:00Z", "ends_at": "2026-12-01T11:00:00Z",
+			"site_id": site, "starts_at": "2027-01-12T07:00:00Z", "ends_at": "2027-01-12T11:00:00Z",
 		}, &sh)
 		if res.StatusCode != http.StatusCreated || sh.SiteName != "Old Street studio" || sh.LocalStart != "07:00" || sh.Status != "open" {
 			t.Fatalf("create: %d %s", res.StatusCode, res.Body)
 		}
 		for _, bad := range []map[string]any{
-			{"site_id": site, "starts_at": "2026-12-01T11:00:00Z", "ends_at": "2026-12-01T07:00:00Z"},
-			{"site_id": "01a20000-0000-7000-8000-000000000000", "starts_at": "2026-12-01T07:00:00Z", "ends_at": "2026-12-01T11:00:00Z"},
+			{"site_id": site, "starts_at": "2027-01-12T11:00:00Z", "ends_at": "2027-01-12T07:00:00Z"},
+			{"site_id": "01a20000-0000-7000-8000-000000000000", "starts_at": "2027-01-12T07:00:00Z", "ends_at": "2027-01-12T11:00:00Z"},
 			{"site_id": site, "starts_at": "tomorrow"},
 			{"site_id": site, "colour": "red"},
 		} {
@@ -79,7 +79,7 @@ func TestRotaShiftsThroughTheAPI(t *testing.T) {
 		var mine struct {
 			Items []apiShift `json:"items"`
 		}
-		res = sam.JSON(http.MethodGet, "/api/v1/me/shifts?from=2026-11-30&to=2026-12-06", nil, &mine)
+		res = sam.JSON(http.MethodGet, "/api/v1/me/shifts?from=2027-01-11&to=2027-01-17", nil, &mine)
 		if res.StatusCode != http.StatusOK || len(mine.Items) == 0 {
 			t.Fatalf("my shifts: %d %s", res.StatusCode, res.Body)
 		}
@@ -97,7 +97,7 @@ func TestRotaShiftsThroughTheAPI(t *testing.T) {
 		// A second, overlapping shift: 422 with the explanation.
 		var sh2 apiShift
 		dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{
-			"site_id": site, "starts_at": "2026-12-01T09:00:00Z", "ends_at": "2026-12-01T12:00:00Z",
+			"site_id": site, "starts_at": "2027-01-12T09:00:00Z", "ends_at": "2027-01-12T12:00:00Z",
 		}, &sh2)
 		res = dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh2.ID+"/assign", map[string]any{"employee_id": sam.ID()}, nil)
 		if res.StatusCode != http.StatusUnprocessableEntity {
@@ -121,16 +121,16 @@ func TestRotaShiftsThroughTheAPI(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("claim overlapping: %d %s", res.StatusCode, res.Body)
 		}
-		priya := srv.Login(t, "priya@goodshift.example")
-		res = priya.JSON(http.MethodPost, "/api/v1/shifts/"+sh2.ID+"/claim", nil, nil)
+		tomasz := srv.Login(t, "tomasz@goodshift.example")
+		res = tomasz.JSON(http.MethodPost, "/api/v1/shifts/"+sh2.ID+"/claim", nil, nil)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("claim: %d %s", res.StatusCode, res.Body)
 		}
-		res = srv.Login(t, "tomasz@goodshift.example").JSON(http.MethodPost, "/api/v1/shifts/"+sh2.ID+"/claim", nil, nil)
+		res = srv.Login(t, "kwame@goodshift.example").JSON(http.MethodPost, "/api/v1/shifts/"+sh2.ID+"/claim", nil, nil)
 		if code, _ := apptest.ErrorBody(t, res); res.StatusCode != http.StatusConflict || code != "conflict" {
 			t.Errorf("second claim: %d %s", res.StatusCode, res.Body)
 		}
-		if res := dana.Get(fmt.Sprintf("/api/v1/shifts?from=2026-11-30&to=2026-12-06&status=%s", "nope")); res.StatusCode != http.StatusBadRequest {
+		if res := dana.Get(fmt.Sprintf("/api/v1/shifts?from=2027-01-11&to=2027-01-17&status=%s", "nope")); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("bad status filter: %d", res.StatusCode)
 		}
 	})

@@ -90,6 +90,9 @@ func Seed(ctx context.Context, a *app.App) (logins []Login, seeded bool, err err
 	if _, err := a.Contracts.SeedDemo(ctx); err != nil {
 		return nil, false, err
 	}
+	if err := a.Rota.SeedDemo(ctx); err != nil {
+		return nil, false, err
+	}
 	if err := a.Payroll.SeedDemo(ctx); err != nil {
 		return nil, false, err
 	}
