@@ -9,7 +9,7 @@ import (
 )
 
 // rotaFlexLimits gives the rota the limits of wellbeing flex periods: dates,
-// "no shifts" and a weekly-hours cap. Nothing else crosses: no reason, no
+// "no shifts", a weekly-hours cap and a later start. Nothing else crosses: no reason, no
 // kind label, no link into the plan.
 type rotaFlexLimits struct{ w *wellbeing.Service }
 
@@ -20,13 +20,11 @@ func (a rotaFlexLimits) TemporaryLimits(ctx context.Context, employeeID string, 
 	}
 	out := make([]rota.TemporaryLimit, 0, len(ls))
 	for _, l := range ls {
-		// rota.TemporaryLimit has no earliest-start field, so a "later
-		// start" period reaches the rota only as FlexPeriodStarted (which
-		// flags the shifts already in it for the supervisor).
-		if !l.NoShifts && l.MaxWeeklyMinutes == 0 {
+		if !l.NoShifts && l.MaxWeeklyMinutes == 0 && l.EarliestStartMinutes == 0 {
 			continue
 		}
-		out = append(out, rota.TemporaryLimit{From: l.From, To: l.To, NoShifts: l.NoShifts, MaxWeeklyMinutes: l.MaxWeeklyMinutes})
+		out = append(out, rota.TemporaryLimit{From: l.From, To: l.To, NoShifts: l.NoShifts,
+			MaxWeeklyMinutes: l.MaxWeeklyMinutes, EarliestStartMinutes: l.EarliestStartMinutes})
 	}
 	return out, nil
 }

@@ -226,3 +226,39 @@ func (n *recordingNotifier) to(ids map[string]bool) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestLaterStartFlexPeriodBlocksEarlyShifts: a "later start" flex period
+// stops the supervisor assigning a shift that starts before the agreed time
+// inside the period (the refusal names the time and the end date, not a
+// reason); a shift starting at or after it, or an early one after the
+// period, is assigned as usual.
+func TestLaterStartFlexPeriodBlocksEarlyShifts(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{})
+		dana, sam := srv.Login(t, "dana@goodshift.example"), srv.Login(t, "sam@goodshift.example")
+		site := demoSiteID(t, srv, "Old Street studio")
+		if r := sam.JSON(http.MethodPost, "/api/v1/employees/"+sam.ID()+"/flex-periods", map[string]any{
+			"kind": "later_start", "from": "2026-11-30", "to": "2026-12-11", "earliest_start": "11:00",
+		}, nil); r.StatusCode != http.StatusCreated {
+			t.Fatalf("flex period: %d %s", r.StatusCode, r.Body)
+		}
+		assign := func(start, end string) (int, string) {
+			var sh apiShift
+			if r := dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{"site_id": site, "starts_at": start, "ends_at": end}, &sh); r.StatusCode != http.StatusCreated {
+				t.Fatalf("create shift: %d %s", r.StatusCode, r.Body)
+			}
+			r := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": sam.ID()}, nil)
+			return r.StatusCode, string(r.Body)
+		}
+		code, body := assign("2026-12-03T09:00:00Z", "2026-12-03T12:00:00Z") // 09:00 London
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, "no starts before 11:00 until") {
+			t.Errorf("early shift inside the period: %d %s", code, body)
+		}
+		if code, body := assign("2026-12-04T11:00:00Z", "2026-12-04T14:00:00Z"); code != http.StatusOK {
+			t.Errorf("11:00 shift inside the period: %d %s", code, body)
+		}
+		if code, body := assign("2026-12-15T09:00:00Z", "2026-12-15T12:00:00Z"); code != http.StatusOK {
+			t.Errorf("early shift after the period: %d %s", code, body)
+		}
+	})
+}

@@ -89,6 +89,9 @@ type TemporaryLimit struct {
 	MaxWeeklyMinutes int `json:"max_weekly_minutes"`
 	// MaxShiftMinutes caps each shift in the period (0 = no cap).
 	MaxShiftMinutes int `json:"max_shift_minutes"`
+	// EarliestStartMinutes is the earliest local start in the period, in
+	// minutes after midnight (0 = no limit).
+	EarliestStartMinutes int `json:"earliest_start_minutes"`
 }
 
 // TemporaryLimits tells the rota about temporary limits between two dates

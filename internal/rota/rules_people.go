@@ -54,6 +54,9 @@ func ruleTemporary(f Facts) []Violation {
 		switch {
 		case l.NoShifts:
 			return []Violation{hard("temporary_limit", "A temporary change agreed with %s: no shifts until %s.", name, dateText(l.To))}
+		case l.EarliestStartMinutes > 0 && localMinutes(f.Shift.Start) < l.EarliestStartMinutes:
+			return []Violation{hard("temporary_limit", "A temporary change agreed with %s: no starts before %02d:%02d until %s. This shift starts at %s.",
+				name, l.EarliestStartMinutes/60, l.EarliestStartMinutes%60, dateText(l.To), clock(f.Shift.Start))}
 		case l.MaxShiftMinutes > 0 && f.Shift.Minutes() > l.MaxShiftMinutes:
 			return []Violation{hard("temporary_limit", "A temporary change agreed with %s: shifts of at most %s until %s. This shift is %s.",
 				name, hm(l.MaxShiftMinutes), dateText(l.To), hm(f.Shift.Minutes()))}

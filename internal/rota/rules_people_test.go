@@ -73,6 +73,8 @@ func TestPersonRules(t *testing.T) {
 		{"away", ruleAway, away(adj(work(0, 7, 11), Adjustments{}), mon), Hard, "Sam is away on Mon 30 Nov"},
 		{"temporary no shifts", ruleTemporary, temp(adj(work(0, 7, 11), Adjustments{}), TemporaryLimit{From: mon, To: mon.AddDays(10), NoShifts: true}), Hard, "A temporary change agreed with Sam: no shifts until Thu 10 Dec."},
 		{"temporary weekly cap", ruleTemporary, temp(adj(work(1, 7, 11), Adjustments{}, work(0, 7, 11)), TemporaryLimit{From: mon, To: mon.AddDays(10), MaxWeeklyMinutes: 360}), Hard, "at most 6h a week until Thu 10 Dec. This makes 8h"},
+		{"temporary later start", ruleTemporary, temp(adj(work(0, 7, 11), Adjustments{}), TemporaryLimit{From: mon, To: mon.AddDays(10), EarliestStartMinutes: 10 * 60}), Hard, "no starts before 10:00 until Thu 10 Dec. This shift starts at 07:00."},
+		{"temporary later start kept", ruleTemporary, temp(adj(work(0, 10, 14), Adjustments{}), TemporaryLimit{From: mon, To: mon.AddDays(10), EarliestStartMinutes: 10 * 60}), "", ""},
 		{"temporary after period", ruleTemporary, temp(adj(work(14, 7, 11), Adjustments{}), TemporaryLimit{From: mon, To: mon.AddDays(10), NoShifts: true}), "", ""},
 		{"unavailable date", ruleAvailability, avail(adj(work(0, 7, 11), Adjustments{}), Availability{Unavailable: []civil.Date{mon}}), Hard, "Sam said they cannot work on Mon 30 Nov."},
 		{"outside usual hours", ruleAvailability, avail(adj(work(0, 7, 11), Adjustments{}), Availability{Weekly: []Window{{"monday", "09:00", "17:00"}}}), Soft, "usually available on Mondays 09:00–17:00 only"},
