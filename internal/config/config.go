@@ -118,7 +118,7 @@ var Vars = []Var{
 	{"GOODSHIFT_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"GOODSHIFT_LOG_FORMAT", "json", "json or text"},
 	{"GOODSHIFT_DB_MAX_OPEN_CONNS", "20 (PostgreSQL), 8 (SQLite)", "connection pool size"},
-	{"GOODSHIFT_DB_MAX_IDLE_CONNS", "10 (PostgreSQL), 8 (SQLite)", "idle connections kept"},
+	{"GOODSHIFT_DB_MAX_IDLE_CONNS", "20 (PostgreSQL), 8 (SQLite)", "idle connections kept (fewer than the pool size means reconnecting under load)"},
 	{"GOODSHIFT_DB_CONN_MAX_LIFETIME", "30m", "recycle connections after this long"},
 	{"GOODSHIFT_ORG_NAME", "Goodshift Cleaning CIC", "organisation name on invoices and timesheets"},
 	{"GOODSHIFT_ORG_ADDRESS", "Unit 4, 12 Cable Street|London|E1 8JG", "organisation address, lines separated by |"},
@@ -200,7 +200,7 @@ func Load(getenv func(string) string) (Config, error) {
 	sqlite := c.DatabaseURL == ""
 	c.DB = DBPool{
 		MaxOpenConns:    r.int("GOODSHIFT_DB_MAX_OPEN_CONNS", pick(sqlite, 8, 20)),
-		MaxIdleConns:    r.int("GOODSHIFT_DB_MAX_IDLE_CONNS", pick(sqlite, 8, 10)),
+		MaxIdleConns:    r.int("GOODSHIFT_DB_MAX_IDLE_CONNS", pick(sqlite, 8, 20)),
 		ConnMaxLifetime: r.duration("GOODSHIFT_DB_CONN_MAX_LIFETIME", 30*time.Minute),
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -84,8 +84,14 @@ func Open(ctx context.Context, o Options) (*gorm.DB, error) {
 	if o.MaxOpenConns > 0 {
 		sqlDB.SetMaxOpenConns(o.MaxOpenConns)
 	}
-	if o.MaxIdleConns > 0 {
+	// Keep as many idle connections as open ones unless told otherwise:
+	// database/sql keeps only two, so under load every other query would
+	// open (and PostgreSQL fork) a new connection and close it again.
+	switch {
+	case o.MaxIdleConns > 0:
 		sqlDB.SetMaxIdleConns(o.MaxIdleConns)
+	case o.MaxOpenConns > 0:
+		sqlDB.SetMaxIdleConns(o.MaxOpenConns)
 	}
 	if o.ConnMaxLifetime > 0 {
 		sqlDB.SetConnMaxLifetime(o.ConnMaxLifetime)
