@@ -63,13 +63,14 @@ func Open(ctx context.Context, o Options) (*gorm.DB, error) {
 		}
 		dialector = sqlite.Open(SQLiteDSN(path))
 	}
+	logCfg := logger.Config{
+		SlowThreshold:             500 * time.Millisecond,
+		LogLevel:                  logger.Warn,
+		IgnoreRecordNotFoundError: true,
+		ParameterizedQueries:      true, // values may be personal data: never log them
+	}
 	db, err := gorm.Open(dialector, &gorm.Config{
-		Logger: logger.NewSlogLogger(o.Logger, logger.Config{
-			SlowThreshold:             500 * time.Millisecond,
-			LogLevel:                  logger.Warn,
-			IgnoreRecordNotFoundError: true,
-			ParameterizedQueries:      true, // values may be personal data: never log them
-		}),
+		Logger:                 newQuietLogger(logger.NewSlogLogger(o.Logger, logCfg), logCfg),
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
