@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/mail"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -86,6 +85,11 @@ func (p Person) Principal() auth.Principal {
 // Has reports whether the person holds role r.
 func (p Person) Has(r auth.Role) bool { return slices.Contains(p.Roles, r) }
 
+// sortRoles puts roles in display order (auth.Roles).
+func sortRoles(rs []auth.Role) {
+	slices.SortFunc(rs, func(a, b auth.Role) int { return slices.Index(auth.Roles, a) - slices.Index(auth.Roles, b) })
+}
+
 // ErrNotFound is returned for a person who does not exist (or may not be seen).
 var ErrNotFound = errs.E(errs.NotFound, "There is no such person.")
 
@@ -97,6 +101,7 @@ type Service struct {
 	ttl       time.Duration
 	throttle  *throttle
 	logger    *slog.Logger
+	sessions  *sessionCache
 }
 
 // Config configures a Service.
@@ -116,7 +121,8 @@ func NewService(c Config) *Service {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: c.DB, now: c.Now, passwords: c.Passwords, ttl: c.SessionTTL, throttle: newThrottle(c.Now), logger: c.Logger}
+	return &Service{db: c.DB, now: c.Now, passwords: c.Passwords, ttl: c.SessionTTL, throttle: newThrottle(c.Now), logger: c.Logger,
+		sessions: newSessionCache()}
 }
 
 // NewPerson is what an admin supplies to create an account.
@@ -375,7 +381,7 @@ func (s *Service) load(ctx context.Context, q *gorm.DB) ([]Person, error) {
 	out := make([]Person, len(rows))
 	for i, r := range rows {
 		rs := byID[r.ID]
-		sort.Slice(rs, func(a, b int) bool { return slices.Index(auth.Roles, rs[a]) < slices.Index(auth.Roles, rs[b]) })
+		sortRoles(rs)
 		out[i] = Person{ID: r.ID, Name: r.Name, Email: r.Email, Active: r.Active, Roles: rs, CreatedAt: r.CreatedAt}
 		if e, ok := empByID[r.ID]; ok {
 			emp := e.employee()
@@ -480,6 +486,7 @@ func (s *Service) Update(ctx context.Context, id string, u Update) (Person, erro
 	if err != nil {
 		return Person{}, err
 	}
+	s.sessions.forgetPerson(id)
 	return s.Get(ctx, id)
 }
 
@@ -497,6 +504,7 @@ func (s *Service) SetPassword(ctx context.Context, id, password string) error {
 	if res.RowsAffected == 0 {
 		return ErrNotFound
 	}
+	s.sessions.forgetPerson(id)
 	return nil
 }
 
@@ -519,5 +527,7 @@ func (s *Service) ChangePassword(ctx context.Context, id, current, next, keepTok
 	if err := s.SetPassword(ctx, id, next); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Where("person_id = ? AND token_hash <> ?", id, auth.HashToken(keepToken)).Delete(&sessionRow{}).Error
+	err := s.db.WithContext(ctx).Where("person_id = ? AND token_hash <> ?", id, auth.HashToken(keepToken)).Delete(&sessionRow{}).Error
+	s.sessions.forgetPerson(id)
+	return err
 }

@@ -66,36 +66,62 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	return s.db.WithContext(ctx).Where("token_hash = ?", auth.HashToken(token)).Delete(&sessionRow{}).Error
+	hash := auth.HashToken(token)
+	err := s.db.WithContext(ctx).Where("token_hash = ?", hash).Delete(&sessionRow{}).Error
+	s.sessions.forget(hash)
+	return err
 }
 
 // Authenticate returns the principal a token belongs to. Expired tokens and
-// tokens of deactivated people are refused.
+// tokens of deactivated people are refused. An answer is remembered for up
+// to SessionCacheTTL (see sessionCache).
 func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principal, error) {
 	if len(token) < 20 || len(token) > 100 {
 		return auth.Principal{}, errs.E(errs.Unauthenticated, "invalid token")
 	}
 	now := s.now().UTC()
-	var sess sessionRow
-	err := s.db.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", auth.HashToken(token), now).Take(&sess).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return auth.Principal{}, errs.E(errs.Unauthenticated, "invalid token")
+	hash := auth.HashToken(token)
+	if p, ok := s.sessions.get(hash, now); ok {
+		return p, nil
 	}
+	gen := s.sessions.generation()
+	// One round trip: the session, its person (who must be active) and
+	// their roles, one row per role. This runs on every request.
+	var rows []struct {
+		SessionID  string
+		ExpiresAt  time.Time
+		LastSeenAt time.Time
+		PersonID   string
+		Name       string
+		Email      string
+		Role       *string
+	}
+	err := s.db.WithContext(ctx).Table("sessions").
+		Select("sessions.id AS session_id, sessions.expires_at, sessions.last_seen_at, people.id AS person_id, people.name, people.email, person_roles.role").
+		Joins("JOIN people ON people.id = sessions.person_id AND people.active = ?", true).
+		Joins("LEFT JOIN person_roles ON person_roles.person_id = people.id").
+		Where("sessions.token_hash = ? AND sessions.expires_at > ?", hash, now).
+		Scan(&rows).Error
 	if err != nil {
 		return auth.Principal{}, err
 	}
-	p, err := s.Get(ctx, sess.PersonID)
-	if errors.Is(err, ErrNotFound) || (err == nil && !p.Active) {
+	if len(rows) == 0 {
 		return auth.Principal{}, errs.E(errs.Unauthenticated, "invalid token")
 	}
-	if err != nil {
-		return auth.Principal{}, err
+	r := rows[0]
+	p := auth.Principal{ID: r.PersonID, Name: r.Name, Email: r.Email}
+	for _, r := range rows {
+		if r.Role != nil {
+			p.Roles = append(p.Roles, auth.Role(*r.Role))
+		}
 	}
+	sortRoles(p.Roles)
 	// Record activity at most every five minutes, not on every request.
-	if now.Sub(sess.LastSeenAt) > 5*time.Minute {
-		s.db.WithContext(ctx).Model(&sessionRow{}).Where("id = ?", sess.ID).Update("last_seen_at", now)
+	if now.Sub(r.LastSeenAt) > 5*time.Minute {
+		s.db.WithContext(ctx).Model(&sessionRow{}).Where("id = ?", r.SessionID).Update("last_seen_at", now)
 	}
-	return p.Principal(), nil
+	s.sessions.put(gen, hash, p, now, r.ExpiresAt)
+	return p, nil
 }
 
 // PurgeExpiredSessions deletes sessions past their expiry.
