@@ -116,7 +116,7 @@ func New(d Deps) (*App, error) {
 			Password: d.Config.SMTP.Password, From: d.Config.SMTP.From},
 	})
 	a.Rota = rota.NewService(rota.Config{
-		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: rotaSites{a.Contracts},
+		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: &rotaSites{c: a.Contracts},
 		PayInfo: a.Payroll, Leave: a.Payroll, Caseload: a.Wellbeing,
 		BaseURL: d.Config.BaseURL, Notifier: a.Notify,
 	})

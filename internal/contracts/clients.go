@@ -17,6 +17,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -80,6 +81,9 @@ type Service struct {
 	logger  *slog.Logger
 	org     config.Organisation
 	stripe  *stripeClient // nil: Stripe is off
+	// sitesVersion counts changes to sites and client names, so a cache of
+	// the site list (the rota's) knows when to reload.
+	sitesVersion atomic.Uint64
 
 	// Test hooks, called inside transactions.
 	afterDraftWrite   func(contractID string)
@@ -210,6 +214,7 @@ func (s *Service) UpdateClient(ctx context.Context, id string, in ClientInput) (
 	if res.RowsAffected == 0 {
 		return Client{}, ErrClientNotFound
 	}
+	s.sitesVersion.Add(1) // site lists carry the client's name
 	return s.Client(ctx, id)
 }
 
@@ -284,6 +289,7 @@ func (s *Service) CreateSite(ctx context.Context, clientID string, in SiteInput)
 		}
 		return Site{}, err
 	}
+	s.sitesVersion.Add(1)
 	return s.Site(ctx, row.ID)
 }
 
@@ -302,8 +308,13 @@ func (s *Service) SetAccessNotes(ctx context.Context, siteID, notes string) (Sit
 	if res.RowsAffected == 0 {
 		return Site{}, ErrSiteNotFound
 	}
+	s.sitesVersion.Add(1)
 	return s.Site(ctx, siteID)
 }
+
+// SitesVersion changes whenever a site is added or changed, or a client is
+// renamed, through this Service. Caches of the site list compare it.
+func (s *Service) SitesVersion() uint64 { return s.sitesVersion.Load() }
 
 // Site returns one site with its client's name.
 func (s *Service) Site(ctx context.Context, id string) (Site, error) {
