@@ -1,9 +1,13 @@
 package rota
 
 import (
-	"github.com/goodshift/goodshift/internal/database"
+	"database/sql"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/goodshift/goodshift/internal/database"
 )
 
 type shiftRow struct {
@@ -63,3 +67,37 @@ func splitList(s string) []string {
 func newID() string { return database.NewID() }
 
 func isUnique(err error) bool { return database.IsUniqueViolation(err) }
+
+// shiftColumns are the columns findShiftRows reads, in its order.
+const shiftColumns = "id, site_id, visit_id, slot, starts_at, ends_at, break_minutes, work_minutes, " +
+	"skills, notes, status, employee_id, flag, cancel_reason, version"
+
+// findShiftRows runs q, a query on shifts, and scans the rows by hand.
+// Lists of shifts are the busiest reads (an employee's week, the board);
+// GORM's reflection-based scan was the largest cost of serving one.
+func findShiftRows(q *gorm.DB) ([]shiftRow, error) {
+	rows, err := q.Model(&shiftRow{}).Select(shiftColumns).Rows()
+	if err != nil {
+		return nil, err
+	}
+	return scanShiftRows(rows)
+}
+
+// scanShiftRows reads rows of shiftColumns and closes rows.
+func scanShiftRows(rows *sql.Rows) ([]shiftRow, error) {
+	defer rows.Close()
+	var out []shiftRow
+	for rows.Next() {
+		var r shiftRow
+		var emp sql.NullString
+		if err := rows.Scan(&r.ID, &r.SiteID, &r.VisitID, &r.Slot, database.Instant{T: &r.StartsAt}, database.Instant{T: &r.EndsAt},
+			&r.BreakMinutes, &r.WorkMinutes, &r.Skills, &r.Notes, &r.Status, &emp, &r.Flag, &r.CancelReason, &r.Version); err != nil {
+			return nil, err
+		}
+		if emp.Valid {
+			r.EmployeeID = &emp.String
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
