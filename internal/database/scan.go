@@ -6,10 +6,11 @@ import (
 	"time"
 )
 
-// sqliteTimeFormats are the layouts SQLite holds instants in (the driver
-// writes the first; the rest are SQLite's own date function formats). A
-// TIMESTAMPTZ column comes back from SQLite as text, since the driver
-// converts only columns declared DATE, DATETIME, TIME or TIMESTAMP.
+// sqliteTimeFormats are the layouts SQLite may hold instants in (the driver
+// writes the first; the rest are SQLite's own date function formats). The
+// driver turns DATETIME columns (migrations declare TIMESTAMPTZ, rewritten
+// to DATETIME for SQLite) into time.Time itself, but an expression or a value
+// another tool wrote as text arrives as text.
 var sqliteTimeFormats = []string{
 	"2006-01-02 15:04:05.999999999-07:00",
 	"2006-01-02T15:04:05.999999999-07:00",
