@@ -13,15 +13,42 @@ import (
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/people"
 )
 
-// The window of other work the rules look at around a shift's week.
+// The window of other work the rules look at around a shift's week, for
+// people whose max-consecutive-days adjustment counts a run of worked days
+// (the run is counted as far as this window reaches). Every other rule
+// needs only nearWindow.
 const (
 	windowBefore = 14 // days before the Monday of the shift's week
 	windowAfter  = 21 // days after it
 )
+
+// nearWindow is the local dates [from, to) of other work that every rule
+// but max_consecutive_days can see: the shift's Monday-to-Sunday week
+// (weekly hours, and the week's hours candidates are ranked by) and three
+// days either side of the days the shift touches (overlaps and the rest
+// between working days: a shift ends within 16 hours of its start, and the
+// rest looked for is at most 12 hours, so two days would do).
+func nearWindow(sh Work) (from, to civil.Date) {
+	days := sh.days()
+	mon := weekStart(days[0])
+	from, to = mon, mon.AddDays(7)
+	if d := days[0].AddDays(-3); d.Before(from) {
+		from = d
+	}
+	if d := days[len(days)-1].AddDays(3); d.After(to) {
+		to = d
+	}
+	return from, to
+}
+
+// needsWideWindow reports whether the rules need the person's work over the
+// wide window (windowBefore, windowAfter) rather than nearWindow.
+func needsWideWindow(a Adjustments) bool { return a.MaxConsecutiveDays > 0 }
 
 // Evaluate runs the rules engine for one person on one shift.
 // Shifts named in without are left out of the person's other work (in a
@@ -62,15 +89,15 @@ func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req 
 	if len(ps) <= 50 {
 		filter = ids
 	}
-	work, err := s.loadWork(db, filter, mon.AddDays(-windowBefore), mon.AddDays(windowAfter))
+	adjs, err := s.adjustments(db, filter)
+	if err != nil {
+		return nil, err
+	}
+	work, err := s.otherWork(db, sh.Work(), filter, ids, adjs)
 	if err != nil {
 		return nil, err
 	}
 	prior, err := s.priorMinutes(db, filter, mon)
-	if err != nil {
-		return nil, err
-	}
-	adjs, err := s.adjustments(db, filter)
 	if err != nil {
 		return nil, err
 	}
@@ -185,28 +212,63 @@ func (s *Service) siteName(ctx context.Context, sh Shift) (string, error) {
 	return site.Name, nil
 }
 
+// otherWork loads the assigned work around sh the rules need for the
+// people in ids (filter nil: load everyone's): nearWindow for everyone, and
+// the wide window for those whose adjustments need it (see needsWideWindow).
+// For 500 people that is about a fifth of the rows of loading the wide
+// window for all.
+func (s *Service) otherWork(db *gorm.DB, sh Work, filter, ids []string, adjs map[string]Adjustments) (map[string][]Work, error) {
+	from, to := nearWindow(sh)
+	work, err := s.loadWork(db, filter, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var wide []string
+	for _, id := range ids {
+		if needsWideWindow(adjs[id]) {
+			wide = append(wide, id)
+		}
+	}
+	mon := weekStart(sh.Date())
+	for _, chunk := range database.Chunks(wide, 500) {
+		more, err := s.loadWork(db, chunk, mon.AddDays(-windowBefore), mon.AddDays(windowAfter))
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range chunk {
+			work[id] = more[id]
+		}
+	}
+	return work, nil
+}
+
 // loadWork returns assigned work per employee starting in [from, to)
-// (local dates). ids nil means everyone.
+// (local dates), in start order. ids nil means everyone. For candidates this
+// is every shift of every employee over five weeks (about 10,000 rows), so
+// it reads only the columns the rules need and scans them by hand: GORM's
+// reflection-based scan was most of the cost of ranking a shift.
 func (s *Service) loadWork(db *gorm.DB, ids []string, from, to civil.Date) (map[string][]Work, error) {
-	q := db.Model(&shiftRow{}).Select("id, site_id, starts_at, ends_at, break_minutes, employee_id").
-		Where("status = ? AND starts_at >= ? AND starts_at < ?", Assigned, from.Time(civil.London).UTC(), to.Time(civil.London).UTC())
+	q := db.Model(&shiftRow{}).Select("employee_id, id, site_id, starts_at, ends_at, break_minutes").
+		Where("status = ? AND employee_id IS NOT NULL AND starts_at >= ? AND starts_at < ?",
+			Assigned, from.Time(civil.London).UTC(), to.Time(civil.London).UTC())
 	if ids != nil {
 		q = q.Where("employee_id IN ?", ids)
 	}
-	var rows []shiftRow
-	if err := q.Order("starts_at").Find(&rows).Error; err != nil {
+	rows, err := q.Order("starts_at").Rows()
+	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	out := map[string][]Work{}
-	for _, r := range rows {
-		if r.EmployeeID == nil {
-			continue
+	var emp string
+	for rows.Next() {
+		var w Work
+		if err := rows.Scan(&emp, &w.ShiftID, &w.SiteID, database.Instant{T: &w.Start}, database.Instant{T: &w.End}, &w.BreakMinutes); err != nil {
+			return nil, err
 		}
-		out[*r.EmployeeID] = append(out[*r.EmployeeID], Work{
-			ShiftID: r.ID, SiteID: r.SiteID, Start: r.StartsAt.UTC(), End: r.EndsAt.UTC(), BreakMinutes: r.BreakMinutes,
-		})
+		out[emp] = append(out[emp], w)
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // priorMinutes is each employee's work in the 16 weeks before mon.
