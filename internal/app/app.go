@@ -117,7 +117,7 @@ func New(d Deps) (*App, error) {
 	})
 	a.Rota = rota.NewService(rota.Config{
 		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: &rotaSites{c: a.Contracts},
-		PayInfo: a.Payroll, Leave: a.Payroll, Caseload: a.Wellbeing,
+		PayInfo: rotaPayroll{a.Payroll}, Leave: rotaPayroll{a.Payroll}, Caseload: a.Wellbeing,
 		BaseURL: d.Config.BaseURL, Notifier: a.Notify,
 	})
 	a.Contracts.UsePlanner(a.Rota)             // visits become open shifts

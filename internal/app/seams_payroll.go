@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/money"
 	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/rota"
 )
@@ -48,6 +49,31 @@ func (a payrollShifts) AssignedShifts(ctx context.Context, from, to time.Time, e
 				out = append(out, shiftRef(sh))
 			}
 		}
+	}
+	return out, nil
+}
+
+// rotaPayroll gives the rota what payroll knows that its rules need, for
+// many employees at once: days away (dates only), hourly rates and
+// permitted-work limits.
+type rotaPayroll struct{ p *payroll.Service }
+
+func (a rotaPayroll) AbsentDays(ctx context.Context, employeeIDs []string, from, to civil.Date) (map[string][]civil.Date, error) {
+	return a.p.AbsentDaysFor(ctx, employeeIDs, from, to)
+}
+
+func (a rotaPayroll) HourlyRates(ctx context.Context, employeeIDs []string, on civil.Date) (map[string]money.Pence, error) {
+	return a.p.HourlyRatesFor(ctx, employeeIDs, on)
+}
+
+func (a rotaPayroll) PermittedWork(ctx context.Context, employeeIDs []string, on civil.Date) (map[string]rota.WeeklyLimits, error) {
+	recs, err := a.p.PermittedWorkOn(ctx, employeeIDs, on)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]rota.WeeklyLimits, len(recs))
+	for id, r := range recs {
+		out[id] = rota.WeeklyLimits{Minutes: r.MaxWeeklyMinutes, Earnings: r.MaxWeeklyEarnings}
 	}
 	return out, nil
 }

@@ -13,18 +13,20 @@ import (
 // kind label, no link into the plan.
 type rotaFlexLimits struct{ w *wellbeing.Service }
 
-func (a rotaFlexLimits) TemporaryLimits(ctx context.Context, employeeID string, from, to civil.Date) ([]rota.TemporaryLimit, error) {
-	ls, err := a.w.FlexLimits(ctx, employeeID, from, to)
+func (a rotaFlexLimits) TemporaryLimits(ctx context.Context, employeeIDs []string, from, to civil.Date) (map[string][]rota.TemporaryLimit, error) {
+	byEmployee, err := a.w.FlexLimitsFor(ctx, employeeIDs, from, to)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]rota.TemporaryLimit, 0, len(ls))
-	for _, l := range ls {
-		if !l.NoShifts && l.MaxWeeklyMinutes == 0 && l.EarliestStartMinutes == 0 {
-			continue
+	out := make(map[string][]rota.TemporaryLimit, len(byEmployee))
+	for id, ls := range byEmployee {
+		for _, l := range ls {
+			if !l.NoShifts && l.MaxWeeklyMinutes == 0 && l.EarliestStartMinutes == 0 {
+				continue
+			}
+			out[id] = append(out[id], rota.TemporaryLimit{From: l.From, To: l.To, NoShifts: l.NoShifts,
+				MaxWeeklyMinutes: l.MaxWeeklyMinutes, EarliestStartMinutes: l.EarliestStartMinutes})
 		}
-		out = append(out, rota.TemporaryLimit{From: l.From, To: l.To, NoShifts: l.NoShifts,
-			MaxWeeklyMinutes: l.MaxWeeklyMinutes, EarliestStartMinutes: l.EarliestStartMinutes})
 	}
 	return out, nil
 }

@@ -176,6 +176,37 @@ func (s *Service) AbsentDays(ctx context.Context, employeeID string, from, to ci
 	if err != nil {
 		return nil, err
 	}
+	return absentDays(rows, from, to), nil
+}
+
+// AbsentDaysFor is AbsentDays for many employees in one query (a few for
+// very long lists): the rota ranks everyone for a shift at once. Employees
+// with no absence in [from, to] are left out of the map.
+func (s *Service) AbsentDaysFor(ctx context.Context, employeeIDs []string, from, to civil.Date) (map[string][]civil.Date, error) {
+	if to.Before(from) {
+		return nil, fmt.Errorf("payroll: AbsentDaysFor from %s after to %s", from, to)
+	}
+	byEmployee := map[string][]absenceRow{}
+	for _, chunk := range database.Chunks(employeeIDs, 500) {
+		rows, err := s.absenceRows(ctx, s.db, chunk, from, to)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			byEmployee[r.EmployeeID] = append(byEmployee[r.EmployeeID], r)
+		}
+	}
+	out := make(map[string][]civil.Date, len(byEmployee))
+	for id, rows := range byEmployee {
+		if days := absentDays(rows, from, to); len(days) > 0 {
+			out[id] = days
+		}
+	}
+	return out, nil
+}
+
+// absentDays is every date in [from, to] covered by one employee's rows, in order.
+func absentDays(rows []absenceRow, from, to civil.Date) []civil.Date {
 	seen := map[civil.Date]bool{}
 	var out []civil.Date
 	for _, r := range rows {
@@ -187,7 +218,7 @@ func (s *Service) AbsentDays(ctx context.Context, employeeID string, from, to ci
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
-	return out, nil
+	return out
 }
 
 func maxDate(a, b civil.Date) civil.Date {

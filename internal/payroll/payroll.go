@@ -8,7 +8,8 @@
 // It never imports internal/wellbeing. It learns about shifts through
 // Shifts, an interface it defines and internal/app satisfies over the rota;
 // it tells the rota about rates, permitted work and leave through
-// HourlyRate, PermittedWork and AbsentDays.
+// HourlyRatesFor, PermittedWorkOn and AbsentDaysFor (many employees at
+// once; HourlyRate, PermittedWork and AbsentDays answer for one).
 package payroll
 
 import (

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/money"
 )
@@ -123,4 +124,24 @@ func (s *Service) PermittedWork(ctx context.Context, employeeID string, on civil
 		return 0, 0, false, err
 	}
 	return rec.MaxWeeklyMinutes, rec.MaxWeeklyEarnings, true, nil
+}
+
+// PermittedWorkOn is the permitted-work records of many employees that
+// cover a date, in one query (a few for very long lists): what PermittedWork
+// answers for each, for the rota's benefit-cap rule. Employees with no
+// record covering on are left out.
+func (s *Service) PermittedWorkOn(ctx context.Context, employeeIDs []string, on civil.Date) (map[string]PermittedWorkRecord, error) {
+	out := map[string]PermittedWorkRecord{}
+	for _, chunk := range database.Chunks(employeeIDs, 500) {
+		var rows []permittedWorkRow
+		if err := s.db.WithContext(ctx).Where("employee_id IN ?", chunk).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if rec := r.record(); rec.Covers(on) {
+				out[r.EmployeeID] = rec
+			}
+		}
+	}
+	return out, nil
 }

@@ -232,6 +232,34 @@ func (s *Service) HourlyRate(ctx context.Context, employeeID string, on civil.Da
 	return rows[0].HourlyPence, true, nil
 }
 
+// HourlyRatesFor is HourlyRate for many employees in one query (a few for
+// very long lists). Employees with no rate on the date are left out.
+func (s *Service) HourlyRatesFor(ctx context.Context, employeeIDs []string, on civil.Date) (map[string]money.Pence, error) {
+	out := map[string]money.Pence{}
+	for _, chunk := range database.Chunks(employeeIDs, 500) {
+		rows, err := s.db.WithContext(ctx).Model(&payRateRow{}).Select("employee_id, hourly_pence").
+			Where("employee_id IN ? AND effective_from <= ?", chunk, on).Order("employee_id, effective_from").Rows()
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			var rate money.Pence
+			if err := rows.Scan(&id, &rate); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = rate // the latest effective_from comes last
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // rateBook holds the rates of many employees for fast lookup by date.
 type rateBook map[string][]payRateRow // ascending effective_from
 

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -132,62 +131,61 @@ func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req 
 	return out, nil
 }
 
-// seamFacts asks the other packages about each person, a few at a time.
+// seamFacts asks the other packages about everyone at once: one call per
+// seam, each one query (a query per person, for 500 people, was most of the
+// time of ranking candidates).
 func (s *Service) seamFacts(ctx context.Context, sh Shift, facts []Facts) error {
-	w := sh.Work()
-	days := w.days()
+	if len(facts) == 0 {
+		return nil
+	}
+	days := sh.Work().days()
 	first, last := days[0], days[len(days)-1]
 	mon := weekStart(first)
-	sem := make(chan struct{}, 8)
-	errc := make(chan error, len(facts))
-	var wg sync.WaitGroup
-	for i := range facts {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(f *Facts) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			errc <- s.personSeams(ctx, f, first, last, mon)
-		}(&facts[i])
+	ids := make([]string, len(facts))
+	for i, f := range facts {
+		ids[i] = f.Person.ID
 	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *Service) personSeams(ctx context.Context, f *Facts, first, last, mon civil.Date) error {
-	id := f.Person.ID
 	if s.cfg.Leave != nil {
-		away, err := s.cfg.Leave.AbsentDays(ctx, id, first, last)
+		away, err := s.cfg.Leave.AbsentDays(ctx, ids, first, last)
 		if err != nil {
 			return err
 		}
-		f.Person.Away = away
+		for i := range facts {
+			facts[i].Person.Away = away[facts[i].Person.ID]
+		}
 	}
 	if s.cfg.TemporaryLimits != nil {
-		lim, err := s.cfg.TemporaryLimits.TemporaryLimits(ctx, id, mon, mon.AddDays(6))
+		lims, err := s.cfg.TemporaryLimits.TemporaryLimits(ctx, ids, mon, mon.AddDays(6))
 		if err != nil {
 			return err
 		}
-		f.Person.Temporary = lim
+		for i := range facts {
+			facts[i].Person.Temporary = lims[facts[i].Person.ID]
+		}
 	}
 	if s.cfg.PayInfo != nil {
-		mins, earn, ok, err := s.cfg.PayInfo.PermittedWork(ctx, id, first)
+		permitted, err := s.cfg.PayInfo.PermittedWork(ctx, ids, first)
 		if err != nil {
 			return err
 		}
-		f.Person.Pay = PayFacts{MaxWeeklyMinutes: mins, MaxWeeklyEarnings: earn, Permitted: ok}
-		if ok || f.Person.Adjustments.BenefitCap != "" {
-			rate, has, err := s.cfg.PayInfo.HourlyRate(ctx, id, first)
+		var rated []string // whose earnings the benefit-cap rule may estimate
+		for i := range facts {
+			p := &facts[i].Person
+			l, ok := permitted[p.ID]
+			p.Pay = PayFacts{MaxWeeklyMinutes: l.Minutes, MaxWeeklyEarnings: l.Earnings, Permitted: ok}
+			if ok || p.Adjustments.BenefitCap != "" {
+				rated = append(rated, p.ID)
+			}
+		}
+		if len(rated) > 0 {
+			rates, err := s.cfg.PayInfo.HourlyRates(ctx, rated, first)
 			if err != nil {
 				return err
 			}
-			f.Person.Pay.HourlyRate, f.Person.Pay.HasRate = rate, has
+			for i := range facts {
+				p := &facts[i].Person
+				p.Pay.HourlyRate, p.Pay.HasRate = rates[p.ID]
+			}
 		}
 	}
 	return nil

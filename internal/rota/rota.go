@@ -65,18 +65,30 @@ type Sites interface {
 	Sites(ctx context.Context) ([]Site, error)
 }
 
-// PayInfo tells the rota an employee's hourly rate and permitted-work
-// limits (payroll satisfies it). The rota uses the rate only to estimate
-// weekly earnings against a benefit cap; it never shows it.
+// PayInfo tells the rota employees' hourly rates and permitted-work limits
+// (payroll satisfies it, through internal/app). The rota uses a rate only to
+// estimate weekly earnings against a benefit cap; it never shows it. Each
+// call answers for many employees at once (ranking candidates asks about
+// everyone); employees with nothing to say are left out of the map.
 type PayInfo interface {
-	HourlyRate(ctx context.Context, employeeID string, on civil.Date) (money.Pence, bool, error)
-	PermittedWork(ctx context.Context, employeeID string, on civil.Date) (maxWeeklyMinutes int, maxWeeklyEarnings money.Pence, ok bool, err error)
+	// HourlyRates is each employee's hourly rate on a date.
+	HourlyRates(ctx context.Context, employeeIDs []string, on civil.Date) (map[string]money.Pence, error)
+	// PermittedWork is each employee's permitted-work limits on a date.
+	PermittedWork(ctx context.Context, employeeIDs []string, on civil.Date) (map[string]WeeklyLimits, error)
 }
 
-// Leave tells the rota the days an employee is away (approved leave,
-// sickness): dates only, never a reason.
+// WeeklyLimits are permitted-work limits for a week. A zero limit means no
+// limit on that measure.
+type WeeklyLimits struct {
+	Minutes  int
+	Earnings money.Pence
+}
+
+// Leave tells the rota the days employees are away (approved leave,
+// sickness) between two dates, inclusive: dates only, never a reason.
+// Employees with no such day are left out of the map.
 type Leave interface {
-	AbsentDays(ctx context.Context, employeeID string, from, to civil.Date) ([]civil.Date, error)
+	AbsentDays(ctx context.Context, employeeIDs []string, from, to civil.Date) (map[string][]civil.Date, error)
 }
 
 // TemporaryLimit is a temporary change to when someone can work, agreed
@@ -94,10 +106,12 @@ type TemporaryLimit struct {
 	EarliestStartMinutes int `json:"earliest_start_minutes"`
 }
 
-// TemporaryLimits tells the rota about temporary limits between two dates
-// (wellbeing satisfies it). A nil TemporaryLimits means no limits.
+// TemporaryLimits tells the rota about employees' temporary limits in force
+// on any day between two dates, inclusive (wellbeing satisfies it). A nil
+// TemporaryLimits means no limits; employees with none are left out of the
+// map.
 type TemporaryLimits interface {
-	TemporaryLimits(ctx context.Context, employeeID string, from, to civil.Date) ([]TemporaryLimit, error)
+	TemporaryLimits(ctx context.Context, employeeIDs []string, from, to civil.Date) (map[string][]TemporaryLimit, error)
 }
 
 // Caseload tells the rota whether a support worker supports an employee

@@ -315,19 +315,47 @@ type Limit struct {
 func (s *Service) FlexLimits(ctx context.Context, employeeID string, from, to civil.Date) ([]Limit, error) {
 	var rows []flexRow
 	if err := s.db.WithContext(ctx).Where("employee_id = ? AND from_date <= ? AND to_date >= ?", employeeID, to, from).
-		Order("from_date").Find(&rows).Error; err != nil {
+		Order("from_date, id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	var out []Limit
 	for _, r := range rows {
-		f := r.period()
-		if f.Cancelled {
-			continue
+		if l, ok := r.limit(); ok {
+			out = append(out, l)
 		}
-		out = append(out, Limit{
-			From: f.From, To: f.To, NoShifts: f.Kind == NoShifts, MaxWeeklyMinutes: f.MaxWeeklyMinutes,
-			EarliestStartMinutes: r.EarliestStartMinutes,
-		})
 	}
 	return out, nil
+}
+
+// FlexLimitsFor is FlexLimits for many employees in one query (a few for
+// very long lists): the rota ranks everyone for a shift at once. Employees
+// with no limits are left out of the map.
+func (s *Service) FlexLimitsFor(ctx context.Context, employeeIDs []string, from, to civil.Date) (map[string][]Limit, error) {
+	out := map[string][]Limit{}
+	for _, chunk := range database.Chunks(employeeIDs, 500) {
+		var rows []flexRow
+		if err := s.db.WithContext(ctx).Where("employee_id IN ? AND from_date <= ? AND to_date >= ?", chunk, to, from).
+			Order("employee_id, from_date, id").Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if l, ok := r.limit(); ok {
+				out[r.EmployeeID] = append(out[r.EmployeeID], l)
+			}
+		}
+	}
+	return out, nil
+}
+
+// limit is what the rota may know of a flex period; false when the period
+// was cancelled before it began.
+func (r flexRow) limit() (Limit, bool) {
+	f := r.period()
+	if f.Cancelled {
+		return Limit{}, false
+	}
+	return Limit{
+		From: f.From, To: f.To, NoShifts: f.Kind == NoShifts, MaxWeeklyMinutes: f.MaxWeeklyMinutes,
+		EarliestStartMinutes: r.EarliestStartMinutes,
+	}, true
 }
