@@ -8,12 +8,14 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/money"
 	"github.com/goodshift/goodshift/internal/people"
 )
 
@@ -76,7 +78,9 @@ func (s *Service) employee(ctx context.Context, id string) (people.Person, error
 // gather builds the engine's facts for each person on one shift: their
 // other work around it, their hours over the 17-week reference period,
 // their adjustments and availability, and (through the seams) leave,
-// temporary limits and pay facts for the benefit cap.
+// temporary limits and pay facts for the benefit cap. The loads are
+// independent queries and run at the same time: ranking candidates waits
+// for the slowest, not for their sum.
 func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req Request, without ...string) ([]Facts, error) {
 	db := s.cfg.DB.WithContext(ctx)
 	mon := weekStart(sh.Date())
@@ -88,33 +92,36 @@ func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req 
 	if len(ps) <= 50 {
 		filter = ids
 	}
-	adjs, err := s.adjustments(db, filter)
-	if err != nil {
-		return nil, err
-	}
-	work, err := s.otherWork(db, sh.Work(), filter, ids, adjs)
-	if err != nil {
-		return nil, err
-	}
-	prior, err := s.priorMinutes(db, filter, mon)
-	if err != nil {
-		return nil, err
-	}
-	avail, err := s.availabilities(db, filter)
-	if err != nil {
-		return nil, err
-	}
-	crew, err := s.crew(db, sh)
-	if err != nil {
-		return nil, err
-	}
-	site, err := s.siteName(ctx, sh)
-	if err != nil {
+	var (
+		adjs  map[string]Adjustments
+		work  map[string][]Work
+		prior map[string]int
+		avail map[string]Availability
+		crew  []string
+		site  string
+		seams seamAnswers
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	db = db.WithContext(gctx)
+	g.Go(func() (err error) {
+		if adjs, err = s.adjustments(db, filter); err != nil {
+			return err
+		}
+		work, err = s.otherWork(db, sh.Work(), filter, ids, adjs)
+		return err
+	})
+	g.Go(func() (err error) { prior, err = s.priorMinutes(db, filter, mon); return err })
+	g.Go(func() (err error) { avail, err = s.availabilities(db, filter); return err })
+	g.Go(func() (err error) { crew, err = s.crew(db, sh); return err })
+	g.Go(func() (err error) { site, err = s.siteName(gctx, sh); return err })
+	s.askSeams(gctx, g, sh, ids, &seams)
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	out := make([]Facts, len(ps))
 	for i, p := range ps {
-		person := Person{ID: p.ID, Name: p.Name, PriorMinutes: prior[p.ID], Adjustments: adjs[p.ID], Availability: avail[p.ID]}
+		person := Person{ID: p.ID, Name: p.Name, PriorMinutes: prior[p.ID], Adjustments: adjs[p.ID], Availability: avail[p.ID],
+			Away: seams.away[p.ID], Temporary: seams.temporary[p.ID]}
 		if p.Employee != nil {
 			person.Age = p.Employee.AgeOn(sh.Date())
 		}
@@ -123,79 +130,62 @@ func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req 
 				person.Other = append(person.Other, w)
 			}
 		}
+		if l, ok := seams.permitted[p.ID]; ok || person.Adjustments.BenefitCap != "" {
+			// The benefit-cap rule estimates earnings only for these.
+			person.Pay = PayFacts{MaxWeeklyMinutes: l.Minutes, MaxWeeklyEarnings: l.Earnings, Permitted: ok}
+			person.Pay.HourlyRate, person.Pay.HasRate = seams.rates[p.ID]
+		}
 		out[i] = Facts{Now: s.now(), Shift: sh.Work(), SiteName: site, Person: person, Request: req, Crew: crew}
-	}
-	if err := s.seamFacts(ctx, sh, out); err != nil {
-		return nil, err
 	}
 	return out, nil
 }
 
-// seamFacts asks the other packages about everyone at once: one call per
-// seam, each one query (a query per person, for 500 people, was most of the
-// time of ranking candidates).
-func (s *Service) seamFacts(ctx context.Context, sh Shift, facts []Facts) error {
-	if len(facts) == 0 {
-		return nil
+// seamAnswers is what the other packages told the rota about the people
+// being placed.
+type seamAnswers struct {
+	away      map[string][]civil.Date
+	temporary map[string][]TemporaryLimit
+	permitted map[string]WeeklyLimits
+	rates     map[string]money.Pence
+}
+
+// askSeams asks the other packages about everyone at once, on g: one call
+// per seam, each one query (a query per person, for 500 people, was most of
+// the time of ranking candidates). Leave is asked about the days the shift
+// touches, temporary limits about its week, pay about its first day.
+func (s *Service) askSeams(ctx context.Context, g *errgroup.Group, sh Shift, ids []string, out *seamAnswers) {
+	if len(ids) == 0 {
+		return
 	}
 	days := sh.Work().days()
 	first, last := days[0], days[len(days)-1]
 	mon := weekStart(first)
-	ids := make([]string, len(facts))
-	for i, f := range facts {
-		ids[i] = f.Person.ID
-	}
 	if s.cfg.Leave != nil {
-		away, err := s.cfg.Leave.AbsentDays(ctx, ids, first, last)
-		if err != nil {
-			return err
-		}
-		for i := range facts {
-			facts[i].Person.Away = away[facts[i].Person.ID]
-		}
+		g.Go(func() (err error) { out.away, err = s.cfg.Leave.AbsentDays(ctx, ids, first, last); return err })
 	}
 	if s.cfg.TemporaryLimits != nil {
-		lims, err := s.cfg.TemporaryLimits.TemporaryLimits(ctx, ids, mon, mon.AddDays(6))
-		if err != nil {
+		g.Go(func() (err error) {
+			out.temporary, err = s.cfg.TemporaryLimits.TemporaryLimits(ctx, ids, mon, mon.AddDays(6))
 			return err
-		}
-		for i := range facts {
-			facts[i].Person.Temporary = lims[facts[i].Person.ID]
-		}
+		})
 	}
 	if s.cfg.PayInfo != nil {
-		permitted, err := s.cfg.PayInfo.PermittedWork(ctx, ids, first)
-		if err != nil {
-			return err
-		}
-		var rated []string // whose earnings the benefit-cap rule may estimate
-		for i := range facts {
-			p := &facts[i].Person
-			l, ok := permitted[p.ID]
-			p.Pay = PayFacts{MaxWeeklyMinutes: l.Minutes, MaxWeeklyEarnings: l.Earnings, Permitted: ok}
-			if ok || p.Adjustments.BenefitCap != "" {
-				rated = append(rated, p.ID)
-			}
-		}
-		if len(rated) > 0 {
-			rates, err := s.cfg.PayInfo.HourlyRates(ctx, rated, first)
-			if err != nil {
-				return err
-			}
-			for i := range facts {
-				p := &facts[i].Person
-				p.Pay.HourlyRate, p.Pay.HasRate = rates[p.ID]
-			}
-		}
+		g.Go(func() (err error) { out.permitted, err = s.cfg.PayInfo.PermittedWork(ctx, ids, first); return err })
+		// Everyone's rate in one query at the same time, rather than after
+		// the adjustments and permitted work say whose is needed: gather
+		// keeps it only for those.
+		g.Go(func() (err error) { out.rates, err = s.cfg.PayInfo.HourlyRates(ctx, ids, first); return err })
 	}
-	return nil
 }
 
-// crew is who else is on at the shift's site while it runs.
+// crew is who else is on at the shift's site while it runs. No shift is
+// longer than MaxShift, so the bound on starts_at from below changes no
+// answer; it keeps the index scan on (site_id, starts_at) to a day rather
+// than the site's whole history.
 func (s *Service) crew(db *gorm.DB, sh Shift) ([]string, error) {
 	var ids []string
-	err := db.Model(&shiftRow{}).Where("site_id = ? AND status = ? AND id <> ? AND starts_at < ? AND ends_at > ?",
-		sh.SiteID, Assigned, sh.ID, sh.End.UTC(), sh.Start.UTC()).Pluck("employee_id", &ids).Error
+	err := db.Model(&shiftRow{}).Where("site_id = ? AND status = ? AND id <> ? AND starts_at >= ? AND starts_at < ? AND ends_at > ?",
+		sh.SiteID, Assigned, sh.ID, sh.Start.Add(-MaxShift).UTC(), sh.End.UTC(), sh.Start.UTC()).Pluck("employee_id", &ids).Error
 	return ids, err
 }
 

@@ -104,10 +104,9 @@ func TestCandidatesAskTheSeamsOnceForEveryone(t *testing.T) {
 			}
 		}
 		everyone := slices.Sorted(slices.Values([]string{ana.ID, ben.ID, cy.ID, di.ID, eve.ID}))
-		rated := slices.Sorted(slices.Values([]string{cy.ID, di.ID})) // those with permitted-work limits
 		for seam, ids := range map[string][]string{
 			"AbsentDays 2026-12-02 2026-12-02": everyone, "TemporaryLimits 2026-11-30 2026-12-06": everyone,
-			"PermittedWork 2026-12-02": everyone, "HourlyRates 2026-12-02": rated,
+			"PermittedWork 2026-12-02": everyone, "HourlyRates 2026-12-02": everyone,
 		} {
 			if calls := seams.calls[seam]; len(calls) != 1 || !slices.Equal(calls[0], ids) {
 				t.Errorf("%s asked %d times about %v, want once about %v", seam, len(calls), calls, ids)
