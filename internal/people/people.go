@@ -6,6 +6,7 @@ package people
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"io/fs"
@@ -343,52 +344,74 @@ func (s *Service) Count(ctx context.Context) (int64, error) {
 	return n, err
 }
 
+// load reads the people q selects, with their roles and employee records.
+// Ranking candidates loads every employee on each request, so the rows are
+// scanned by hand rather than through GORM's reflection.
 func (s *Service) load(ctx context.Context, q *gorm.DB) ([]Person, error) {
-	var rows []personRow
-	if err := q.Order("name, id").Find(&rows).Error; err != nil {
+	var out []Person
+	err := scanRows(q.Model(&personRow{}).Select("id, name, email, active, created_at").Order("name, id"), func(rows *sql.Rows) error {
+		var p Person
+		if err := rows.Scan(&p.ID, &p.Name, &p.Email, &p.Active, &p.CreatedAt); err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	if err != nil || len(out) == 0 {
 		return nil, err
 	}
-	if len(rows) == 0 {
-		return nil, nil
+	index := make(map[string]*Person, len(out))
+	ids := make([]string, len(out))
+	for i := range out {
+		index[out[i].ID], ids[i] = &out[i], out[i].ID
 	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	var roles []roleRow
-	var emps []employeeRow
 	db := s.db.WithContext(ctx)
 	for _, chunk := range chunks(ids, 500) {
-		var rs []roleRow
-		if err := db.Where("person_id IN ?", chunk).Find(&rs).Error; err != nil {
+		err := scanRows(db.Model(&roleRow{}).Select("person_id, role").Where("person_id IN ?", chunk), func(rows *sql.Rows) error {
+			var id, role string
+			if err := rows.Scan(&id, &role); err != nil {
+				return err
+			}
+			p := index[id]
+			p.Roles = append(p.Roles, auth.Role(role))
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
-		roles = append(roles, rs...)
-		var es []employeeRow
-		if err := db.Where("person_id IN ?", chunk).Find(&es).Error; err != nil {
+		err = scanRows(db.Model(&employeeRow{}).Select("person_id, works_number, start_date, end_date, date_of_birth, contract_type, contracted_minutes_per_week").
+			Where("person_id IN ?", chunk), func(rows *sql.Rows) error {
+			var id string
+			var e Employee
+			if err := rows.Scan(&id, &e.WorksNumber, &e.StartDate, &e.EndDate, &e.DateOfBirth, &e.ContractType, &e.ContractedMinutesPerWeek); err != nil {
+				return err
+			}
+			index[id].Employee = &e
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
-		emps = append(emps, es...)
 	}
-	byID := map[string][]auth.Role{}
-	for _, r := range roles {
-		byID[r.PersonID] = append(byID[r.PersonID], auth.Role(r.Role))
-	}
-	empByID := map[string]employeeRow{}
-	for _, e := range emps {
-		empByID[e.PersonID] = e
-	}
-	out := make([]Person, len(rows))
-	for i, r := range rows {
-		rs := byID[r.ID]
-		sortRoles(rs)
-		out[i] = Person{ID: r.ID, Name: r.Name, Email: r.Email, Active: r.Active, Roles: rs, CreatedAt: r.CreatedAt}
-		if e, ok := empByID[r.ID]; ok {
-			emp := e.employee()
-			out[i].Employee = &emp
-		}
+	for i := range out {
+		sortRoles(out[i].Roles)
 	}
 	return out, nil
+}
+
+// scanRows runs q and calls row for each result row.
+func scanRows(q *gorm.DB, row func(*sql.Rows) error) error {
+	rows, err := q.Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 func chunks(ids []string, n int) [][]string {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -211,9 +212,38 @@ func datePtr(d civil.Date) *civil.Date {
 	return &d
 }
 
-func (r adjustmentRow) adjustments() Adjustments {
-	var a Adjustments
-	_ = json.Unmarshal([]byte(r.Rules), &a)
+// rulesMemo remembers the decoded rules of each rules text it has seen.
+// Ranking candidates reads everyone's adjustments, and decoding hundreds of
+// JSON documents on every request was a fifth of its CPU. The text itself
+// is the key, so a changed adjustment is simply a new entry: an answer is
+// never stale.
+type rulesMemo struct {
+	mu sync.Mutex
+	m  map[string]Adjustments
+}
+
+// decode is json.Unmarshal of rules into Adjustments, remembered. The
+// slices of the result are the caller's own.
+func (c *rulesMemo) decode(rules string) Adjustments {
+	c.mu.Lock()
+	a, ok := c.m[rules]
+	c.mu.Unlock()
+	if !ok {
+		_ = json.Unmarshal([]byte(rules), &a)
+		c.mu.Lock()
+		if c.m == nil || len(c.m) >= 10000 { // a bound, far above any organisation's count of people
+			c.m = map[string]Adjustments{}
+		}
+		c.m[rules] = a
+		c.mu.Unlock()
+	}
+	a.DaysNeverWorked, a.WorkWith, a.FixedSites = slices.Clone(a.DaysNeverWorked), slices.Clone(a.WorkWith), slices.Clone(a.FixedSites)
+	a.PhasedReturn = slices.Clone(a.PhasedReturn)
+	return a
+}
+
+func (r adjustmentRow) adjustments(memo *rulesMemo) Adjustments {
+	a := memo.decode(r.Rules)
 	a.EffectiveFrom, a.EffectiveTo, a.ReviewDate = civil.Date{}, civil.Date{}, civil.Date{}
 	if r.EffectiveFrom != nil {
 		a.EffectiveFrom = *r.EffectiveFrom
@@ -287,7 +317,7 @@ func (s *Service) adjustments(db *gorm.DB, ids []string) (map[string]Adjustments
 	}
 	out := make(map[string]Adjustments, len(rows))
 	for _, r := range rows {
-		out[r.EmployeeID] = r.adjustments()
+		out[r.EmployeeID] = r.adjustments(&s.rules)
 	}
 	return out, nil
 }

@@ -78,45 +78,71 @@ func (s *Service) employee(ctx context.Context, id string) (people.Person, error
 // gather builds the engine's facts for each person on one shift: their
 // other work around it, their hours over the 17-week reference period,
 // their adjustments and availability, and (through the seams) leave,
-// temporary limits and pay facts for the benefit cap. The loads are
-// independent queries and run at the same time: ranking candidates waits
-// for the slowest, not for their sum.
+// temporary limits and pay facts for the benefit cap.
 func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req Request, without ...string) ([]Facts, error) {
-	db := s.cfg.DB.WithContext(ctx)
-	mon := weekStart(sh.Date())
-	ids := make([]string, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
-	}
 	var filter []string // nil: everyone, one query without an IN list
 	if len(ps) <= 50 {
-		filter = ids
+		filter = make([]string, len(ps))
+		for i, p := range ps {
+			filter[i] = p.ID
+		}
 	}
+	return s.collect(ctx, sh, filter, func(context.Context) ([]people.Person, error) { return ps, nil }, req, without...)
+}
+
+// collect is gather for the people load returns, reading the database for
+// the IDs in filter (nil: everyone, so that the loads need not wait for
+// load). The loads are independent queries and run at the same time:
+// ranking candidates waits for the slowest, not for their sum.
+func (s *Service) collect(ctx context.Context, sh Shift, filter []string, load func(context.Context) ([]people.Person, error),
+	req Request, without ...string) ([]Facts, error) {
+	g, gctx := errgroup.WithContext(ctx)
+	db := s.cfg.DB.WithContext(gctx)
+	w := sh.Work()
+	mon := weekStart(sh.Date())
 	var (
+		ps    []people.Person
+		seams seamAnswers
 		adjs  map[string]Adjustments
-		work  map[string][]Work
+		work  map[string][]Work // nearWindow
+		wide  map[string][]Work // the wide window, for those who need it
 		prior map[string]int
 		avail map[string]Availability
 		crew  []string
 		site  string
-		seams seamAnswers
 	)
-	g, gctx := errgroup.WithContext(ctx)
-	db = db.WithContext(gctx)
+	g.Go(func() (err error) {
+		if ps, err = load(gctx); err != nil {
+			return err
+		}
+		ids := make([]string, len(ps))
+		for i, p := range ps {
+			ids[i] = p.ID
+		}
+		s.askSeams(gctx, g, sh, ids, &seams)
+		return nil
+	})
 	g.Go(func() (err error) {
 		if adjs, err = s.adjustments(db, filter); err != nil {
 			return err
 		}
-		work, err = s.otherWork(db, sh.Work(), filter, ids, adjs)
+		wide, err = s.wideWork(db, w, adjs)
+		return err
+	})
+	g.Go(func() (err error) {
+		from, to := nearWindow(w)
+		work, err = s.loadWork(db, filter, from, to)
 		return err
 	})
 	g.Go(func() (err error) { prior, err = s.priorMinutes(db, filter, mon); return err })
 	g.Go(func() (err error) { avail, err = s.availabilities(db, filter); return err })
 	g.Go(func() (err error) { crew, err = s.crew(db, sh); return err })
 	g.Go(func() (err error) { site, err = s.siteName(gctx, sh); return err })
-	s.askSeams(gctx, g, sh, ids, &seams)
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	for id, ws := range wide {
+		work[id] = ws
 	}
 	out := make([]Facts, len(ps))
 	for i, p := range ps {
@@ -135,7 +161,7 @@ func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req 
 			person.Pay = PayFacts{MaxWeeklyMinutes: l.Minutes, MaxWeeklyEarnings: l.Earnings, Permitted: ok}
 			person.Pay.HourlyRate, person.Pay.HasRate = seams.rates[p.ID]
 		}
-		out[i] = Facts{Now: s.now(), Shift: sh.Work(), SiteName: site, Person: person, Request: req, Crew: crew}
+		out[i] = Facts{Now: s.now(), Shift: w, SiteName: site, Person: person, Request: req, Crew: crew}
 	}
 	return out, nil
 }
@@ -200,34 +226,29 @@ func (s *Service) siteName(ctx context.Context, sh Shift) (string, error) {
 	return site.Name, nil
 }
 
-// otherWork loads the assigned work around sh the rules need for the
-// people in ids (filter nil: load everyone's): nearWindow for everyone, and
-// the wide window for those whose adjustments need it (see needsWideWindow).
-// For 500 people that is about a fifth of the rows of loading the wide
-// window for all.
-func (s *Service) otherWork(db *gorm.DB, sh Work, filter, ids []string, adjs map[string]Adjustments) (map[string][]Work, error) {
-	from, to := nearWindow(sh)
-	work, err := s.loadWork(db, filter, from, to)
-	if err != nil {
-		return nil, err
-	}
-	var wide []string
-	for _, id := range ids {
-		if needsWideWindow(adjs[id]) {
-			wide = append(wide, id)
+// wideWork loads the assigned work over the wide window (windowBefore,
+// windowAfter) of the people whose adjustments need it (needsWideWindow);
+// everyone else's is loaded over nearWindow only. For 500 people that is
+// about a fifth of the rows of loading the wide window for all.
+func (s *Service) wideWork(db *gorm.DB, sh Work, adjs map[string]Adjustments) (map[string][]Work, error) {
+	var ids []string
+	for id, a := range adjs {
+		if needsWideWindow(a) {
+			ids = append(ids, id)
 		}
 	}
 	mon := weekStart(sh.Date())
-	for _, chunk := range database.Chunks(wide, 500) {
+	out := make(map[string][]Work, len(ids))
+	for _, chunk := range database.Chunks(ids, 500) {
 		more, err := s.loadWork(db, chunk, mon.AddDays(-windowBefore), mon.AddDays(windowAfter))
 		if err != nil {
 			return nil, err
 		}
 		for _, id := range chunk {
-			work[id] = more[id]
+			out[id] = more[id]
 		}
 	}
-	return work, nil
+	return out, nil
 }
 
 // loadWork returns assigned work per employee starting in [from, to)
@@ -459,11 +480,7 @@ func (s *Service) Candidates(ctx context.Context, shiftID string) ([]Candidate, 
 	if err != nil {
 		return nil, err
 	}
-	emps, err := s.cfg.People.Employees(ctx)
-	if err != nil {
-		return nil, err
-	}
-	facts, err := s.gather(ctx, sh, emps, Request{Kind: KindAssign})
+	facts, err := s.collect(ctx, sh, nil, s.cfg.People.Employees, Request{Kind: KindAssign})
 	if err != nil {
 		return nil, err
 	}

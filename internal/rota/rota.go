@@ -160,7 +160,8 @@ type Config struct {
 
 // Service is the rota's use cases.
 type Service struct {
-	cfg Config
+	cfg   Config
+	rules rulesMemo
 }
 
 // NewService builds the service.
