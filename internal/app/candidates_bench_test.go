@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -40,19 +41,23 @@ func BenchmarkCandidatesApp(b *testing.B) {
 			shiftID := candidatesFixture(b, srv)
 			ctx := context.Background()
 			b.Run("rota", func(b *testing.B) {
+				cpu := cpuPerOp(b, db.name)
 				for b.Loop() {
 					if _, err := srv.App.Rota.Candidates(ctx, shiftID); err != nil {
 						b.Fatal(err)
 					}
 				}
+				cpu()
 			})
 			b.Run("http", func(b *testing.B) {
 				dana := srv.Login(b, "dana@goodshift.example")
+				cpu := cpuPerOp(b, db.name)
 				for b.Loop() {
 					if r := dana.Get("/api/v1/shifts/" + shiftID + "/candidates"); r.StatusCode != http.StatusOK {
 						b.Fatalf("%d %s", r.StatusCode, r.Body)
 					}
 				}
+				cpu()
 			})
 		})
 	}
@@ -171,4 +176,18 @@ func candidatesFixture(b *testing.B, srv *apptest.Server) string {
 	}
 	b.Logf("%d candidates, %d shifts; violations by rule: %s", len(cs), len(rows)+1, strings.TrimPrefix(fmt.Sprint(seen), "map"))
 	return open.ID
+}
+
+// cpuPerOp starts counting CPU time; the function it returns reports the
+// CPU per operation of this process and (on PostgreSQL) of the postgres
+// processes, which counts anything else using the server at the time.
+func cpuPerOp(b *testing.B, dbName string) func() {
+	cpu0, pg0 := processCPU(), postgresCPU()
+	return func() {
+		per := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
+		b.ReportMetric(per(processCPU()-cpu0), "cpu-ms/op")
+		if dbName == "postgres" {
+			b.ReportMetric(per(postgresCPU()-pg0), "pg-cpu-ms/op")
+		}
+	}
 }
