@@ -47,13 +47,6 @@ func employeeRowFrom(id string, e Employee, now time.Time) *employeeRow {
 	}
 }
 
-func (r employeeRow) employee() Employee {
-	return Employee{
-		WorksNumber: r.WorksNumber, StartDate: r.StartDate, EndDate: r.EndDate, DateOfBirth: r.DateOfBirth,
-		ContractType: r.ContractType, ContractedMinutesPerWeek: r.ContractedMinutesPerWeek,
-	}
-}
-
 type sessionRow struct {
 	ID         string `gorm:"primaryKey"`
 	TokenHash  string

@@ -61,8 +61,10 @@ type Person struct {
 	ID   string
 	Name string
 	Age  int // on the shift's date; 0 when unknown
-	// Other is their other assigned work from four weeks before to four
-	// weeks after the shift (never the shift itself).
+	// Other is their other assigned work around the shift, in start order
+	// (never the shift itself): at least the shift's week and three days
+	// either side, and from two weeks before its week to two weeks after for
+	// people with a max-consecutive-days adjustment (see nearWindow).
 	Other []Work
 	// PriorMinutes is the time they worked in the 16 weeks before the
 	// shift's week, for the 17-week average.
