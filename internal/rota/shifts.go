@@ -326,6 +326,9 @@ func (s *Service) Shifts(ctx context.Context, f Filter) ([]Shift, error) {
 	return s.decorate(ctx, rows)
 }
 
+const myShiftsSQL = "SELECT " + shiftColumns + " FROM shifts" +
+	" WHERE employee_id = $1 AND starts_at >= $2 AND starts_at < $3 ORDER BY starts_at, site_id, slot, id"
+
 // MyShifts lists an employee's own shifts (assigned, and those cancelled
 // after they were given them).
 //
@@ -336,9 +339,9 @@ func (s *Service) MyShifts(ctx context.Context, employeeID string, from, to civi
 	if err := s.checkFilter(&f); err != nil {
 		return nil, err
 	}
-	rows, err := s.cfg.DB.WithContext(ctx).Raw("SELECT "+shiftColumns+" FROM shifts"+
-		" WHERE employee_id = ? AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, site_id, slot, id",
-		f.EmployeeID, f.From.Time(civil.London).UTC(), f.To.AddDays(1).Time(civil.London).UTC()).Rows()
+	// Straight to database/sql: $n placeholders work on both databases.
+	rows, err := s.cfg.DB.ConnPool.QueryContext(ctx, myShiftsSQL,
+		f.EmployeeID, f.From.Time(civil.London).UTC(), f.To.AddDays(1).Time(civil.London).UTC())
 	if err != nil {
 		return nil, err
 	}
