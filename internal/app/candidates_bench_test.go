@@ -91,23 +91,11 @@ func candidatesFixture(b *testing.B, srv *apptest.Server) string {
 	}
 	// 24 weeks of shifts, five days in seven, from 20 weeks before the open
 	// shift's week.
-	now := srv.Clock.Now().UTC()
-	from := civil.D(2026, 7, 13)
-	var rows []map[string]any
-	for d := range 24 * 7 {
-		dd := from.AddDays(d)
-		for i, p := range emps {
-			if (i+d)%7 >= 5 {
-				continue
-			}
-			rows = append(rows, map[string]any{
-				"id": database.NewID(), "site_id": site, "slot": 1,
-				"starts_at": dd.At(6+i%8, 0, civil.London).UTC(), "ends_at": dd.At(10+i%8, 0, civil.London).UTC(),
-				"work_minutes": 240, "status": "assigned", "employee_id": p.ID, "version": 1, "created_at": now, "updated_at": now,
-			})
-		}
+	ids := make([]string, len(emps))
+	for i, p := range emps {
+		ids[i] = p.ID
 	}
-	must(a.DB.Table("shifts").CreateInBatches(rows, 1000).Error)
+	nShifts := insertWeekdayShifts(b, a.DB, site, ids, civil.D(2026, 7, 13), 24*7, srv.Clock.Now().UTC())
 	// As autovacuum would in production: table statistics, and (PostgreSQL)
 	// the visibility map index-only scans need.
 	vacuum := "VACUUM ANALYZE shifts"
@@ -174,7 +162,7 @@ func candidatesFixture(b *testing.B, srv *apptest.Server) string {
 			b.Fatalf("no candidate meets the %s rule: %v", rule, seen)
 		}
 	}
-	b.Logf("%d candidates, %d shifts; violations by rule: %s", len(cs), len(rows)+1, strings.TrimPrefix(fmt.Sprint(seen), "map"))
+	b.Logf("%d candidates, %d shifts; violations by rule: %s", len(cs), nShifts+1, strings.TrimPrefix(fmt.Sprint(seen), "map"))
 	return open.ID
 }
 

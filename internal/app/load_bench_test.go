@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/goodshift/goodshift/internal/app"
 	"github.com/goodshift/goodshift/internal/app/apptest"
 	"github.com/goodshift/goodshift/internal/auth"
@@ -71,24 +73,7 @@ func BenchmarkHTTPLoad(b *testing.B) {
 
 	// A year of shifts: five days in seven for each employee, 1 Dec 2025 to 30 Nov 2026.
 	now := srv.Clock.Now().UTC()
-	start := civil.D(2025, 12, 1)
-	var rows []map[string]any
-	for d := range 365 {
-		day := start.AddDays(d)
-		for i, id := range ids {
-			if (i+d)%7 >= 5 {
-				continue
-			}
-			rows = append(rows, map[string]any{
-				"id": database.NewID(), "site_id": site, "slot": 1,
-				"starts_at": day.At(6+i%8, 0, civil.London).UTC(), "ends_at": day.At(10+i%8, 0, civil.London).UTC(),
-				"work_minutes": 240, "status": "assigned", "employee_id": id, "version": 1, "created_at": now, "updated_at": now,
-			})
-		}
-	}
-	if err := db.Table("shifts").CreateInBatches(rows, 1000).Error; err != nil {
-		b.Fatal(err)
-	}
+	n := insertWeekdayShifts(b, db, site, ids, civil.D(2025, 12, 1), 365, now)
 	openID := database.NewID()
 	if err := db.Table("shifts").Create(map[string]any{
 		"id": openID, "site_id": site, "slot": 1,
@@ -97,7 +82,7 @@ func BenchmarkHTTPLoad(b *testing.B) {
 	}).Error; err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%d employees, %d shifts", employees, len(rows)+1)
+	b.Logf("%d employees, %d shifts", employees, n+1)
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 300, MaxIdleConnsPerHost: 300, MaxConnsPerHost: 300}, Timeout: 30 * time.Second}
 	do := func(method, path, token string) (int, time.Duration) {
@@ -210,4 +195,29 @@ func BenchmarkHTTPLoad(b *testing.B) {
 			b.Errorf("claims: %v, want exactly one 200 and %d 409", count, claimers-1)
 		}
 	}
+}
+
+// insertWeekdayShifts adds, for each employee, an assigned four-hour shift
+// at site on five days in seven for days days from from (starting between
+// 06:00 and 13:00, varying by employee), and returns how many.
+func insertWeekdayShifts(tb testing.TB, db *gorm.DB, site string, ids []string, from civil.Date, days int, now time.Time) int {
+	tb.Helper()
+	var rows []map[string]any
+	for d := range days {
+		day := from.AddDays(d)
+		for i, id := range ids {
+			if (i+d)%7 >= 5 {
+				continue
+			}
+			rows = append(rows, map[string]any{
+				"id": database.NewID(), "site_id": site, "slot": 1,
+				"starts_at": day.At(6+i%8, 0, civil.London).UTC(), "ends_at": day.At(10+i%8, 0, civil.London).UTC(),
+				"work_minutes": 240, "status": "assigned", "employee_id": id, "version": 1, "created_at": now, "updated_at": now,
+			})
+		}
+	}
+	if err := db.Table("shifts").CreateInBatches(rows, 1000).Error; err != nil {
+		tb.Fatal(err)
+	}
+	return len(rows)
 }
