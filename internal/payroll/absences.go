@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -187,7 +188,7 @@ func (s *Service) AbsentDaysFor(ctx context.Context, employeeIDs []string, from,
 		return nil, fmt.Errorf("payroll: AbsentDaysFor from %s after to %s", from, to)
 	}
 	byEmployee := map[string][]absenceRow{}
-	for _, chunk := range database.Chunks(employeeIDs, 500) {
+	for chunk := range slices.Chunk(employeeIDs, 500) {
 		rows, err := s.absenceRows(ctx, s.db, chunk, from, to)
 		if err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package payroll
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
-	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/money"
 )
@@ -132,7 +132,7 @@ func (s *Service) PermittedWork(ctx context.Context, employeeID string, on civil
 // record covering on are left out.
 func (s *Service) PermittedWorkOn(ctx context.Context, employeeIDs []string, on civil.Date) (map[string]PermittedWorkRecord, error) {
 	out := map[string]PermittedWorkRecord{}
-	for _, chunk := range database.Chunks(employeeIDs, 500) {
+	for chunk := range slices.Chunk(employeeIDs, 500) {
 		var rows []permittedWorkRow
 		if err := s.db.WithContext(ctx).Where("employee_id IN ?", chunk).Find(&rows).Error; err != nil {
 			return nil, err

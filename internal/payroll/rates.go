@@ -3,8 +3,10 @@ package payroll
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -236,23 +238,18 @@ func (s *Service) HourlyRate(ctx context.Context, employeeID string, on civil.Da
 // very long lists). Employees with no rate on the date are left out.
 func (s *Service) HourlyRatesFor(ctx context.Context, employeeIDs []string, on civil.Date) (map[string]money.Pence, error) {
 	out := map[string]money.Pence{}
-	for _, chunk := range database.Chunks(employeeIDs, 500) {
-		rows, err := s.db.WithContext(ctx).Model(&payRateRow{}).Select("employee_id, hourly_pence").
-			Where("employee_id IN ? AND effective_from <= ?", chunk, on).Order("employee_id, effective_from").Rows()
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+	for chunk := range slices.Chunk(employeeIDs, 500) {
+		q := s.db.WithContext(ctx).Model(&payRateRow{}).Select("employee_id, hourly_pence").
+			Where("employee_id IN ? AND effective_from <= ?", chunk, on).Order("employee_id, effective_from")
+		err := database.EachRow(q, func(rows *sql.Rows) error {
 			var id string
 			var rate money.Pence
 			if err := rows.Scan(&id, &rate); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			out[id] = rate // the latest effective_from comes last
-		}
-		err = rows.Err()
-		rows.Close()
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}

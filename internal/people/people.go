@@ -349,7 +349,7 @@ func (s *Service) Count(ctx context.Context) (int64, error) {
 // scanned by hand rather than through GORM's reflection.
 func (s *Service) load(ctx context.Context, q *gorm.DB) ([]Person, error) {
 	var out []Person
-	err := scanRows(q.Model(&personRow{}).Select("id, name, email, active, created_at").Order("name, id"), func(rows *sql.Rows) error {
+	err := database.EachRow(q.Model(&personRow{}).Select("id, name, email, active, created_at").Order("name, id"), func(rows *sql.Rows) error {
 		var p Person
 		if err := rows.Scan(&p.ID, &p.Name, &p.Email, &p.Active, &p.CreatedAt); err != nil {
 			return err
@@ -366,8 +366,8 @@ func (s *Service) load(ctx context.Context, q *gorm.DB) ([]Person, error) {
 		index[out[i].ID], ids[i] = &out[i], out[i].ID
 	}
 	db := s.db.WithContext(ctx)
-	for _, chunk := range chunks(ids, 500) {
-		err := scanRows(db.Model(&roleRow{}).Select("person_id, role").Where("person_id IN ?", chunk), func(rows *sql.Rows) error {
+	for chunk := range slices.Chunk(ids, 500) {
+		err := database.EachRow(db.Model(&roleRow{}).Select("person_id, role").Where("person_id IN ?", chunk), func(rows *sql.Rows) error {
 			var id, role string
 			if err := rows.Scan(&id, &role); err != nil {
 				return err
@@ -379,7 +379,7 @@ func (s *Service) load(ctx context.Context, q *gorm.DB) ([]Person, error) {
 		if err != nil {
 			return nil, err
 		}
-		err = scanRows(db.Model(&employeeRow{}).Select("person_id, works_number, start_date, end_date, date_of_birth, contract_type, contracted_minutes_per_week").
+		err = database.EachRow(db.Model(&employeeRow{}).Select("person_id, works_number, start_date, end_date, date_of_birth, contract_type, contracted_minutes_per_week").
 			Where("person_id IN ?", chunk), func(rows *sql.Rows) error {
 			var id string
 			var e Employee
@@ -397,30 +397,6 @@ func (s *Service) load(ctx context.Context, q *gorm.DB) ([]Person, error) {
 		sortRoles(out[i].Roles)
 	}
 	return out, nil
-}
-
-// scanRows runs q and calls row for each result row.
-func scanRows(q *gorm.DB, row func(*sql.Rows) error) error {
-	rows, err := q.Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-func chunks(ids []string, n int) [][]string {
-	var out [][]string
-	for len(ids) > n {
-		out = append(out, ids[:n])
-		ids = ids[n:]
-	}
-	return append(out, ids)
 }
 
 // Update is a change an admin makes to a person. Nil fields are unchanged.

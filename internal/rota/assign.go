@@ -2,6 +2,7 @@ package rota
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"sort"
@@ -240,7 +241,7 @@ func (s *Service) wideWork(db *gorm.DB, sh Work, adjs map[string]Adjustments) (m
 	}
 	mon := weekStart(sh.Date())
 	out := make(map[string][]Work, len(ids))
-	for _, chunk := range database.Chunks(ids, 500) {
+	for chunk := range slices.Chunk(ids, 500) {
 		more, err := s.loadWork(db, chunk, mon.AddDays(-windowBefore), mon.AddDays(windowAfter))
 		if err != nil {
 			return nil, err
@@ -264,21 +265,17 @@ func (s *Service) loadWork(db *gorm.DB, ids []string, from, to civil.Date) (map[
 	if ids != nil {
 		q = q.Where("employee_id IN ?", ids)
 	}
-	rows, err := q.Order("starts_at").Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string][]Work{}
-	var emp string
-	for rows.Next() {
+	err := database.EachRow(q.Order("starts_at"), func(rows *sql.Rows) error {
+		var emp string
 		var w Work
 		if err := rows.Scan(&emp, &w.ShiftID, &w.SiteID, database.Instant{T: &w.Start}, database.Instant{T: &w.End}, &w.BreakMinutes); err != nil {
-			return nil, err
+			return err
 		}
 		out[emp] = append(out[emp], w)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // priorMinutes is each employee's work in the 16 weeks before mon, summed
@@ -317,21 +314,17 @@ func (s *Service) minutesBetween(db *gorm.DB, ids []string, from, to civil.Date)
 	if ids != nil {
 		q = q.Where("employee_id IN ?", ids)
 	}
-	rows, err := q.Group("employee_id").Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
+	err := database.EachRow(q.Group("employee_id"), func(rows *sql.Rows) error {
 		var id string
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
+			return err
 		}
 		out[id] = n
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // decide turns violations into an answer: hard ones refuse; soft ones need

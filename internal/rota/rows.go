@@ -85,19 +85,19 @@ func findShiftRows(q *gorm.DB) ([]shiftRow, error) {
 
 // scanShiftRows reads rows of shiftColumns and closes rows.
 func scanShiftRows(rows *sql.Rows) ([]shiftRow, error) {
-	defer rows.Close()
 	var out []shiftRow
-	for rows.Next() {
+	err := database.ScanEach(rows, func(rows *sql.Rows) error {
 		var r shiftRow
 		var emp sql.NullString
 		if err := rows.Scan(&r.ID, &r.SiteID, &r.VisitID, &r.Slot, database.Instant{T: &r.StartsAt}, database.Instant{T: &r.EndsAt},
 			&r.BreakMinutes, &r.WorkMinutes, &r.Skills, &r.Notes, &r.Status, &emp, &r.Flag, &r.CancelReason, &r.Version); err != nil {
-			return nil, err
+			return err
 		}
 		if emp.Valid {
 			r.EmployeeID = &emp.String
 		}
 		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }

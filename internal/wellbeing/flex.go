@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -332,7 +333,7 @@ func (s *Service) FlexLimits(ctx context.Context, employeeID string, from, to ci
 // with no limits are left out of the map.
 func (s *Service) FlexLimitsFor(ctx context.Context, employeeIDs []string, from, to civil.Date) (map[string][]Limit, error) {
 	out := map[string][]Limit{}
-	for _, chunk := range database.Chunks(employeeIDs, 500) {
+	for chunk := range slices.Chunk(employeeIDs, 500) {
 		var rows []flexRow
 		if err := s.db.WithContext(ctx).Where("employee_id IN ? AND from_date <= ? AND to_date >= ?", chunk, to, from).
 			Order("employee_id, from_date, id").Find(&rows).Error; err != nil {
