@@ -26,6 +26,7 @@ import (
 	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/people"
 	"github.com/goodshift/goodshift/internal/rota"
+	"github.com/goodshift/goodshift/internal/rota/rotaweb"
 	"github.com/goodshift/goodshift/internal/web"
 	"github.com/goodshift/goodshift/internal/wellbeing"
 	"github.com/goodshift/goodshift/templates"
@@ -150,6 +151,7 @@ func New(d Deps) (*App, error) {
 	contracts.NewHandler(a.Contracts, shell).Routes(api, root)
 	payroll.NewHandler(a.Payroll, shell).Routes(api, root)
 	rota.NewHandler(a.Rota, shell).Routes(api, root)
+	rotaweb.NewHandler(a.Rota, shell).Routes(api, root) // publishing, copying, the board by person
 	notify.NewHandler(a.Notify, shell).Routes(api, root)
 	wellbeing.NewHandler(a.Wellbeing, shell, d.Config.Org.Name).Routes(api, root)
 	return a, nil

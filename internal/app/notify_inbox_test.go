@@ -26,6 +26,7 @@ func TestSwapNotifiesThroughTheInbox(t *testing.T) {
 		if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": sam.ID()}, nil); res.StatusCode != http.StatusOK {
 			t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
 		}
+		publishAPI(t, dana, "2027-01-12", "2027-01-12")
 		var before struct {
 			Unread int `json:"unread"`
 		}

@@ -79,6 +79,7 @@ func TestEveryAdjustmentBlocksOrWarns(t *testing.T) {
 		if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+zoeShift.ID+"/assign", map[string]any{"employee_id": zoe.ID()}, nil); res.StatusCode != http.StatusOK {
 			t.Fatalf("zoe's shift: %d %s", res.StatusCode, res.Body)
 		}
+		publishAPI(t, dana, "2027-02-02", "2027-02-02")
 		// Tuesday 8 December 2026 and later: well clear of the demo rota.
 		day := func(offset, h, m int) string {
 			return civil.D(2027, 1, 12+offset).At(h, m, civil.London).UTC().Format(time.RFC3339)
@@ -134,6 +135,7 @@ func TestEveryAdjustmentBlocksOrWarns(t *testing.T) {
 					t.Fatalf("create: %d %s", res.StatusCode, res.Body)
 				}
 				defer dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/cancel", map[string]any{"reason": "test"}, nil)
+				publishAPI(t, dana, "2027-01-11", "2027-01-13") // employees claim published shifts
 				res = dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": zoe.ID()}, nil)
 				v := violations(t, res)
 				if res.StatusCode != http.StatusUnprocessableEntity || !v.has(tc.rule, tc.severity) {

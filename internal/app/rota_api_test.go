@@ -79,6 +79,12 @@ func TestRotaShiftsThroughTheAPI(t *testing.T) {
 		var mine struct {
 			Items []apiShift `json:"items"`
 		}
+		// A draft until it is published.
+		res = sam.JSON(http.MethodGet, "/api/v1/me/shifts?from=2027-01-11&to=2027-01-17", nil, &mine)
+		if res.StatusCode != http.StatusOK || len(mine.Items) != 0 {
+			t.Fatalf("my shifts before publishing: %d %s", res.StatusCode, res.Body)
+		}
+		publishAPI(t, dana, "2027-01-11", "2027-01-17")
 		res = sam.JSON(http.MethodGet, "/api/v1/me/shifts?from=2027-01-11&to=2027-01-17", nil, &mine)
 		if res.StatusCode != http.StatusOK || len(mine.Items) == 0 {
 			t.Fatalf("my shifts: %d %s", res.StatusCode, res.Body)
@@ -116,6 +122,7 @@ func TestRotaShiftsThroughTheAPI(t *testing.T) {
 		if last := cands.Items[len(cands.Items)-1]; last.Eligible {
 			t.Errorf("ineligible people should come last: %+v", cands.Items)
 		}
+		publishAPI(t, dana, "2027-01-11", "2027-01-17")
 		// The employee claims the open shift? It overlaps their own: 422.
 		res = sam.JSON(http.MethodPost, "/api/v1/shifts/"+sh2.ID+"/claim", nil, nil)
 		if res.StatusCode != http.StatusUnprocessableEntity {
@@ -134,4 +141,12 @@ func TestRotaShiftsThroughTheAPI(t *testing.T) {
 			t.Errorf("bad status filter: %d", res.StatusCode)
 		}
 	})
+}
+
+// publishAPI publishes the drafts between two dates through the API.
+func publishAPI(t *testing.T, c *apptest.Client, from, to string) {
+	t.Helper()
+	if res := c.JSON(http.MethodPost, "/api/v1/rota/publish", map[string]any{"from": from, "to": to}, nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("publish %s to %s: %d %s", from, to, res.StatusCode, res.Body)
+	}
 }

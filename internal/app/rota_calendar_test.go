@@ -36,6 +36,8 @@ func TestCalendarFeed(t *testing.T) {
 			if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": zoe.ID()}, &struct{ Shift *apiShift }{&sh}); res.StatusCode != http.StatusOK {
 				t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
 			}
+			day := start.In(civil.London).Format(time.DateOnly)
+			publishAPI(t, dana, day, day)
 			return sh
 		}
 		// A summer-time shift (BST), assigned before it happened.
@@ -95,8 +97,8 @@ func TestCalendarFeed(t *testing.T) {
 		check(summer, 10, 0, "CONFIRMED")
 		check(winter, 7, 30, "CONFIRMED")
 		check(gone, 7, 30, "CANCELLED")
-		if seq := events[gone.ID+"@goodshift"].GetProperty(ics.ComponentPropertySequence).Value; seq != "3" {
-			t.Errorf("SEQUENCE of the cancelled shift: %s, want 3 (created, assigned, cancelled)", seq)
+		if seq := events[gone.ID+"@goodshift"].GetProperty(ics.ComponentPropertySequence).Value; seq != "4" {
+			t.Errorf("SEQUENCE of the cancelled shift: %s, want 4 (created, assigned, published, cancelled)", seq)
 		}
 		if e := events[summer.ID+"@goodshift"]; e != nil {
 			start, _ := e.GetStartAt()

@@ -410,6 +410,9 @@ func (s *Service) Assign(ctx context.Context, actorID, shiftID, employeeID, over
 	if err != nil {
 		return AssignResult{}, err
 	}
+	if !cur.Published {
+		return s.draftResult(ctx, shiftID, vs) // a draft: nobody is told until it is published
+	}
 	s.notify(ctx, []string{employeeID}, "New shift",
 		fmt.Sprintf("You are on %s at %s.", describeTimes(cur), cur.SiteName), "/rota/shifts/"+shiftID)
 	if cur.EmployeeID != "" {
@@ -457,6 +460,9 @@ func (s *Service) Claim(ctx context.Context, employeeID, shiftID string) (Shift,
 	cur, err := s.Shift(ctx, shiftID)
 	if err != nil {
 		return Shift{}, err
+	}
+	if !cur.Published {
+		return Shift{}, ErrNotFound // a draft: employees do not know it exists
 	}
 	if cur.Status == Assigned && cur.EmployeeID == employeeID {
 		return cur, nil
@@ -565,7 +571,7 @@ func (s *Service) OpenShiftsFor(ctx context.Context, employeeID string, from, to
 	out := []Shift{}
 	now := s.now()
 	for _, sh := range open {
-		if !sh.Start.After(now) {
+		if !sh.Start.After(now) || !sh.Published {
 			continue
 		}
 		facts, err := s.gather(ctx, sh, []people.Person{p}, Request{Kind: KindClaim})

@@ -90,7 +90,7 @@ func (s *Service) FeedICS(ctx context.Context, secret string) ([]byte, error) {
 	}
 	now := s.now()
 	var rows []shiftRow
-	if err := s.cfg.DB.WithContext(ctx).Where("employee_id = ? AND starts_at >= ? AND starts_at < ?",
+	if err := s.cfg.DB.WithContext(ctx).Where("employee_id = ? AND starts_at >= ? AND starts_at < ? AND published_at IS NOT NULL",
 		row.EmployeeID, now.Add(-feedPast), now.Add(feedFuture)).Order("starts_at").Find(&rows).Error; err != nil {
 		return nil, err
 	}

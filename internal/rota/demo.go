@@ -110,6 +110,13 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 		}
 	}
 
+	// Publish the demo rota (each person is told once), then the swaps.
+	for _, r := range []PublishRequest{{From: today.AddDays(-70), To: today.AddDays(-1)}, {From: today, To: today.AddDays(70)}} {
+		if _, err := s.Publish(ctx, sup.ID, r); err != nil {
+			return fmt.Errorf("demo publish: %w", err)
+		}
+	}
+
 	// A few swaps waiting: an offer, an accepted offer for approval, a release.
 	var asked []string
 	for _, sh := range filled {

@@ -155,15 +155,15 @@ func (s *Service) Detail(ctx context.Context, employeeID, id string) (ShiftDetai
 		}
 		d.Swap = &ws[0]
 	}
-	visible := d.Mine || sh.Status == Open ||
-		(d.Swap != nil && (d.Swap.ToEmployeeID == employeeID || d.Swap.FromEmployeeID == employeeID || (d.Swap.Kind == Release && d.Swap.Status == SwapPending)))
+	visible := sh.Published && (d.Mine || sh.Status == Open ||
+		(d.Swap != nil && (d.Swap.ToEmployeeID == employeeID || d.Swap.FromEmployeeID == employeeID || (d.Swap.Kind == Release && d.Swap.Status == SwapPending))))
 	if !visible {
 		return ShiftDetail{}, ErrNotFound
 	}
 	if d.Site, err = s.site(ctx, sh.SiteID); err != nil {
 		return ShiftDetail{}, err
 	}
-	crewIDs, err := s.crew(s.cfg.DB.WithContext(ctx), sh)
+	crewIDs, err := s.publishedCrew(s.cfg.DB.WithContext(ctx), sh)
 	if err != nil {
 		return ShiftDetail{}, err
 	}
@@ -193,7 +193,7 @@ func (s *Service) Detail(ctx context.Context, employeeID, id string) (ShiftDetai
 			return ShiftDetail{}, err
 		}
 		for _, o := range others {
-			if o.EmployeeID != employeeID && o.Start.After(s.now()) && len(d.Tradeable) < 60 {
+			if o.EmployeeID != employeeID && o.Published && o.Start.After(s.now()) && len(d.Tradeable) < 60 {
 				d.Tradeable = append(d.Tradeable, o)
 			}
 		}

@@ -26,6 +26,7 @@ type shiftRow struct {
 	Flag         string
 	CancelReason string
 	Version      int
+	PublishedAt  *time.Time // nil: a draft
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -37,7 +38,7 @@ func (r shiftRow) shift() Shift {
 		ID: r.ID, SiteID: r.SiteID, VisitID: r.VisitID, Slot: r.Slot,
 		Start: r.StartsAt.UTC(), End: r.EndsAt.UTC(), BreakMinutes: r.BreakMinutes, WorkMinutes: r.WorkMinutes,
 		Skills: splitList(r.Skills), Notes: r.Notes, Status: r.Status, Flag: r.Flag, CancelReason: r.CancelReason,
-		Version: r.Version,
+		Version: r.Version, Published: r.PublishedAt != nil,
 	}
 	if r.EmployeeID != nil {
 		s.EmployeeID = *r.EmployeeID
@@ -70,7 +71,7 @@ func isUnique(err error) bool { return database.IsUniqueViolation(err) }
 
 // shiftColumns are the columns findShiftRows reads, in its order.
 const shiftColumns = "id, site_id, visit_id, slot, starts_at, ends_at, break_minutes, work_minutes, " +
-	"skills, notes, status, employee_id, flag, cancel_reason, version"
+	"skills, notes, status, employee_id, flag, cancel_reason, version, published_at"
 
 // findShiftRows runs q, a query on shifts, and scans the rows by hand.
 // Lists of shifts are the busiest reads (an employee's week, the board);
@@ -90,12 +91,13 @@ func scanShiftRows(rows *sql.Rows) ([]shiftRow, error) {
 		var r shiftRow
 		var emp sql.NullString
 		if err := rows.Scan(&r.ID, &r.SiteID, &r.VisitID, &r.Slot, database.Instant{T: &r.StartsAt}, database.Instant{T: &r.EndsAt},
-			&r.BreakMinutes, &r.WorkMinutes, &r.Skills, &r.Notes, &r.Status, &emp, &r.Flag, &r.CancelReason, &r.Version); err != nil {
+			&r.BreakMinutes, &r.WorkMinutes, &r.Skills, &r.Notes, &r.Status, &emp, &r.Flag, &r.CancelReason, &r.Version, nullInstant{&r.PublishedAt}); err != nil {
 			return err
 		}
 		if emp.Valid {
 			r.EmployeeID = &emp.String
 		}
+
 		out = append(out, r)
 		return nil
 	})

@@ -154,7 +154,8 @@ func TestShiftsAssignAndList(t *testing.T) {
 		if err != nil || len(res.Overridden) != 1 || res.Overridden[0].Rule != "daily_rest" {
 			t.Fatalf("override: %+v %v", res, err)
 		}
-		// Lists.
+		// Lists: Sam sees them once they are published.
+		f.publish(t, mon.AddDays(-1), mon.AddDays(6))
 		mine, err := f.svc.MyShifts(ctx, sam.ID, mon.AddDays(-1), mon.AddDays(6))
 		if err != nil || len(mine) != 2 {
 			t.Fatalf("my shifts: %d %v", len(mine), err)
@@ -192,6 +193,7 @@ func TestFiftyConcurrentClaims(t *testing.T) {
 			emps = append(emps, f.employee(t, fmt.Sprintf("Worker %02d", i), civil.D(1990, 1, 1)))
 		}
 		sh := f.shift(t, civil.D(2026, 12, 1), 7, 11)
+		f.publish(t, civil.D(2026, 12, 1), civil.D(2026, 12, 1))
 		var wg sync.WaitGroup
 		results := make([]error, len(emps))
 		start := make(chan struct{})
@@ -222,7 +224,7 @@ func TestFiftyConcurrentClaims(t *testing.T) {
 		var n int64
 		db.Table("shifts").Where("id = ? AND status = ?", sh.ID, rota.Assigned).Count(&n)
 		got, _ := f.svc.Shift(ctx, sh.ID)
-		if n != 1 || got.Version != 2 {
+		if n != 1 || got.Version != 3 { // created, published, claimed
 			t.Fatalf("shift after claims: %+v", got)
 		}
 	})

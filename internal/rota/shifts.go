@@ -45,6 +45,8 @@ type Shift struct {
 	Flag         string    `json:"flag,omitempty"`
 	CancelReason string    `json:"cancel_reason,omitempty"`
 	Version      int       `json:"version"`
+	// Published is false for a draft, which employees never see.
+	Published bool `json:"published"`
 }
 
 // Date is the shift's local date at its site.
@@ -327,10 +329,10 @@ func (s *Service) Shifts(ctx context.Context, f Filter) ([]Shift, error) {
 }
 
 const myShiftsSQL = "SELECT " + shiftColumns + " FROM shifts" +
-	" WHERE employee_id = $1 AND starts_at >= $2 AND starts_at < $3 ORDER BY starts_at, site_id, slot, id"
+	" WHERE employee_id = $1 AND starts_at >= $2 AND starts_at < $3 AND published_at IS NOT NULL ORDER BY starts_at, site_id, slot, id"
 
-// MyShifts lists an employee's own shifts (assigned, and those cancelled
-// after they were given them).
+// MyShifts lists an employee's own published shifts (assigned, and those
+// cancelled after they were given them). Drafts are never shown.
 //
 // This is the busiest request (everyone's phone, several times a day), so it
 // is one hand-written statement on the (employee_id, starts_at) index.
@@ -431,7 +433,7 @@ func (s *Service) UpdateShift(ctx context.Context, actorID, id string, u ShiftUp
 	if err != nil {
 		return Shift{}, err
 	}
-	if cur.EmployeeID != "" {
+	if cur.EmployeeID != "" && cur.Published {
 		s.notify(ctx, []string{cur.EmployeeID}, "Your shift has changed",
 			fmt.Sprintf("Your shift at %s is now %s.", cur.SiteName, describeTimes(next)), "/rota/shifts/"+id)
 	}
@@ -469,7 +471,7 @@ func (s *Service) CancelShift(ctx context.Context, actorID, id, reason string) (
 	if err != nil {
 		return Shift{}, err
 	}
-	if cur.EmployeeID != "" {
+	if cur.EmployeeID != "" && cur.Published {
 		s.notify(ctx, []string{cur.EmployeeID}, "A shift was cancelled",
 			fmt.Sprintf("Your shift at %s on %s is cancelled.", cur.SiteName, describeTimes(cur)), "/rota/shifts/"+id)
 	}
@@ -494,8 +496,10 @@ func (s *Service) Unassign(ctx context.Context, actorID, id string) (Shift, erro
 	if err != nil {
 		return Shift{}, err
 	}
-	s.notify(ctx, []string{cur.EmployeeID}, "You are off a shift",
-		fmt.Sprintf("You are no longer on the shift at %s on %s.", cur.SiteName, describeTimes(cur)), "/rota/week")
+	if cur.Published {
+		s.notify(ctx, []string{cur.EmployeeID}, "You are off a shift",
+			fmt.Sprintf("You are no longer on the shift at %s on %s.", cur.SiteName, describeTimes(cur)), "/rota/week")
+	}
 	return s.Shift(ctx, id)
 }
 

@@ -169,7 +169,7 @@ func (s *Service) RequestSwap(ctx context.Context, employeeID string, in SwapReq
 		return Swap{}, errs.Fields(bad...)
 	}
 	sh, err := s.Shift(ctx, in.ShiftID)
-	if err != nil || sh.EmployeeID != employeeID || sh.Status != Assigned {
+	if err != nil || sh.EmployeeID != employeeID || sh.Status != Assigned || !sh.Published {
 		return Swap{}, errs.E(errs.NotFound, "You have no such shift.")
 	}
 	if !sh.Start.After(s.now()) {
@@ -180,7 +180,7 @@ func (s *Service) RequestSwap(ctx context.Context, employeeID string, in SwapReq
 	if in.TradeShiftID != "" {
 		kind = Trade
 		ts, err := s.Shift(ctx, in.TradeShiftID)
-		if err != nil || ts.Status != Assigned || ts.EmployeeID == "" {
+		if err != nil || ts.Status != Assigned || ts.EmployeeID == "" || !ts.Published {
 			return Swap{}, errs.Fields(errs.FieldError{Field: "trade_shift_id", Message: "is not a colleague's shift"})
 		}
 		if to != "" && ts.EmployeeID != to {

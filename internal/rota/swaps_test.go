@@ -24,11 +24,15 @@ func principal(p people.Person) auth.Principal { return p.Principal() }
 func (f *fixture) assigned(t *testing.T, d civil.Date, h1, h2 int, p people.Person) rota.Shift {
 	t.Helper()
 	sh := f.shift(t, d, h1, h2)
-	res, err := f.svc.Assign(context.Background(), f.sup.ID, sh.ID, p.ID, "")
+	if _, err := f.svc.Assign(context.Background(), f.sup.ID, sh.ID, p.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	f.publish(t, d, d) // employees swap published shifts
+	got, err := f.svc.Shift(context.Background(), sh.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res.Shift
+	return got
 }
 
 func TestOfferAcceptApprove(t *testing.T) {

@@ -1,0 +1,153 @@
+package rota_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/database/dbtest"
+	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/rota"
+)
+
+// publish publishes every draft between two dates.
+func (f *fixture) publish(t *testing.T, from, to civil.Date) rota.PublishResult {
+	t.Helper()
+	res, err := f.svc.Publish(context.Background(), f.sup.ID, rota.PublishRequest{From: from, To: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestDraftsAreInvisibleUntilPublished(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		priya := f.employee(t, "Priya Shah", civil.D(1995, 2, 3))
+		thu := civil.D(2026, 12, 24)
+		mine := f.shift(t, thu, 7, 11)
+		if mine.Published {
+			t.Fatalf("a new shift is a draft: %+v", mine)
+		}
+		if _, err := f.svc.Assign(ctx, f.sup.ID, mine.ID, sam.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		open := f.shift(t, thu, 12, 15)
+		feed, err := f.svc.NewFeedSecret(ctx, sam.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret := strings.TrimSuffix(feed.URL[strings.LastIndex(feed.URL, "/")+1:], ".ics")
+
+		// Nothing of the draft reaches Sam or Priya, by any route.
+		if got, err := f.svc.MyShifts(ctx, sam.ID, thu, thu); err != nil || len(got) != 0 {
+			t.Fatalf("my shifts before publishing: %+v %v", got, err)
+		}
+		if got, err := f.svc.OpenShiftsFor(ctx, priya.ID, thu, thu); err != nil || len(got) != 0 {
+			t.Fatalf("open shifts before publishing: %+v %v", got, err)
+		}
+		ics, err := f.svc.FeedICS(ctx, secret)
+		if err != nil || strings.Contains(string(ics), "BEGIN:VEVENT") {
+			t.Fatalf("calendar before publishing: %v\n%s", err, ics)
+		}
+		if _, err := f.svc.Detail(ctx, sam.ID, mine.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("detail of a draft: %v", err)
+		}
+		if _, err := f.svc.Claim(ctx, priya.ID, open.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("claim of a draft: %v", err)
+		}
+		if _, err := f.svc.RequestSwap(ctx, sam.ID, rota.SwapRequest{ShiftID: mine.ID}); errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("swap of a draft: %v", err)
+		}
+		if msgs := f.sent.all(); msgs != "" {
+			t.Fatalf("nobody is told about a draft: %s", msgs)
+		}
+
+		// The preview says who will be told, and changes nothing.
+		pre, err := f.svc.PublishPreview(ctx, rota.PublishRequest{From: thu.AddDays(-3), To: thu.AddDays(3)})
+		if err != nil || pre.Published != 2 || pre.Open != 1 || len(pre.Told) != 1 || pre.Told[0].Name != "Sam Okafor" || pre.Told[0].NewShifts != 1 {
+			t.Fatalf("preview: %+v %v", pre, err)
+		}
+		if got, _ := f.svc.MyShifts(ctx, sam.ID, thu, thu); len(got) != 0 {
+			t.Fatal("the preview published")
+		}
+
+		// Publishing shows both, and tells Sam once, with the date in words.
+		res := f.publish(t, thu.AddDays(-3), thu.AddDays(3))
+		if res.Published != 2 || len(res.Told) != 1 || res.Told[0].EmployeeID != sam.ID {
+			t.Fatalf("publish: %+v", res)
+		}
+		msgs := f.sent.all()
+		if f.sent.count() != 1 || !strings.Contains(msgs, "1:Your shifts are published:") ||
+			!strings.Contains(msgs, "Thu 24 Dec, 07:00–11:00 at Cable Street common parts") {
+			t.Fatalf("notifications: %q", msgs)
+		}
+		if got, err := f.svc.MyShifts(ctx, sam.ID, thu, thu); err != nil || len(got) != 1 || !got[0].Published {
+			t.Fatalf("my shifts after publishing: %+v %v", got, err)
+		}
+		if got, err := f.svc.OpenShiftsFor(ctx, priya.ID, thu, thu); err != nil || len(got) != 1 || got[0].ID != open.ID {
+			t.Fatalf("open shifts after publishing: %+v %v", got, err)
+		}
+		if ics, _ := f.svc.FeedICS(ctx, secret); strings.Count(string(ics), "BEGIN:VEVENT") != 1 {
+			t.Fatalf("calendar after publishing:\n%s", ics)
+		}
+		if _, err := f.svc.Detail(ctx, sam.ID, mine.ID); err != nil {
+			t.Fatalf("detail after publishing: %v", err)
+		}
+
+		// Publishing again changes nothing and tells nobody.
+		again := f.publish(t, thu.AddDays(-3), thu.AddDays(3))
+		if again.Published != 0 || len(again.Told) != 0 || f.sent.all() != msgs {
+			t.Fatalf("publish again: %+v\n%s", again, f.sent.all())
+		}
+	})
+}
+
+func TestPublishTellsEachPersonOnceAndSticksToItsSites(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		tom := f.employee(t, "Tomasz Kowalski", civil.D(1979, 11, 22))
+		mon := civil.D(2026, 12, 7)
+		for i := range 3 {
+			for _, p := range []struct {
+				id string
+				h  int
+			}{{sam.ID, 6}, {tom.ID, 13}} {
+				sh := f.shift(t, mon.AddDays(i), p.h, p.h+4)
+				if _, err := f.svc.Assign(ctx, f.sup.ID, sh.ID, p.id, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// Another site's week is not in this publication.
+		_, err := f.svc.Publish(ctx, f.sup.ID, rota.PublishRequest{From: mon, To: mon.AddDays(6), SiteIDs: []string{"0193b3c4-0000-7000-8000-000000000000"}})
+		if err != nil || f.sent.all() != "" {
+			t.Fatalf("other site: %v %s", err, f.sent.all())
+		}
+		res := f.publish(t, mon, mon.AddDays(6))
+		if res.Published != 6 || len(res.Told) != 2 || res.Told[0].NewShifts != 3 || len(res.Told[1].Shifts) != 3 {
+			t.Fatalf("publish: %+v", res)
+		}
+		if f.sent.count() != 2 {
+			t.Fatalf("one message each: %q", f.sent.all())
+		}
+		// Bad input changes nothing.
+		_, err = f.svc.Publish(ctx, f.sup.ID, rota.PublishRequest{From: mon, To: mon.AddDays(-1)})
+		wantCode(t, err, errs.Invalid)
+		_, err = f.svc.Publish(ctx, f.sup.ID, rota.PublishRequest{From: mon})
+		wantCode(t, err, errs.Invalid)
+	})
+}
+
+func (n *notes) count() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.msgs)
+}

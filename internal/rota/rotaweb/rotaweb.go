@@ -1,0 +1,139 @@
+// Package rotaweb is the rota's planning HTTP: publishing a range of drafts,
+// copying a week, the record of changes after publishing, and the board by
+// person. It calls only exported rota.Service methods, so the compiler keeps
+// handlers out of the service's internals.
+package rotaweb
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/rota"
+	"github.com/goodshift/goodshift/internal/web"
+)
+
+// Handler serves the planning routes.
+type Handler struct {
+	svc   *rota.Service
+	shell *web.Shell
+}
+
+// NewHandler builds the handler.
+func NewHandler(svc *rota.Service, shell *web.Shell) *Handler {
+	return &Handler{svc: svc, shell: shell}
+}
+
+// Routes registers the API routes and pages.
+func (h *Handler) Routes(api, root web.Routes) {
+	api.POST("/rota/publish", auth.ShiftsWrite, h.publish)
+	root.GET("/rota/publish", auth.ShiftsRead, h.pagePublish)
+	root.POST("/rota/publish", auth.ShiftsWrite, h.pageDoPublish)
+}
+
+// publishRequest is POST /api/v1/rota/publish; preview answers what would
+// happen without doing it.
+type publishRequest struct {
+	rota.PublishRequest
+	Preview bool `json:"preview"`
+}
+
+func (h *Handler) publish(c *gin.Context) {
+	var in publishRequest
+	if err := web.DecodeJSON(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	var res rota.PublishResult
+	var err error
+	if in.Preview {
+		res, err = h.svc.PublishPreview(ctx, in.PublishRequest)
+	} else {
+		res, err = h.svc.Publish(ctx, web.MustPrincipal(c).ID, in.PublishRequest)
+	}
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// week reads ?week= (any date in it; this week when absent) as its Monday.
+func (h *Handler) week(c *gin.Context, name string) (civil.Date, error) {
+	d, err := web.QueryDate(c, name)
+	if err != nil {
+		return civil.Date{}, err
+	}
+	if d.IsZero() {
+		d = h.svc.Today()
+	}
+	return rota.WeekStart(d), nil
+}
+
+// pagePublish previews publishing a week: who will be told and how many
+// shifts each, before anything is sent.
+func (h *Handler) pagePublish(c *gin.Context) {
+	mon, err := h.week(c, "week")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	req := rota.PublishRequest{From: mon, To: mon.AddDays(6)}
+	if site := strings.TrimSpace(c.Query("site")); site != "" {
+		req.SiteIDs = []string{site}
+	}
+	res, err := h.svc.PublishPreview(c.Request.Context(), req)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/publish", gin.H{"Week": mon, "Site": c.Query("site"), "Preview": res})
+}
+
+func (h *Handler) pageDoPublish(c *gin.Context) {
+	mon, err := civil.Parse(c.PostForm("week"))
+	if err != nil {
+		web.Problem(c, "Choose a week to publish.")
+		web.Redirect(c, "/rota/board")
+		return
+	}
+	mon = rota.WeekStart(mon)
+	req := rota.PublishRequest{From: mon, To: mon.AddDays(6)}
+	if site := strings.TrimSpace(c.PostForm("site")); site != "" {
+		req.SiteIDs = []string{site}
+	}
+	res, err := h.svc.Publish(c.Request.Context(), web.MustPrincipal(c).ID, req)
+	back := "/rota/board?week=" + mon.String()
+	if err != nil {
+		if errs.CodeOf(err) == errs.Internal {
+			web.Fail(c, err)
+			return
+		}
+		_, msg, _ := errs.Public(err)
+		web.Problem(c, msg)
+		web.Redirect(c, back)
+		return
+	}
+	web.Success(c, publishedText(res))
+	web.Redirect(c, back)
+}
+
+// publishedText is "Published 12 shifts; 4 people told." in plain words.
+func publishedText(r rota.PublishResult) string {
+	if r.Published == 0 {
+		return "Nothing new to publish: this week is already published."
+	}
+	return "Published " + plural(r.Published, "shift", "shifts") + "; " + plural(len(r.Told), "person", "people") + " told."
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return itoa(n) + " " + many
+}

@@ -1,0 +1,5 @@
+package rotaweb
+
+import "strconv"
+
+func itoa(n int) string { return strconv.Itoa(n) }
