@@ -124,9 +124,11 @@ func New(d Deps) (*App, error) {
 		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: &rotaSites{c: a.Contracts, now: d.Now},
 		PayInfo: rotaPayroll{a.Payroll}, Leave: rotaPayroll{a.Payroll}, Caseload: a.Wellbeing,
 		BaseURL: d.Config.BaseURL, Notifier: a.Notify,
+		Notice: rota.Notice{Days: d.Config.RotaNoticeDays, ShortNoticeWindow: d.Config.ShortNoticeWindow, ShortNoticePay: d.Config.ShortNoticePay},
 	})
-	a.Contracts.UsePlanner(a.Rota)             // visits become open shifts
-	a.Payroll.SetShifts(payrollShifts{a.Rota}) // clocking and timesheets read the rota
+	a.Contracts.UsePlanner(a.Rota)                           // visits become open shifts
+	a.Payroll.SetShifts(payrollShifts{a.Rota})               // clocking and timesheets read the rota
+	a.Payroll.SetCancellations(payrollCancellations{a.Rota}) // short-notice cancellations paid in the export
 	// Wellbeing and the rota meet only through these two narrow seams.
 	a.Rota.UseTemporaryLimits(rotaFlexLimits{a.Wellbeing})
 	a.Wellbeing.SetRota(a.Rota)

@@ -29,6 +29,7 @@ func TestBrowserSwapStory(t *testing.T) {
 	if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": zoe.ID()}, nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
 	}
+	publishAPI(t, dana, "2026-11-25", "2026-11-25")
 	week := "/rota/week?from=2026-11-23"
 
 	// A offers the shift to B.

@@ -43,6 +43,7 @@ func TestFlexPeriodReachesTheRota(t *testing.T) {
 		srv.App.Rota.UseNotifier(notes)
 		inside := shift("2026-12-02T08:00:00Z", "2026-12-02T12:00:00Z")
 		outside := shift("2026-12-16T08:00:00Z", "2026-12-16T12:00:00Z")
+		publishAPI(t, dana, "2026-12-02", "2026-12-16")
 
 		var plan struct {
 			Actions []struct {
@@ -121,6 +122,7 @@ func TestFlexPeriodReachesTheRota(t *testing.T) {
 		if r := dana.JSON(http.MethodPost, "/api/v1/shifts/"+theirs.ID+"/assign", map[string]any{"employee_id": tomasz.ID()}, nil); r.StatusCode != http.StatusOK {
 			t.Fatalf("assign tomasz: %d %s", r.StatusCode, r.Body)
 		}
+		publishAPI(t, dana, "2026-12-03", "2026-12-03")
 		var swap struct {
 			ID string `json:"id"`
 		}

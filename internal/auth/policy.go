@@ -52,6 +52,7 @@ const (
 	SwapsApprove     Action = "swaps.approve"
 	AdjustmentsRead  Action = "adjustments.read"
 	AdjustmentsWrite Action = "adjustments.write"
+	RotaChangesRead  Action = "rota.changes.read" // changes after publishing, short-notice cancellations
 
 	// Wellbeing.
 	WellbeingPlan     Action = "wellbeing.plan"
@@ -105,6 +106,7 @@ var Policy = map[Action]Rule{
 	SwapsApprove:     {Roles: roles(Supervisor)},
 	AdjustmentsRead:  {Roles: roles(Employee, Supervisor, SupportWorker)},
 	AdjustmentsWrite: {Roles: roles(Supervisor, SupportWorker)},
+	RotaChangesRead:  {Roles: roles(Supervisor, Finance)},
 
 	WellbeingPlan:     {Roles: roles(Employee, SupportWorker), Hidden: true},
 	SupportNotesRead:  {Roles: roles(Employee, SupportWorker), Hidden: true},

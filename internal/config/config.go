@@ -52,6 +52,11 @@ type Config struct {
 	ClockWindow        time.Duration
 	UnpaidBreaks       bool          // deduct the rota's planned break from paid hours
 	WellbeingRetention time.Duration // keep wellbeing content this long after employment ends
+
+	// Rota notice (Employment Rights Act 2025; Living Hours asks 28 days).
+	RotaNoticeDays    int               // changes to published shifts inside this many days need a reason
+	ShortNoticeWindow time.Duration     // cancelling an assigned shift inside this is a short-notice cancellation
+	ShortNoticePay    money.BasisPoints // share of the shift's pay for one (0: unpaid)
 }
 
 // DBPool sets the database connection pool.
@@ -137,6 +142,9 @@ var Vars = []Var{
 	{"GOODSHIFT_CLOCK_WINDOW", "30m", "how early before a shift an employee may clock in"},
 	{"GOODSHIFT_UNPAID_BREAKS", "false", "deduct each shift's planned break from paid hours (false: rest breaks are paid)"},
 	{"GOODSHIFT_WELLBEING_RETENTION", "17520h", "keep wellbeing content this long after employment ends (default two years)"},
+	{"GOODSHIFT_ROTA_NOTICE_DAYS", "14", "rota notice period in days: a change to a published shift starting within it needs a reason and is flagged (Living Hours asks 28)"},
+	{"GOODSHIFT_SHORT_NOTICE_WINDOW", "48h", "cancelling an assigned, published shift that starts within this is recorded as a short-notice cancellation"},
+	{"GOODSHIFT_SHORT_NOTICE_PAY", "none", "what a short-notice cancellation pays: none, or a percentage of the shift's pay like 50% (a payment line in the payroll export)"},
 	{"STRIPE_SECRET_KEY", "unset", "enables Stripe invoicing"},
 	{"STRIPE_WEBHOOK_SECRET", "unset", "verifies /webhooks/stripe"},
 	{"STRIPE_API_BASE", "Stripe's own", "Stripe API base URL (stripe-mock in tests)"},
@@ -196,6 +204,9 @@ func Load(getenv func(string) string) (Config, error) {
 		ClockWindow:        r.duration("GOODSHIFT_CLOCK_WINDOW", 30*time.Minute),
 		UnpaidBreaks:       r.bool("GOODSHIFT_UNPAID_BREAKS", false),
 		WellbeingRetention: r.duration("GOODSHIFT_WELLBEING_RETENTION", 2*365*24*time.Hour),
+		RotaNoticeDays:     r.int("GOODSHIFT_ROTA_NOTICE_DAYS", 14),
+		ShortNoticeWindow:  r.duration("GOODSHIFT_SHORT_NOTICE_WINDOW", 48*time.Hour),
+		ShortNoticePay:     r.share("GOODSHIFT_SHORT_NOTICE_PAY"),
 	}
 	sqlite := c.DatabaseURL == ""
 	c.DB = DBPool{
@@ -319,6 +330,20 @@ func (r *reader) money(name string, def money.Pence) money.Pence {
 		return def
 	}
 	return p
+}
+
+// share reads "none" (0) or a percentage like "50%" or "12.5%" as basis points.
+func (r *reader) share(name string) money.BasisPoints {
+	v := strings.ToLower(r.str(name, "none"))
+	if v == "none" || v == "0" || v == "0%" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64)
+	if err != nil || !strings.HasSuffix(v, "%") || f <= 0 || f > 100 {
+		r.fail(name, fmt.Sprintf("must be none or a percentage from 1%% to 100%% like 50%%, got %q", v))
+		return 0
+	}
+	return money.BasisPoints(f*100 + 0.5)
 }
 
 func (r *reader) key(name string) []byte {

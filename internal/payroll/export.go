@@ -57,6 +57,13 @@ func (s *Service) WriteExport(ctx context.Context, key, format string, w io.Writ
 	if err != nil {
 		return tot, err
 	}
+	cancelled, err := s.cancellationLines(ctx, p)
+	if err != nil {
+		return tot, err
+	}
+	if ts, err = s.withCancelled(ctx, ts, cancelled); err != nil {
+		return tot, err
+	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	if format == FormatBrightPay {
@@ -66,7 +73,7 @@ func (s *Service) WriteExport(ctx context.Context, key, format string, w io.Writ
 	}
 	for _, t := range ts {
 		fore, sur := splitName(t.EmployeeName)
-		for _, l := range t.Pay.Lines {
+		for _, l := range append(t.Pay.Lines[:len(t.Pay.Lines):len(t.Pay.Lines)], cancelled[t.EmployeeID]...) {
 			if l.Amount == 0 && l.CentiHours == 0 {
 				continue
 			}

@@ -92,6 +92,8 @@ type Service struct {
 	clockWindow time.Duration
 	org         config.Organisation
 	unpaidBreak bool
+	// cancellations are the rota's short-notice cancellations (nil: none).
+	cancellations Cancellations
 }
 
 // Config configures a Service.

@@ -378,8 +378,9 @@ type AssignResult struct {
 }
 
 // Assign puts an employee on a shift (supervisors). Hard rules refuse with
-// 422 and the violations; soft rules need overrideReason.
-func (s *Service) Assign(ctx context.Context, actorID, shiftID, employeeID, overrideReason string) (AssignResult, error) {
+// 422 and the violations; soft rules need overrideReason. On a published
+// shift inside the notice period it needs changeReason too (changes.go).
+func (s *Service) Assign(ctx context.Context, actorID, shiftID, employeeID, overrideReason string, changeReason ...string) (AssignResult, error) {
 	cur, err := s.Shift(ctx, shiftID)
 	if err != nil {
 		return AssignResult{}, err
@@ -401,8 +402,14 @@ func (s *Service) Assign(ctx context.Context, actorID, shiftID, employeeID, over
 	if err != nil {
 		return AssignResult{}, err
 	}
+	if err := s.checkChange(cur, strings.Join(changeReason, " ")); err != nil {
+		return AssignResult{}, err
+	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := s.put(tx, cur, employeeID, false); err != nil {
+			return err
+		}
+		if err := s.recordAssignChange(tx, cur, actorID, employeeID, strings.Join(changeReason, " ")); err != nil {
 			return err
 		}
 		return s.event(tx, shiftID, actorID, "assigned", employeeID, override)
@@ -515,7 +522,7 @@ func (s *Service) Candidates(ctx context.Context, shiftID string) ([]Candidate, 
 	if err != nil {
 		return nil, err
 	}
-	return Rank(facts), nil
+	return withoutCurrent(Rank(facts), sh), nil
 }
 
 // Rank runs the engine for each person and orders them (see Candidates).

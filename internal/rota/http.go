@@ -271,7 +271,12 @@ func (h *Handler) unassign(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	sh, err := h.svc.Unassign(c.Request.Context(), web.MustPrincipal(c).ID, id)
+	var in reasonRequest
+	if err := decodeOptional(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	sh, err := h.svc.Unassign(c.Request.Context(), web.MustPrincipal(c).ID, id, in.Reason)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -282,6 +287,7 @@ func (h *Handler) unassign(c *gin.Context) {
 type assignRequest struct {
 	EmployeeID     string `json:"employee_id"`
 	OverrideReason string `json:"override_reason"`
+	Reason         string `json:"reason"` // for a change inside the notice period
 }
 
 func (h *Handler) assign(c *gin.Context) {
@@ -295,7 +301,7 @@ func (h *Handler) assign(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	res, err := h.svc.Assign(c.Request.Context(), web.MustPrincipal(c).ID, id, in.EmployeeID, in.OverrideReason)
+	res, err := h.svc.Assign(c.Request.Context(), web.MustPrincipal(c).ID, id, in.EmployeeID, in.OverrideReason, in.Reason)
 	if err != nil {
 		web.Fail(c, err)
 		return

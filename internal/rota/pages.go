@@ -548,7 +548,8 @@ func (h *Handler) pageDeskShift(c *gin.Context) {
 			return
 		}
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/desk_shift", gin.H{"Shift": sh, "Candidates": cands})
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/desk_shift", gin.H{"Shift": sh, "Candidates": cands,
+		"NeedsReason": h.svc.ChangeNeedsReason(sh), "NoticeDays": h.svc.cfg.Notice.Days})
 }
 
 func (h *Handler) pageAssign(c *gin.Context) {
@@ -557,7 +558,7 @@ func (h *Handler) pageAssign(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	res, err := h.svc.Assign(c.Request.Context(), web.MustPrincipal(c).ID, id, c.PostForm("employee_id"), c.PostForm("override_reason"))
+	res, err := h.svc.Assign(c.Request.Context(), web.MustPrincipal(c).ID, id, c.PostForm("employee_id"), c.PostForm("override_reason"), c.PostForm("change_reason"))
 	done(c, err, res.Shift.EmployeeName+" is on this shift.", "/rota/board/shifts/"+id)
 }
 

@@ -156,6 +156,9 @@ type Config struct {
 	Caseload        Caseload
 	Notifier        Notifier
 	BaseURL         string // for calendar feed links
+	// Notice is the rota notice period and short-notice cancellation
+	// settings; the zero value means DefaultNotice.
+	Notice Notice
 }
 
 // Service is the rota's use cases.
@@ -171,6 +174,9 @@ func NewService(c Config) *Service {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Notice == (Notice{}) {
+		c.Notice = DefaultNotice
 	}
 	return &Service{cfg: c}
 }

@@ -365,6 +365,8 @@ type ShiftUpdate struct {
 	Notes          *string    `json:"notes"`
 	Version        int        `json:"version"`
 	OverrideReason string     `json:"override_reason"`
+	// Reason is why a published shift is moved inside the notice period.
+	Reason string `json:"reason"`
 }
 
 // UpdateShift applies a ShiftUpdate.
@@ -402,6 +404,7 @@ func (s *Service) UpdateShift(ctx context.Context, actorID, id string, u ShiftUp
 	}
 	next := cur
 	next.Start, next.End, next.BreakMinutes = in.Start, in.End, *in.BreakMinutes
+	moved := !next.Start.Equal(cur.Start) || !next.End.Equal(cur.End)
 	var override string
 	if cur.Status == Assigned {
 		vs, err := s.Evaluate(ctx, next, cur.EmployeeID, Request{Kind: KindChange})
@@ -409,6 +412,11 @@ func (s *Service) UpdateShift(ctx context.Context, actorID, id string, u ShiftUp
 			return Shift{}, err
 		}
 		if override, err = decide(vs, u.OverrideReason, true); err != nil {
+			return Shift{}, err
+		}
+	}
+	if moved {
+		if err := s.checkChange(cur, u.Reason, next.Start); err != nil {
 			return Shift{}, err
 		}
 	}
@@ -425,6 +433,11 @@ func (s *Service) UpdateShift(ctx context.Context, actorID, id string, u ShiftUp
 		}
 		if cur.Status == Assigned {
 			if err := s.checkNoOverlap(tx, cur.EmployeeID, next); err != nil {
+				return err
+			}
+		}
+		if moved {
+			if err := s.recordChange(tx, cur, actorID, ChangeMoved, cur.EmployeeID, "from "+describeTimes(cur)+" to "+describeTimes(next), u.Reason, next.Start); err != nil {
 				return err
 			}
 		}
@@ -453,6 +466,9 @@ func (s *Service) CancelShift(ctx context.Context, actorID, id, reason string) (
 	if cur.Status == Cancelled {
 		return cur, nil
 	}
+	if err := s.checkChange(cur, reason); err != nil {
+		return Shift{}, err
+	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&shiftRow{}).Where("id = ? AND version = ?", id, cur.Version).Updates(map[string]any{
 			"status": Cancelled, "cancel_reason": reason, "version": gorm.Expr("version + 1"), "updated_at": s.now(),
@@ -464,6 +480,12 @@ func (s *Service) CancelShift(ctx context.Context, actorID, id, reason string) (
 			return ErrChanged
 		}
 		if err := s.expireSwaps(tx, id); err != nil {
+			return err
+		}
+		if err := s.recordChange(tx, cur, actorID, ChangeCancelled, "", "", reason); err != nil {
+			return err
+		}
+		if _, err := s.recordShortNotice(tx, cur, actorID, reason); err != nil {
 			return err
 		}
 		return s.event(tx, id, actorID, "cancelled", cur.EmployeeID, reason)
@@ -478,8 +500,9 @@ func (s *Service) CancelShift(ctx context.Context, actorID, id, reason string) (
 	return s.Shift(ctx, id)
 }
 
-// Unassign takes the employee off a shift and makes it open again.
-func (s *Service) Unassign(ctx context.Context, actorID, id string) (Shift, error) {
+// Unassign takes the employee off a shift and makes it open again. A
+// published shift inside the notice period needs a reason.
+func (s *Service) Unassign(ctx context.Context, actorID, id string, reason ...string) (Shift, error) {
 	cur, err := s.Shift(ctx, id)
 	if err != nil {
 		return Shift{}, err
@@ -487,8 +510,15 @@ func (s *Service) Unassign(ctx context.Context, actorID, id string) (Shift, erro
 	if cur.Status != Assigned {
 		return Shift{}, errs.E(errs.Conflict, "This shift has nobody on it.")
 	}
+	why := strings.Join(reason, " ")
+	if err := s.checkChange(cur, why); err != nil {
+		return Shift{}, err
+	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := s.release(tx, cur); err != nil {
+			return err
+		}
+		if err := s.recordChange(tx, cur, actorID, ChangeUnassigned, "", "", why); err != nil {
 			return err
 		}
 		return s.event(tx, id, actorID, "unassigned", cur.EmployeeID, "")

@@ -121,8 +121,9 @@ func TestSupervisorAssignWhileSwapWaits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The supervisor gives the shift to Tomasz; the waiting swap ends.
-		if _, err := f.svc.Assign(ctx, f.sup.ID, sh.ID, tom.ID, ""); err != nil {
+		// The supervisor gives the shift to Tomasz (inside the notice
+		// period, so with a reason); the waiting swap ends.
+		if _, err := f.svc.Assign(ctx, f.sup.ID, sh.ID, tom.ID, "", "Sam is needed at another site"); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.svc.ApproveSwap(ctx, principal(f.sup), w.ID, "")

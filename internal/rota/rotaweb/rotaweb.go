@@ -33,6 +33,14 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.POST("/rota/publish", auth.ShiftsWrite, h.publish)
 	root.GET("/rota/publish", auth.ShiftsRead, h.pagePublish)
 	root.POST("/rota/publish", auth.ShiftsWrite, h.pageDoPublish)
+	root.GET("/rota/board/people", auth.ShiftsRead, h.pageBoardPeople)
+	api.POST("/rota/copy", auth.ShiftsWrite, h.copyWeek)
+	root.POST("/rota/copy", auth.ShiftsWrite, h.pageCopyWeek)
+	api.GET("/rota/changes", auth.RotaChangesRead, h.changes)
+	api.GET("/rota/short-notice-cancellations", auth.RotaChangesRead, h.shortNotice)
+	root.GET("/rota/changes", auth.RotaChangesRead, h.pageChanges)
+	root.POST("/rota/board/shifts/:id/unassign", auth.ShiftsWrite, h.pageUnassign)
+	h.shell.AddNav(web.NavItem{Label: "Rota changes", Path: "/rota/changes", Action: auth.RotaChangesRead, Order: 23})
 }
 
 // publishRequest is POST /api/v1/rota/publish; preview answers what would

@@ -1,0 +1,213 @@
+package rota
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/database"
+	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/people"
+)
+
+// Shift states on the board (shown in words, not by colour alone).
+const (
+	StateDraft         = "draft"
+	StatePublished     = "published"
+	StateChanged       = "changed"        // changed since publishing
+	StateChangedNotice = "changed_notice" // changed inside the notice period
+)
+
+// BoardFilter narrows the board by person.
+type BoardFilter struct {
+	SiteID       string
+	EmployeeID   string
+	UnfilledOnly bool
+	ChangedOnly  bool
+}
+
+// BoardCell is one shift on the board with its state.
+type BoardCell struct {
+	Shift
+	State string
+	Past  bool
+}
+
+// StateLabel is the state in words.
+func (c BoardCell) StateLabel() string {
+	switch c.State {
+	case StateDraft:
+		return "Draft"
+	case StateChanged:
+		return "Changed"
+	case StateChangedNotice:
+		return "Changed at short notice"
+	}
+	return "Published"
+}
+
+// PersonWeek is one person's week on the board: their shifts by day, and
+// their hours against contracted hours and their weekly limit.
+type PersonWeek struct {
+	EmployeeID        string
+	Name              string
+	ContractedMinutes int // 0: zero hours
+	LimitMinutes      int // the tightest weekly limit of their own (0: only the law's)
+	WeekMinutes       int // assigned, not cancelled
+	Days              [][]BoardCell
+}
+
+// UnderContract reports whether they have fewer hours than contracted.
+func (p PersonWeek) UnderContract() bool {
+	return p.ContractedMinutes > 0 && p.WeekMinutes < p.ContractedMinutes
+}
+
+// OverLimit reports whether their week is over their own weekly limit.
+func (p PersonWeek) OverLimit() bool { return p.LimitMinutes > 0 && p.WeekMinutes > p.LimitMinutes }
+
+// PersonBoard is the week by person × day.
+type PersonBoard struct {
+	Week, Prev, Next civil.Date
+	Days             []civil.Date
+	People           []PersonWeek
+	Unfilled         [][]BoardCell // open shifts by day
+	UnfilledCount    int
+	Sites            []Site
+	Everyone         []PersonWeek // for the person filter, unfiltered
+	Filter           BoardFilter
+	Past             bool // the whole week is over
+}
+
+// PersonBoard builds the board by person for the week containing week.
+func (s *Service) PersonBoard(ctx context.Context, week civil.Date, f BoardFilter) (PersonBoard, error) {
+	if (f.SiteID != "" && !database.ValidID(f.SiteID)) || (f.EmployeeID != "" && !database.ValidID(f.EmployeeID)) {
+		return PersonBoard{}, errs.E(errs.Invalid, "Pick the site and person from the lists.")
+	}
+	mon := weekStart(week)
+	b := PersonBoard{Week: mon, Prev: mon.AddDays(-7), Next: mon.AddDays(7), Filter: f, Unfilled: make([][]BoardCell, 7)}
+	for i := range 7 {
+		b.Days = append(b.Days, mon.AddDays(i))
+	}
+	now := s.now()
+	b.Past = !mon.AddDays(7).Time(civil.London).After(now)
+	shifts, err := s.Shifts(ctx, Filter{From: mon, To: mon.AddDays(6), SiteID: f.SiteID})
+	if err != nil {
+		return b, err
+	}
+	changed, err := s.ChangedShifts(ctx, mon, mon.AddDays(6))
+	if err != nil {
+		return b, err
+	}
+	sites, err := s.siteMap(ctx)
+	if err != nil {
+		return b, err
+	}
+	for _, x := range sites {
+		b.Sites = append(b.Sites, x)
+	}
+	slices.SortFunc(b.Sites, func(x, y Site) int { return strings.Compare(x.Name, y.Name) })
+	emps, err := s.cfg.People.Employees(ctx)
+	if err != nil {
+		return b, err
+	}
+	adjs, err := s.adjustments(s.cfg.DB.WithContext(ctx), nil)
+	if err != nil {
+		return b, err
+	}
+	var permitted map[string]WeeklyLimits
+	if s.cfg.PayInfo != nil && len(emps) > 0 {
+		ids := make([]string, len(emps))
+		for i, e := range emps {
+			ids[i] = e.ID
+		}
+		if permitted, err = s.cfg.PayInfo.PermittedWork(ctx, ids, mon); err != nil {
+			return b, err
+		}
+	}
+	index := map[string]int{}
+	for _, e := range emps {
+		p := PersonWeek{EmployeeID: e.ID, Name: e.Name, Days: make([][]BoardCell, 7), LimitMinutes: weekLimit(adjs[e.ID], mon, permitted[e.ID])}
+		if e.Employee != nil && e.Employee.ContractType == people.Contracted {
+			p.ContractedMinutes = e.Employee.ContractedMinutesPerWeek
+		}
+		index[e.ID] = len(b.Everyone)
+		b.Everyone = append(b.Everyone, p)
+	}
+	for _, sh := range shifts {
+		d := mon.DaysUntil(sh.Date())
+		if d < 0 || d > 6 {
+			continue
+		}
+		c := BoardCell{Shift: sh, State: StatePublished, Past: !sh.End.After(now)}
+		switch inside, ok := changed[sh.ID]; {
+		case !sh.Published:
+			c.State = StateDraft
+		case ok && inside:
+			c.State = StateChangedNotice
+		case ok:
+			c.State = StateChanged
+		}
+		if f.ChangedOnly && c.State != StateChanged && c.State != StateChangedNotice {
+			continue
+		}
+		switch {
+		case sh.Status == Open:
+			b.Unfilled[d] = append(b.Unfilled[d], c)
+			b.UnfilledCount++
+		case sh.EmployeeID != "":
+			i, ok := index[sh.EmployeeID]
+			if !ok {
+				continue // someone no longer an employee
+			}
+			b.Everyone[i].Days[d] = append(b.Everyone[i].Days[d], c)
+			if sh.Status == Assigned {
+				b.Everyone[i].WeekMinutes += sh.WorkMinutes
+			}
+		}
+	}
+	if !f.UnfilledOnly {
+		for _, p := range b.Everyone {
+			if f.EmployeeID != "" && p.EmployeeID != f.EmployeeID {
+				continue
+			}
+			has := false
+			for _, d := range p.Days {
+				has = has || len(d) > 0
+			}
+			if (f.SiteID != "" || f.ChangedOnly) && !has {
+				continue // filtered to shifts they do not have
+			}
+			b.People = append(b.People, p)
+		}
+	}
+	slices.SortFunc(b.Everyone, func(x, y PersonWeek) int { return strings.Compare(x.Name, y.Name) })
+	slices.SortFunc(b.People, func(x, y PersonWeek) int { return strings.Compare(x.Name, y.Name) })
+	if f.EmployeeID != "" {
+		b.Unfilled, b.UnfilledCount = make([][]BoardCell, 7), 0
+	}
+	return b, nil
+}
+
+// weekLimit is the tightest weekly limit of a person's own in the week of
+// mon: their adjustment, a phased-return step, permitted work (0: none).
+func weekLimit(a Adjustments, mon civil.Date, pw WeeklyLimits) int {
+	limit := 0
+	tighter := func(m int) {
+		if m > 0 && (limit == 0 || m < limit) {
+			limit = m
+		}
+	}
+	if a.AppliesOn(mon) || a.AppliesOn(mon.AddDays(6)) {
+		tighter(a.MaxWeekMinutes)
+		step := 0
+		for _, p := range a.PhasedReturn {
+			if !p.From.After(mon.AddDays(6)) {
+				step = p.MaxWeekMinutes
+			}
+		}
+		tighter(step)
+	}
+	tighter(pw.Minutes)
+	return limit
+}

@@ -1,0 +1,158 @@
+package rota_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/database/dbtest"
+	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/rota"
+)
+
+func TestChangesInsideTheNoticePeriodNeedAReason(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		priya := f.employee(t, "Priya Shah", civil.D(1995, 2, 3))
+		soon := civil.D(2026, 12, 3) // 10 days ahead: inside the default 14
+		later := civil.D(2026, 12, 21)
+
+		// Drafts change freely: no reason, nothing recorded, nobody told.
+		d := f.shift(t, soon, 7, 11)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, d.ID, sam.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Unassign(ctx, f.sup.ID, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Assign(ctx, f.sup.ID, d.ID, sam.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		far := f.shift(t, later, 7, 11)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, far.ID, sam.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		f.publish(t, soon, later)
+		before := f.sent.count()
+
+		// Published and inside the notice period: each kind of change is
+		// refused without a reason, with a message a person can act on.
+		newStart, newEnd := local(soon, 8, 0), local(soon, 12, 0)
+		for name, try := range map[string]func() error{
+			"reassign": func() error { _, err := f.svc.Assign(ctx, f.sup.ID, d.ID, priya.ID, ""); return err },
+			"unassign": func() error { _, err := f.svc.Unassign(ctx, f.sup.ID, d.ID); return err },
+			"cancel":   func() error { _, err := f.svc.CancelShift(ctx, f.sup.ID, d.ID, ""); return err },
+			"move": func() error {
+				_, err := f.svc.UpdateShift(ctx, f.sup.ID, d.ID, rota.ShiftUpdate{Start: &newStart, End: &newEnd})
+				return err
+			},
+		} {
+			err := try()
+			wantCode(t, err, errs.RuleViolation)
+			_, msg, _ := errs.Public(err)
+			if !strings.Contains(msg, "Thu 3 Dec") || !strings.Contains(msg, "14-day notice period") || !strings.Contains(msg, "Give a reason") {
+				t.Errorf("%s: message %q", name, msg)
+			}
+		}
+		if got, _ := f.svc.Shift(ctx, d.ID); got.EmployeeID != sam.ID || !got.Start.Equal(local(soon, 7, 0)) || got.Status != rota.Assigned {
+			t.Fatalf("a refused change changed the shift: %+v", got)
+		}
+		if f.sent.count() != before {
+			t.Fatalf("a refused change told someone: %s", f.sent.all())
+		}
+
+		// With a reason it goes through, both people are told and it is recorded.
+		if _, err := f.svc.Assign(ctx, f.sup.ID, d.ID, priya.ID, "", "Sam asked for the day off"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.UpdateShift(ctx, f.sup.ID, d.ID, rota.ShiftUpdate{Start: &newStart, End: &newEnd, Reason: "client asked for later"}); err != nil {
+			t.Fatal(err)
+		}
+		msgs := f.sent.all()
+		if !strings.Contains(msgs, "New shift") || !strings.Contains(msgs, "You are off a shift") || !strings.Contains(msgs, "Your shift has changed") {
+			t.Fatalf("not told: %s", msgs)
+		}
+		// Outside the notice period no reason is needed, but it is recorded.
+		if _, err := f.svc.Unassign(ctx, f.sup.ID, far.ID); err != nil {
+			t.Fatal(err)
+		}
+		changes, err := f.svc.Changes(ctx, soon.AddDays(-1), later)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(changes) != 3 {
+			t.Fatalf("changes: %+v", changes)
+		}
+		got := map[string]rota.Change{}
+		for _, c := range changes {
+			got[c.Kind] = c
+		}
+		re := got[rota.ChangeReassigned]
+		if re.By != "Dana Whitfield" || re.Employee != "Priya Shah" || re.PreviousEmployee != "Sam Okafor" || re.Reason != "Sam asked for the day off" ||
+			!re.InsideNotice || re.NoticeHours < 200 || !re.At.Equal(now) {
+			t.Errorf("reassigned: %+v", re)
+		}
+		if mv := got[rota.ChangeMoved]; !mv.InsideNotice || !strings.Contains(mv.Detail, "to Thu 3 Dec, 08:00–12:00") {
+			t.Errorf("moved: %+v", mv)
+		}
+		if un := got[rota.ChangeUnassigned]; un.InsideNotice || un.ShiftID != far.ID {
+			t.Errorf("unassigned: %+v", un)
+		}
+		flagged, err := f.svc.ChangedShifts(ctx, soon, later)
+		if err != nil || !flagged[d.ID] || flagged[far.ID] {
+			t.Errorf("changed shifts: %v %v", flagged, err)
+		}
+	})
+}
+
+func TestShortNoticeCancellationIsRecordedWithItsPay(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		f.svc = rota.NewService(rota.Config{DB: db, Now: func() time.Time { return now }, People: f.people,
+			Sites: fakeSites{f.site.ID: f.site}, Notifier: f.sent,
+			Notice: rota.Notice{Days: 28, ShortNoticeWindow: 48 * time.Hour, ShortNoticePay: 5000}})
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		tue := civil.D(2026, 11, 24) // tomorrow: inside 48 hours
+		soon := f.shift(t, tue, 7, 11)
+		notSoon := f.shift(t, tue.AddDays(3), 7, 11)
+		open := f.shift(t, tue, 12, 14)
+		for _, sh := range []rota.Shift{soon, notSoon} {
+			if _, err := f.svc.Assign(ctx, f.sup.ID, sh.ID, sam.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.publish(t, tue, tue.AddDays(3))
+		for _, sh := range []rota.Shift{soon, notSoon, open} {
+			if _, err := f.svc.CancelShift(ctx, f.sup.ID, sh.ID, "client closed the building"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := f.svc.ShortNoticeCancellationsBetween(ctx, tue, tue.AddDays(6))
+		if err != nil || len(got) != 1 {
+			t.Fatalf("short notice: %+v %v", got, err)
+		}
+		c := got[0]
+		if c.ShiftID != soon.ID || c.EmployeeName != "Sam Okafor" || c.PayShare != 5000 || !c.Paid || c.NoticeHours != 22 ||
+			c.WorkMinutes != 240 || c.CancelledBy != "Dana Whitfield" || c.Reason != "client closed the building" {
+			t.Fatalf("record: %+v", c)
+		}
+		// A draft cancelled at short notice is no one's loss: not recorded.
+		d := f.shift(t, tue, 15, 18)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, d.ID, sam.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.CancelShift(ctx, f.sup.ID, d.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := f.svc.ShortNoticeCancellationsBetween(ctx, tue, tue); len(got) != 1 {
+			t.Fatalf("a draft was recorded: %+v", got)
+		}
+	})
+}

@@ -1,0 +1,28 @@
+package rotaweb
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/goodshift/goodshift/internal/rota"
+	"github.com/goodshift/goodshift/internal/web"
+)
+
+// pageBoardPeople is the week by person × day: each person's hours
+// against contracted hours and their weekly limit, with filters. On a
+// phone it is a list per day.
+func (h *Handler) pageBoardPeople(c *gin.Context) {
+	mon, err := h.week(c, "week")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	f := rota.BoardFilter{SiteID: c.Query("site"), EmployeeID: c.Query("person"), UnfilledOnly: c.Query("unfilled") != "", ChangedOnly: c.Query("changed") != ""}
+	b, err := h.svc.PersonBoard(c.Request.Context(), mon, f)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/board_people", b)
+}

@@ -1,0 +1,119 @@
+package rotaweb
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/rota"
+	"github.com/goodshift/goodshift/internal/web"
+)
+
+// dates reads ?from=&to= (local dates); from defaults to four weeks ago and
+// to to four weeks after from.
+func (h *Handler) dates(c *gin.Context) (civil.Date, civil.Date, error) {
+	from, err := web.QueryDate(c, "from")
+	if err != nil {
+		return civil.Date{}, civil.Date{}, err
+	}
+	to, err := web.QueryDate(c, "to")
+	if err != nil {
+		return civil.Date{}, civil.Date{}, err
+	}
+	if from.IsZero() {
+		from = h.svc.Today().AddDays(-28)
+	}
+	if to.IsZero() {
+		to = from.AddDays(55)
+	}
+	return from, to, nil
+}
+
+func (h *Handler) changes(c *gin.Context) {
+	from, to, err := h.dates(c)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	out, err := h.svc.Changes(c.Request.Context(), from, to)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(out))
+}
+
+func (h *Handler) shortNotice(c *gin.Context) {
+	from, to, err := h.dates(c)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	out, err := h.svc.ShortNoticeCancellationsBetween(c.Request.Context(), from, to)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, web.Items(out))
+}
+
+// pageChanges is the record of changes after publishing and of short-notice
+// cancellations, for supervisors and finance.
+func (h *Handler) pageChanges(c *gin.Context) {
+	from, to, err := h.dates(c)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	changes, err := h.svc.Changes(ctx, from, to)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	cancelled, err := h.svc.ShortNoticeCancellationsBetween(ctx, from, to)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/changes", gin.H{
+		"From": from, "To": to, "Changes": changes, "Cancelled": cancelled, "Notice": h.svc.NoticeSettings(),
+		"WindowHours": int(h.svc.NoticeSettings().ShortNoticeWindow.Hours()), "Share": shareText(h.svc.NoticeSettings()),
+	})
+}
+
+func (h *Handler) pageUnassign(c *gin.Context) {
+	id, err := web.PathID(c, "id", "shift")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	back := "/rota/board/shifts/" + id
+	sh, err := h.svc.Unassign(c.Request.Context(), web.MustPrincipal(c).ID, id, c.PostForm("reason"))
+	if err != nil {
+		if errs.CodeOf(err) == errs.Internal {
+			web.Fail(c, err)
+			return
+		}
+		_, msg, _ := errs.Public(err)
+		web.Problem(c, msg)
+		web.Redirect(c, back)
+		return
+	}
+	msg := "The shift is open again."
+	if sh.Published {
+		msg += " The person who was on it has been told."
+	}
+	web.Success(c, msg)
+	web.Redirect(c, back)
+}
+
+// shareText is "50% of the shift's pay" or "unpaid".
+func shareText(n rota.Notice) string {
+	if n.ShortNoticePay == 0 {
+		return "unpaid"
+	}
+	return n.ShortNoticePay.String() + " of the shift's pay"
+}
