@@ -1,0 +1,96 @@
+package app_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/goodshift/goodshift/internal/app"
+	"github.com/goodshift/goodshift/internal/app/apptest"
+	"github.com/goodshift/goodshift/internal/database/dbtest"
+)
+
+// TestCopyWeekThroughTheAPI: copying a week puts the same people on next
+// week's matching shifts as drafts, explains each one it skipped, and
+// changes nothing the second time; the board by person shows the week's
+// hours against contracted hours, draft and published in words, and its
+// filters.
+func TestCopyWeekThroughTheAPI(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{Now: apptest.DefaultNow})
+		dana := srv.Login(t, "dana@goodshift.example")
+		zoe := newEmployee(t, srv, "Zoe Copy", "zoe@goodshift.example")
+		site := demoSiteID(t, srv, "Old Street studio")
+		mk := func(start, end string) apiShift {
+			var sh apiShift
+			if res := dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{"site_id": site, "starts_at": start, "ends_at": end}, &sh); res.StatusCode != http.StatusCreated {
+				t.Fatalf("create: %d %s", res.StatusCode, res.Body)
+			}
+			return sh
+		}
+		for _, sh := range []apiShift{mk("2027-01-12T07:00:00Z", "2027-01-12T11:00:00Z"), mk("2027-01-13T07:00:00Z", "2027-01-13T11:00:00Z")} {
+			if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": zoe.ID()}, nil); res.StatusCode != http.StatusOK {
+				t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
+			}
+		}
+		next := mk("2027-01-19T07:00:00Z", "2027-01-19T11:00:00Z")
+		mk("2027-01-20T07:00:00Z", "2027-01-20T11:00:00Z")
+		// Zoe may now work only 5 hours a week: the second copy would break it.
+		if res := dana.JSON(http.MethodPut, "/api/v1/employees/"+zoe.ID()+"/adjustments", map[string]any{"max_week_minutes": 300}, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("adjustments: %d %s", res.StatusCode, res.Body)
+		}
+		type result struct {
+			Copied []struct {
+				ShiftID string `json:"shift_id"`
+			} `json:"copied"`
+			Already int `json:"already"`
+			Skipped []struct {
+				When        string `json:"when"`
+				Explanation string `json:"explanation"`
+				Violations  []struct {
+					Rule string `json:"rule"`
+				} `json:"violations"`
+			} `json:"skipped"`
+		}
+		var res result
+		r := dana.JSON(http.MethodPost, "/api/v1/rota/copy", map[string]any{"from_week": "2027-01-11", "to_week": "2027-01-18"}, &res)
+		if r.StatusCode != http.StatusOK || len(res.Copied) != 1 || res.Copied[0].ShiftID != next.ID || len(res.Skipped) != 1 ||
+			res.Skipped[0].When != "Wed 20 Jan, 07:00–11:00" || len(res.Skipped[0].Violations) == 0 || res.Skipped[0].Violations[0].Rule != "max_week" ||
+			!strings.Contains(res.Skipped[0].Explanation, "cannot be overridden") {
+			t.Fatalf("copy: %d %s", r.StatusCode, r.Body)
+		}
+		r = dana.JSON(http.MethodPost, "/api/v1/rota/copy", map[string]any{"from_week": "2027-01-11", "to_week": "2027-01-18"}, &res)
+		if r.StatusCode != http.StatusOK || len(res.Copied) != 0 || res.Already != 1 || len(res.Skipped) != 1 {
+			t.Fatalf("copy again: %d %s", r.StatusCode, r.Body)
+		}
+		for _, bad := range []map[string]any{{"from_week": "2027-01-11"}, {"from_week": "2027-01-11", "to_week": "2027-01-12"}, {"from_week": "2027-01-11", "to_week": "x"}} {
+			if r := dana.JSON(http.MethodPost, "/api/v1/rota/copy", bad, nil); r.StatusCode != http.StatusBadRequest {
+				t.Errorf("bad copy %v: %d %s", bad, r.StatusCode, r.Body)
+			}
+		}
+
+		// The board by person.
+		page := srv.SignIn(t, "dana@goodshift.example")
+		resp, doc := page.Page("/rota/board/people?week=2027-01-18&person=" + zoe.ID())
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("board by person: %d", resp.StatusCode)
+		}
+		row := doc.Find(`#board-people tr[data-person="` + zoe.ID() + `"]`)
+		if row.Length() != 1 || !strings.Contains(row.Text(), "4h") || !strings.Contains(row.Text(), "zero hours") ||
+			!strings.Contains(row.Text(), "limit 5h a week") || row.Find(`[data-state="draft"]`).Length() != 1 || !strings.Contains(row.Text(), "Draft") {
+			t.Errorf("Zoe's row: %q", row.Text())
+		}
+		if n := doc.Find(`#board-people tbody tr[data-person]`).Length(); n != 1 {
+			t.Errorf("filtered to one person, got %d rows", n)
+		}
+		_, doc = page.Page("/rota/board/people?week=2027-01-18&unfilled=1")
+		if doc.Find(`#board-people tbody tr[data-person]`).Length() != 0 || doc.Find(`#board-people tr.unfilled [data-shift]`).Length() == 0 {
+			t.Errorf("unfilled only: %q", doc.Find("#board-people").Text())
+		}
+		if resp, _ := page.Page("/rota/board/people?site=nope"); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("bad filter: %d", resp.StatusCode)
+		}
+	})
+}
