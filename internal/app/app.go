@@ -129,6 +129,7 @@ func New(d Deps) (*App, error) {
 	a.Contracts.UsePlanner(a.Rota)                           // visits become open shifts
 	a.Payroll.SetShifts(payrollShifts{a.Rota})               // clocking and timesheets read the rota
 	a.Payroll.SetCancellations(payrollCancellations{a.Rota}) // short-notice cancellations paid in the export
+	a.Rota.UseAttendance(a.Payroll)                          // the board shows what happened on past shifts
 	// Wellbeing and the rota meet only through these two narrow seams.
 	a.Rota.UseTemporaryLimits(rotaFlexLimits{a.Wellbeing})
 	a.Wellbeing.SetRota(a.Rota)

@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"gorm.io/gorm"
 
@@ -91,6 +94,48 @@ func TestCopyWeekThroughTheAPI(t *testing.T) {
 		}
 		if resp, _ := page.Page("/rota/board/people?site=nope"); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("bad filter: %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestPastWeekOnTheBoardShowsWhatHappened: once a week is over the board
+// by person says, for each shift, whether it was worked, missed or
+// cancelled.
+func TestPastWeekOnTheBoardShowsWhatHappened(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{Now: apptest.DefaultNow})
+		dana := srv.Login(t, "dana@goodshift.example")
+		zoe := newEmployee(t, srv, "Zoe Past", "zoe@goodshift.example")
+		site := demoSiteID(t, srv, "Old Street studio")
+		var worked, missed, cancelled apiShift
+		for _, x := range []struct {
+			sh         *apiShift
+			start, end string
+		}{{&worked, "2026-11-24T07:00:00Z", "2026-11-24T11:00:00Z"}, {&missed, "2026-11-25T07:00:00Z", "2026-11-25T11:00:00Z"}, {&cancelled, "2026-11-26T07:00:00Z", "2026-11-26T11:00:00Z"}} {
+			dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{"site_id": site, "starts_at": x.start, "ends_at": x.end}, x.sh)
+			if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+x.sh.ID+"/assign", map[string]any{"employee_id": zoe.ID()}, nil); res.StatusCode != http.StatusOK {
+				t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
+			}
+		}
+		publishAPI(t, dana, "2026-11-23", "2026-11-29")
+		if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+cancelled.ID+"/cancel", map[string]any{"reason": "client closed"}, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("cancel: %d %s", res.StatusCode, res.Body)
+		}
+		srv.Clock.Set(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
+		dana = srv.Login(t, "dana@goodshift.example")
+		if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+worked.ID+"/attendance", map[string]any{
+			"clock_in": "2026-11-24T07:00:00Z", "clock_out": "2026-11-24T11:00:00Z"}, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("attendance: %d %s", res.StatusCode, res.Body)
+		}
+		page := srv.SignIn(t, "dana@goodshift.example")
+		_, doc := page.Page("/rota/board/people?week=2026-11-23&person=" + zoe.ID())
+		got := map[string]string{}
+		doc.Find(`#board-people [data-shift]`).Each(func(_ int, s *goquery.Selection) {
+			id, _ := s.Attr("data-shift")
+			got[id] = s.Find(".outcome").Text()
+		})
+		if got[worked.ID] != "Worked" || got[cancelled.ID] != "Cancelled" || got[missed.ID] == "" || got[missed.ID] == "Worked" {
+			t.Errorf("past week: %v", got)
 		}
 	})
 }

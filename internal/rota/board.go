@@ -19,6 +19,17 @@ const (
 	StateChangedNotice = "changed_notice" // changed inside the notice period
 )
 
+// Attendance tells the board what happened on shifts that are over
+// (payroll satisfies it through internal/app): "worked", "no_show" or
+// "clocked_in" by shift ID; shifts with nothing recorded are left out.
+type Attendance interface {
+	ShiftOutcomes(ctx context.Context, shiftIDs []string) (map[string]string, error)
+}
+
+// UseAttendance wires the attendance seam (payroll is built before the
+// rota, but is given the rota afterwards; internal/app joins them).
+func (s *Service) UseAttendance(a Attendance) { s.attendance = a }
+
 // BoardFilter narrows the board by person.
 type BoardFilter struct {
 	SiteID       string
@@ -30,8 +41,28 @@ type BoardFilter struct {
 // BoardCell is one shift on the board with its state.
 type BoardCell struct {
 	Shift
-	State string
-	Past  bool
+	State   string
+	Past    bool
+	Outcome string // for a past shift: worked, no_show, clocked_in ("" unknown)
+}
+
+// OutcomeLabel is what happened, in words.
+func (c BoardCell) OutcomeLabel() string {
+	switch {
+	case c.Status == Cancelled:
+		return "Cancelled"
+	case !c.Past:
+		return ""
+	case c.Status == Open:
+		return "Not filled"
+	case c.Outcome == "worked":
+		return "Worked"
+	case c.Outcome == "no_show":
+		return "No-show"
+	case c.Outcome == "clocked_in":
+		return "Clocked in, not out"
+	}
+	return "No attendance recorded"
 }
 
 // StateLabel is the state in words.
@@ -134,12 +165,26 @@ func (s *Service) PersonBoard(ctx context.Context, week civil.Date, f BoardFilte
 		index[e.ID] = len(b.Everyone)
 		b.Everyone = append(b.Everyone, p)
 	}
+	outcomes := map[string]string{}
+	if s.attendance != nil {
+		var past []string
+		for _, sh := range shifts {
+			if !sh.End.After(now) && sh.Status == Assigned {
+				past = append(past, sh.ID)
+			}
+		}
+		if len(past) > 0 {
+			if outcomes, err = s.attendance.ShiftOutcomes(ctx, past); err != nil {
+				return b, err
+			}
+		}
+	}
 	for _, sh := range shifts {
 		d := mon.DaysUntil(sh.Date())
 		if d < 0 || d > 6 {
 			continue
 		}
-		c := BoardCell{Shift: sh, State: StatePublished, Past: !sh.End.After(now)}
+		c := BoardCell{Shift: sh, State: StatePublished, Past: !sh.End.After(now), Outcome: outcomes[sh.ID]}
 		switch inside, ok := changed[sh.ID]; {
 		case !sh.Published:
 			c.State = StateDraft

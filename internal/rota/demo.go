@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
@@ -71,8 +72,10 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 		}
 	}
 
-	// Sam, Priya and Hannah are the test and walkthrough personas: their
-	// rotas start empty so each story begins from a known state.
+	// Sam and Priya, whom the README suggests signing in as, have a few
+	// shifts this week and next (from tomorrow, so stories that start
+	// today begin from a known state); Hannah's rota starts empty.
+	// The rest are filled by the pool.
 	var pool []people.Person
 	for _, e := range emps {
 		switch e.Email {
@@ -87,8 +90,12 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 		return err
 	}
 	var filled []Shift
+	taken, err := s.seedPersonas(ctx, sup.ID, open, []people.Person{byEmail["sam@goodshift.example"], byEmail["priya@goodshift.example"]}, today)
+	if err != nil {
+		return err
+	}
 	for i, sh := range open {
-		if !sh.Start.After(s.now()) || i%8 == 7 {
+		if !sh.Start.After(s.now()) || i%8 == 7 || taken[sh.ID] {
 			continue // some stay open for the phones to claim
 		}
 		facts, err := s.gather(ctx, sh, pool, Request{Kind: KindAssign})
@@ -110,12 +117,13 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 		}
 	}
 
-	// Publish the demo rota (each person is told once), then the swaps.
-	for _, r := range []PublishRequest{{From: today.AddDays(-70), To: today.AddDays(-1)}, {From: today, To: today.AddDays(70)}} {
-		if _, err := s.Publish(ctx, sup.ID, r); err != nil {
-			return fmt.Errorf("demo publish: %w", err)
-		}
+	// This week is published (each person is told once); next week and
+	// after are drafts a supervisor is still planning. One shift this
+	// week then moves inside the notice period, with a reason.
+	if _, err := s.Publish(ctx, sup.ID, PublishRequest{From: today.AddDays(-70), To: weekStart(today).AddDays(6)}); err != nil {
+		return fmt.Errorf("demo publish: %w", err)
 	}
+	s.seedChange(ctx, sup.ID, filled)
 
 	// A few swaps waiting: an offer, an accepted offer for approval, a release.
 	var asked []string
@@ -155,4 +163,56 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 		asked = append(asked, sh.EmployeeID)
 	}
 	return nil
+}
+
+// seedPersonas gives each person up to two shifts this week and two next
+// week, from tomorrow, that no rule stops or warns about.
+func (s *Service) seedPersonas(ctx context.Context, actorID string, open []Shift, ps []people.Person, today civil.Date) (map[string]bool, error) {
+	taken := map[string]bool{}
+	mon := weekStart(today)
+	for _, p := range ps {
+		if p.ID == "" {
+			continue
+		}
+		for _, week := range []civil.Date{mon, mon.AddDays(7)} {
+			n := 0
+			for _, sh := range open {
+				if n == 2 {
+					break
+				}
+				d := sh.Date()
+				if taken[sh.ID] || d.Before(week) || !d.Before(week.AddDays(7)) || !d.After(today) {
+					continue
+				}
+				facts, err := s.gather(ctx, sh, []people.Person{p}, Request{Kind: KindAssign})
+				if err != nil {
+					return nil, err
+				}
+				if len(Check(facts[0])) > 0 {
+					continue
+				}
+				if _, err := s.Assign(ctx, actorID, sh.ID, p.ID, ""); err != nil {
+					continue
+				}
+				taken[sh.ID] = true
+				n++
+			}
+		}
+	}
+	return taken, nil
+}
+
+// seedChange moves one published shift later this week by half an hour,
+// inside the notice period, with a reason (the first that the rules allow).
+func (s *Service) seedChange(ctx context.Context, actorID string, filled []Shift) {
+	end := weekStart(civil.In(s.now(), civil.London)).AddDays(7).Time(civil.London)
+	for _, sh := range filled {
+		if !sh.Start.After(s.now().Add(24*time.Hour)) || !sh.Start.Before(end) {
+			continue
+		}
+		start, finish := sh.Start.Add(30*time.Minute), sh.End.Add(30*time.Minute)
+		if _, err := s.UpdateShift(ctx, actorID, sh.ID, ShiftUpdate{Start: &start, End: &finish, Reason: "The client asked for a later start this week."}); err == nil {
+			return
+		}
+	}
 }

@@ -3,6 +3,7 @@ package rota_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorm.io/gorm"
@@ -150,4 +151,78 @@ func (n *notes) count() int {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return len(n.msgs)
+}
+
+// TestTwoSupervisorsPublishAtOnce: both publish the same week at the same
+// moment; the week is published once and each person told once. The other
+// supervisor either finds nothing left to publish or is asked to reload.
+func TestTwoSupervisorsPublishAtOnce(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		mon := civil.D(2026, 12, 14)
+		for i := range 4 {
+			p := f.employee(t, "Worker "+string(rune('A'+i)), civil.D(1990, 1, 1))
+			sh := f.shift(t, mon.AddDays(i), 7, 11)
+			if _, err := f.svc.Assign(ctx, f.sup.ID, sh.ID, p.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var wg sync.WaitGroup
+		results := make([]rota.PublishResult, 2)
+		errors := make([]error, 2)
+		start := make(chan struct{})
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				results[i], errors[i] = f.svc.Publish(ctx, f.sup.ID, rota.PublishRequest{From: mon, To: mon.AddDays(6)})
+			}()
+		}
+		close(start)
+		wg.Wait()
+		published := 0
+		for i := range 2 {
+			switch {
+			case errors[i] == nil:
+				published += results[i].Published
+			case errs.CodeOf(errors[i]) != errs.Conflict:
+				t.Fatalf("publish %d: %v", i, errors[i])
+			}
+		}
+		if published != 4 || f.sent.count() != 4 {
+			t.Fatalf("published %d, told %d times:\n%s", published, f.sent.count(), f.sent.all())
+		}
+	})
+}
+
+// TestTeamOnAShiftIsPublishedColleaguesOnly: an employee's shift page names
+// who else is on at the site then — once their shifts are published.
+func TestTeamOnAShiftIsPublishedColleaguesOnly(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		priya := f.employee(t, "Priya Shah", civil.D(1995, 2, 3))
+		d := civil.D(2026, 12, 15)
+		mine := f.shift(t, d, 7, 11)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, mine.ID, sam.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		f.publish(t, d, d)
+		theirs := f.shift(t, d, 8, 12)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, theirs.ID, priya.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.svc.Detail(ctx, sam.ID, mine.ID)
+		if err != nil || len(got.Crew) != 0 {
+			t.Fatalf("crew with a draft colleague: %+v %v", got.Crew, err)
+		}
+		f.publish(t, d, d)
+		got, err = f.svc.Detail(ctx, sam.ID, mine.ID)
+		if err != nil || len(got.Crew) != 1 || got.Crew[0] != "Priya Shah" {
+			t.Fatalf("crew: %+v %v", got.Crew, err)
+		}
+	})
 }

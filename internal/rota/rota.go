@@ -163,8 +163,9 @@ type Config struct {
 
 // Service is the rota's use cases.
 type Service struct {
-	cfg   Config
-	rules rulesMemo
+	cfg        Config
+	rules      rulesMemo
+	attendance Attendance // what happened on past shifts, for the board (nil: unknown)
 }
 
 // NewService builds the service.
