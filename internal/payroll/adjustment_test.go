@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
 	"github.com/goodshift/goodshift/internal/database/dbtest"
+	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/testenv"
 )
@@ -222,4 +224,66 @@ func lineWith(text, s string) string {
 		}
 	}
 	return ""
+}
+
+// A correction racing the approval of its timesheet: either the approval
+// counts it, or it is an adjustment after approval (or the approval is
+// refused and retried) — never neither.
+func TestCorrectionRacingApprovalKeepsTheSum(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		for round := range 20 {
+			emp := f.employee(t, fmt.Sprintf("Racer %d", round), fmt.Sprintf("GR%03d", round), civil.D(1990, 1, 1))
+			start := civil.D(2026, 10, 8).At(7, 0, civil.London)
+			sh := payroll.ShiftRef{ID: fmt.Sprintf("0190a8e0-0000-7000-9000-%012d", round), EmployeeID: emp.ID, SiteID: "site", SiteName: "Cable Street",
+				Start: start, End: start.Add(4 * time.Hour), BreakMinutes: -1}
+			f.shifts.add(sh)
+			if _, err := f.svc.RecordAttendance(ctx, supervisor, sh.ID, payroll.AttendanceInput{ClockIn: sh.Start, ClockOut: sh.End}); err != nil {
+				t.Fatal(err)
+			}
+			ts, err := f.svc.EmployeeTimesheet(ctx, finance, emp.ID, "2026-10")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			var approveErr, correctErr error
+			begin := make(chan struct{})
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				<-begin
+				_, approveErr = f.svc.ApproveTimesheet(ctx, supervisor, ts.ID)
+			}()
+			go func() {
+				defer wg.Done()
+				<-begin
+				_, correctErr = f.svc.RecordAttendance(ctx, supervisor, sh.ID, payroll.AttendanceInput{ClockIn: sh.Start, ClockOut: sh.End.Add(45 * time.Minute), Reason: "stayed late"})
+			}()
+			close(begin)
+			wg.Wait()
+			if correctErr != nil {
+				t.Fatalf("round %d: correction: %v", round, correctErr)
+			}
+			if approveErr != nil {
+				if errs.CodeOf(approveErr) != errs.Conflict {
+					t.Fatalf("round %d: approval: %v", round, approveErr)
+				}
+				if _, err := f.svc.ApproveTimesheet(ctx, supervisor, ts.ID); err != nil {
+					t.Fatalf("round %d: approval again: %v", round, err)
+				}
+			}
+			got, err := f.svc.EmployeeTimesheet(ctx, finance, emp.ID, "2026-10")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := 0
+			for _, a := range got.Adjustments {
+				sum += a.DeltaMinutes
+			}
+			if got.ApprovedMinutes+sum != got.Totals.PaidMinutes {
+				t.Errorf("round %d: approved %d + adjustments %d != paid %d", round, got.ApprovedMinutes, sum, got.Totals.PaidMinutes)
+			}
+		}
+	})
 }

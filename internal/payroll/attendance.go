@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
@@ -242,6 +243,9 @@ func (s *Service) ClockOut(ctx context.Context, by auth.Principal, shiftID strin
 		if row.Status != ClockedIn {
 			return alreadyRecorded(row)
 		}
+		if err := s.lockTimesheet(ctx, tx, row.EmployeeID, row.WorkDate); err != nil {
+			return err
+		}
 		if now.After(row.ScheduledEnd.Add(LateClockOut)) {
 			return errs.E(errs.RuleViolation, "This shift ended at %s, more than %d hours ago: ask your supervisor to record when you left.", hhmm(row.ScheduledEnd), int(LateClockOut/time.Hour))
 		}
@@ -358,6 +362,9 @@ func (s *Service) changeAttendance(ctx context.Context, by auth.Principal, ref S
 		if err := s.refuseIfClosed(ctx, tx, workDate, "an attendance change"); err != nil {
 			return err
 		}
+		if err := s.lockTimesheet(ctx, tx, ref.EmployeeID, workDate); err != nil {
+			return err
+		}
 		row, found, err := s.attendanceByShift(ctx, tx, ref.ID)
 		if err != nil {
 			return err
@@ -439,6 +446,24 @@ func (s *Service) adjustIfApproved(ctx context.Context, tx *gorm.DB, byName stri
 		NewClockIn: after.ClockIn, NewClockOut: after.ClockOut, OldBreak: before.BreakMinutes, NewBreak: after.BreakMinutes,
 		Reason: reason, AfterApproval: true, DeltaMinutes: afterMinutes - beforeMinutes, CorrectedBy: byName, CreatedAt: now}
 	return tx.Create(&c).Error
+}
+
+// lockTimesheet makes sure the employee's timesheet for the period of d
+// exists and takes it for this transaction by moving its version
+// (PostgreSQL holds the row lock until commit; SQLite serialises writers).
+// A change of pay and the approval of its timesheet then always see each
+// other: an approval that read the timesheet before the change fails its
+// version check and is refused, and a change made after an approval reads
+// it (timesheetApproved, after this) and is kept as an adjustment.
+func (s *Service) lockTimesheet(ctx context.Context, tx *gorm.DB, employeeID string, d civil.Date) error {
+	p := s.cal.PeriodOf(d)
+	row := timesheetRow{ID: database.NewID(), EmployeeID: employeeID, Period: p.Key, StartDate: p.Start, EndDate: p.End,
+		Status: TimesheetOpen, Version: 1, CreatedAt: s.now().UTC()}
+	if err := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+		return err
+	}
+	return tx.WithContext(ctx).Model(&timesheetRow{}).Where("employee_id = ? AND period = ?", employeeID, p.Key).
+		Update("version", gorm.Expr("version + 1")).Error
 }
 
 func (s *Service) timesheetApproved(ctx context.Context, db *gorm.DB, employeeID string, d civil.Date) (bool, error) {
