@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -54,6 +55,19 @@ func serveCmd(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
+	purgeSessions(ctx, a.People, rt.logger) // before listening, then hourly
+	go func() {
+		tick := time.NewTicker(time.Hour) // wall clock: housekeeping interval
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				purgeSessions(ctx, a.People, rt.logger)
+			}
+		}
+	}()
 	ln, err := e.listen("tcp", rt.cfg.Addr)
 	if err != nil {
 		return err
@@ -95,6 +109,19 @@ func requireProductionKeys(cfg config.Config, demo bool) error {
 		"without them each process would make its own development key, and wellbeing content sealed by one could not be read by another. "+
 		"(To try Goodshift on PostgreSQL with development key files, run `goodshift serve --demo`.)",
 		strings.Join(missing, " and ")+verb)
+}
+
+// purgeSessions deletes expired sessions and sign-in limits that limit
+// nothing any more. Every server process does it; the deletes are
+// idempotent, so several at once do no harm.
+func purgeSessions(ctx context.Context, p *people.Service, logger *slog.Logger) {
+	n, err := p.PurgeExpiredSessions(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		logger.Warn("purging expired sessions failed", "err", err)
+	case n > 0:
+		logger.Info("purged expired sessions", "sessions", n)
+	}
 }
 
 func browseURL(a net.Addr) string {

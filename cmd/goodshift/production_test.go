@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"github.com/peterldowns/pgtestdb"
 
 	"github.com/goodshift/goodshift/internal/config"
+	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/database/dbtest"
 	"github.com/goodshift/goodshift/internal/people"
 )
@@ -256,4 +258,47 @@ func startServer(t *testing.T, bin string, vars map[string]string) string {
 		t.Fatalf("serve did not start:\n%s", stderr.String())
 	}
 	return ""
+}
+
+// serve purges sign-in limits that limit nothing any more before it
+// listens (and hourly after), keeping the ones still counting.
+func TestServePurgesSpentSignInLimits(t *testing.T) {
+	te := newTestEnv(t, "")
+	ctx := t.Context()
+	if err := te.run(ctx, "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	db, err := database.Open(ctx, database.Options{DataDir: te.vars["GOODSHIFT_DATA_DIR"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer database.Close(db)
+	future := time.Now().Add(time.Hour).UnixMilli()
+	if err := db.Exec("INSERT INTO signin_attempts (kind, subject, full_at) VALUES ('account', 'spent@example.org', 0), ('ip', '192.0.2.1', ?)", future).Error; err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	var left []string
+	done := make(chan error, 1)
+	go func() {
+		done <- run(runCtx, []string{"serve"}, env{
+			getenv: func(k string) string { return te.vars[k] }, stdin: strings.NewReader(""), stdout: te.stdout, stderr: te.stderr,
+			now: time.Now,
+			listen: func(string, string) (net.Listener, error) {
+				err := db.Raw("SELECT subject FROM signin_attempts ORDER BY subject").Scan(&left).Error
+				cancel()
+				return ln, err
+			},
+		})
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(left, ",") != "192.0.2.1" {
+		t.Errorf("sign-in limits left when serve listened: %v, want only the one still counting", left)
+	}
 }
