@@ -52,16 +52,19 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (Sessio
 		s.logger.InfoContext(ctx, "sign-in refused", "known_account", row.ID != "", "active", row.Active)
 		return Session{}, Person{}, errBadLogin
 	}
-	if err := s.refundSignInTokens(ctx, email, ip); err != nil {
-		return Session{}, Person{}, err
-	}
 	token, hash, err := auth.NewToken()
 	if err != nil {
 		return Session{}, Person{}, err
 	}
 	now := s.now().UTC()
 	sess := sessionRow{ID: database.NewID(), TokenHash: hash, PersonID: row.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl), LastSeenAt: now}
-	if err := s.db.WithContext(ctx).Create(&sess).Error; err != nil {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := refundSignInTokens(tx, email, ip); err != nil {
+			return err
+		}
+		return tx.Create(&sess).Error
+	})
+	if err != nil {
 		return Session{}, Person{}, err
 	}
 	p, err := s.Get(ctx, row.ID)
@@ -205,18 +208,17 @@ RETURNING full_at`,
 	})
 }
 
-// refundSignInTokens gives back the tokens a successful sign-in took.
-func (s *Service) refundSignInTokens(ctx context.Context, email, ip string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, b := range signInBuckets(email, ip) {
-			err := tx.Exec("UPDATE signin_attempts SET full_at = full_at - ? WHERE kind = ? AND subject = ?",
-				b.every.Milliseconds(), b.kind, b.subject).Error
-			if err != nil {
-				return err
-			}
+// refundSignInTokens gives back the tokens a successful sign-in took, in
+// the transaction that opens its session.
+func refundSignInTokens(tx *gorm.DB, email, ip string) error {
+	for _, b := range signInBuckets(email, ip) {
+		err := tx.Exec("UPDATE signin_attempts SET full_at = full_at - ? WHERE kind = ? AND subject = ?",
+			b.every.Milliseconds(), b.kind, b.subject).Error
+		if err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // PurgeSignInAttempts deletes the sign-in buckets that are full again
