@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -186,11 +185,9 @@ func newKey(t *testing.T) string {
 // buildBinary builds this command into a temporary directory.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	gobin := filepath.Join(goruntime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		if gobin, err = exec.LookPath("go"); err != nil {
-			t.Skip("no go command to build the binary with")
-		}
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH to build the binary with")
 	}
 	bin := filepath.Join(t.TempDir(), "goodshift")
 	cmd := exec.Command(gobin, "build", "-o", bin, ".")
@@ -200,10 +197,13 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// binaryCmd runs the binary with only the given environment (and PATH, HOME).
+// binaryCmd runs the binary with only the given environment (and PATH,
+// HOME); it is killed if it outlives the test or three minutes.
 func binaryCmd(t *testing.T, bin string, vars map[string]string, stdin string, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute) // wall clock: a hung process must not hang the run
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
 	if _, ok := vars["GOODSHIFT_DATA_DIR"]; !ok {
 		cmd.Env = append(cmd.Env, "GOODSHIFT_DATA_DIR="+t.TempDir())
