@@ -349,6 +349,11 @@ func (s *Service) SetAdjustments(ctx context.Context, by auth.Principal, employe
 	row := adjustmentRow{EmployeeID: employeeID, Rules: string(rules), EffectiveFrom: datePtr(a.EffectiveFrom),
 		EffectiveTo: datePtr(a.EffectiveTo), ReviewDate: datePtr(a.ReviewDate), Version: 1, UpdatedBy: by.ID, UpdatedAt: now}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// New rules wait for any assignment of this person being checked
+		// against the old ones, and the next is checked against these.
+		if err := lockPeople(tx, employeeID); err != nil {
+			return err
+		}
 		var cur adjustmentRow
 		err := tx.Where("employee_id = ?", employeeID).Take(&cur).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {

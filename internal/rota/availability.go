@@ -135,6 +135,9 @@ func (s *Service) SetAvailability(ctx context.Context, employeeID string, a Avai
 	now := s.now()
 	conflict := errs.E(errs.Conflict, "Your availability changed on another device. Reload and try again.")
 	err := s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockPeople(tx, employeeID); err != nil {
+			return err
+		}
 		var cur availabilityRow
 		err := tx.Where("employee_id = ?", employeeID).Take(&cur).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
