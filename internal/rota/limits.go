@@ -11,15 +11,13 @@ import (
 // Upper bounds on what the rota accepts, stated in the error that refuses
 // more (400, nothing changes).
 const (
-	MaxSkills        = 20   // skills on one shift
-	MaxSkillChars    = 40   // characters in one skill
-	MaxNotesChars    = 2000 // a shift's notes
-	MaxReasonChars   = 500  // an override, cancel or reject reason
-	MaxWorkWith      = 50   // colleagues named in work_with
-	MaxFixedSites    = 100  // sites named in fixed_sites
-	MaxPhasedSteps   = 52   // steps of a phased return
-	MaxDaysListed    = 7    // days_never_worked, once each
-	maxListedDaysRaw = 50   // entries sent for days_never_worked before repeats are removed
+	MaxSkills      = 20   // skills on one shift
+	MaxSkillChars  = 40   // characters in one skill
+	MaxNotesChars  = 2000 // a shift's notes
+	MaxReasonChars = 500  // an override, cancel or reject reason
+	MaxWorkWith    = 50   // colleagues named in work_with
+	MaxFixedSites  = 100  // sites named in fixed_sites
+	MaxPhasedSteps = 52   // steps of a phased return
 )
 
 // tooLong reports whether s has more than max characters (not bytes).
