@@ -78,7 +78,7 @@ func (h *Handler) apiLogin(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	web.SetSessionCookie(c, sess.Token, sess.ExpiresAt, h.secure)
+	web.SetSessionCookie(c, sess.Token, sess.Lifetime, h.secure)
 	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: p})
 }
 
@@ -237,7 +237,7 @@ func (h *Handler) loginSubmit(c *gin.Context) {
 		h.shell.Renderer.HTML(c, status, "people/login", gin.H{"Next": next, "Email": email, "Error": msg})
 		return
 	}
-	web.SetSessionCookie(c, sess.Token, sess.ExpiresAt, h.secure)
+	web.SetSessionCookie(c, sess.Token, sess.Lifetime, h.secure)
 	web.Redirect(c, next)
 }
 

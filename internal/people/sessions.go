@@ -20,6 +20,9 @@ import (
 type Session struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// Lifetime is how long the session lasts from now (the cookie's
+	// Max-Age); ExpiresAt is the same instant on the server's clock.
+	Lifetime time.Duration `json:"-"`
 }
 
 var errBadLogin = errs.E(errs.Unauthenticated, "That email and password do not match an active account.")
@@ -58,7 +61,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (Sessio
 	if err != nil {
 		return Session{}, Person{}, err
 	}
-	return Session{Token: token, ExpiresAt: sess.ExpiresAt}, p, nil
+	return Session{Token: token, ExpiresAt: sess.ExpiresAt, Lifetime: s.ttl}, p, nil
 }
 
 // Logout ends the session a token belongs to. Unknown tokens are ignored.
