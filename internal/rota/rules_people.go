@@ -39,6 +39,9 @@ func (w Work) days() []civil.Date {
 // availability could not be read: reading them as "no rules" would
 // silently stop protecting them.
 func ruleUnreadable(f Facts) []Violation {
+	if !f.Person.Adjustments.Unreadable && !f.Person.Availability.Unreadable {
+		return nil
+	}
 	name := f.Person.FirstName()
 	var out []Violation
 	if f.Person.Adjustments.Unreadable {
