@@ -188,3 +188,60 @@ func TestRotaInputBounds(t *testing.T) {
 		refused(err, "at most 52 steps")
 	})
 }
+
+// Every writer does its work inside the transaction on the transaction's
+// own connection: with a pool of one connection, a path that asked the pool
+// for a second one while its transaction was open would wait for ever (on
+// SQLite the transaction holds the only write lock, so that second
+// connection could be another writer waiting behind it).
+func TestWritersNeedOneConnection(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		f := setup(t, db)
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		priya := f.employee(t, "Priya Shah", civil.D(1995, 2, 3))
+		f.withSites(0, &fakeSeams{})
+		if err := f.svc.SetAutoApprove(context.Background(), f.site.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		d := civil.D(2026, 12, 1)
+		open, other, traded := f.shift(t, d, 8, 10), f.shift(t, d, 11, 13), f.assigned(t, d.AddDays(1), 8, 10, priya)
+		sqlDB, err := db.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sqlDB.SetMaxOpenConns(1)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // wall clock: a deadlock fails the test rather than hanging it
+		defer cancel()
+		step := func(what string, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		}
+		_, err = f.svc.Claim(ctx, sam.ID, open.ID)
+		step("claim", err)
+		_, err = f.svc.Assign(ctx, f.sup.ID, open.ID, priya.ID, "")
+		step("reassign", err)
+		_, err = f.svc.Assign(ctx, f.sup.ID, other.ID, sam.ID, "")
+		step("assign", err)
+		later := local(d, 14, 0)
+		_, err = f.svc.UpdateShift(ctx, f.sup.ID, other.ID, rota.ShiftUpdate{End: &later})
+		step("change times", err)
+		w, err := f.svc.RequestSwap(ctx, sam.ID, rota.SwapRequest{ShiftID: other.ID, TradeShiftID: traded.ID})
+		step("ask to trade", err)
+		_, err = f.svc.AcceptSwap(ctx, principal(priya), w.ID)
+		step("accept the trade", err)
+		_, err = f.svc.Unassign(ctx, f.sup.ID, open.ID)
+		step("unassign", err)
+		_, err = f.svc.CancelShift(ctx, f.sup.ID, open.ID, "not needed")
+		step("cancel", err)
+		f.adjust(t, sam, rota.Adjustments{MaxWeekMinutes: 600})
+		_, err = f.svc.SetAvailability(ctx, sam.ID, rota.Availability{})
+		step("availability", err)
+		_, err = f.svc.FlexPeriodStarted(ctx, sam.ID, d, d.AddDays(7), true)
+		step("flex period", err)
+		if got, _ := f.svc.Shift(ctx, traded.ID); got.EmployeeID != "" || got.Status != rota.Open {
+			t.Errorf("after the flex period Sam's traded shift is %+v", got)
+		}
+	})
+}
