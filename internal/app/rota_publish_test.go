@@ -173,14 +173,15 @@ func TestChangeInsideTheNoticePeriodNeedsAReason(t *testing.T) {
 		}
 		var changes struct {
 			Items []struct {
+				ShiftID      string `json:"shift_id"`
 				Kind         string `json:"kind"`
 				By           string `json:"by"`
 				Reason       string `json:"reason"`
 				InsideNotice bool   `json:"inside_notice"`
 			} `json:"items"`
 		}
-		res = femi.JSON(http.MethodGet, "/api/v1/rota/changes?from=2026-11-23&to=2026-12-31", nil, &changes)
-		if res.StatusCode != http.StatusOK || len(changes.Items) != 1 || changes.Items[0].Kind != "reassigned" || changes.Items[0].By != "Dana Whitfield" ||
+		res = femi.JSON(http.MethodGet, "/api/v1/rota/changes?from=2026-12-01&to=2026-12-01", nil, &changes)
+		if res.StatusCode != http.StatusOK || len(changes.Items) != 1 || changes.Items[0].ShiftID != sh.ID || changes.Items[0].Kind != "reassigned" || changes.Items[0].By != "Dana Whitfield" ||
 			changes.Items[0].Reason != "Zoe asked to swap days" || !changes.Items[0].InsideNotice {
 			t.Fatalf("changes: %d %s", res.StatusCode, res.Body)
 		}

@@ -99,35 +99,20 @@ func (s *Service) drafts(db *gorm.DB, r PublishRequest) ([]shiftRow, error) {
 	return findShiftRows(r.inRange(db.Where("published_at IS NULL AND status <> ?", Cancelled)).Order("starts_at, site_id, slot, id"))
 }
 
-// PublishPreview says what Publish would do now, changing nothing.
-func (s *Service) PublishPreview(ctx context.Context, r PublishRequest) (PublishResult, error) {
-	if err := r.check(); err != nil {
-		return PublishResult{}, err
-	}
-	rows, err := s.drafts(s.cfg.DB.WithContext(ctx), r)
-	if err != nil {
-		return PublishResult{}, err
-	}
-	res, _, err := s.publishResult(ctx, s.cfg.DB.WithContext(ctx), r, rows, true)
-	return res, err
-}
-
 // Publish makes a range's drafts visible to employees, all at once, and
 // tells each employee with a newly published shift once, listing their
 // shifts in the range. Publishing again changes nothing and tells nobody.
+//
+// The transaction reads and writes the rota's own tables only; names and
+// sites (other packages, other connections) are looked up after it.
 func (s *Service) Publish(ctx context.Context, actorID string, r PublishRequest) (PublishResult, error) {
 	if err := r.check(); err != nil {
 		return PublishResult{}, err
 	}
-	var res PublishResult
-	var messages map[string]string
+	var rows, theirs []shiftRow
 	err := s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		rows, err := s.drafts(tx, r)
-		if err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			res, messages, err = s.publishResult(ctx, tx, r, nil, false)
+		var err error
+		if rows, err = s.drafts(tx, r); err != nil || len(rows) == 0 {
 			return err
 		}
 		now := s.now()
@@ -154,11 +139,17 @@ func (s *Service) Publish(ctx context.Context, actorID string, r PublishRequest)
 				return err
 			}
 		}
-		res, messages, err = s.publishResult(ctx, tx, r, rows, false)
+		theirs, err = s.theirShifts(tx, r, rows, true)
 		return err
 	})
 	if err != nil {
 		return PublishResult{}, err
+	}
+	res, messages, err := s.publishResult(ctx, r, rows, theirs, false)
+	if err != nil {
+		// Published and committed: say so even if the names could not be read.
+		s.cfg.Logger.WarnContext(ctx, "publish: people not told", "error", err.Error())
+		return res, nil
 	}
 	subject := "Your shifts are published"
 	for _, p := range res.Told {
@@ -167,38 +158,72 @@ func (s *Service) Publish(ctx context.Context, actorID string, r PublishRequest)
 	return res, nil
 }
 
-// publishResult describes publishing rows (the drafts): who is told and
-// what each message says. Each person's message lists all their published
-// (or, for a preview, about to be published) shifts in the range.
-func (s *Service) publishResult(ctx context.Context, db *gorm.DB, r PublishRequest, rows []shiftRow, preview bool) (PublishResult, map[string]string, error) {
-	res := PublishResult{From: r.From, To: r.To, SiteIDs: r.SiteIDs, ShiftIDs: []string{}, Told: []PersonTold{}, Preview: preview}
+// PublishPreview says what Publish would do now, changing nothing.
+func (s *Service) PublishPreview(ctx context.Context, r PublishRequest) (PublishResult, error) {
+	if err := r.check(); err != nil {
+		return PublishResult{}, err
+	}
+	db := s.cfg.DB.WithContext(ctx)
+	rows, err := s.drafts(db, r)
+	if err != nil {
+		return PublishResult{}, err
+	}
+	theirs, err := s.theirShifts(db, r, rows, false)
+	if err != nil {
+		return PublishResult{}, err
+	}
+	res, _, err := s.publishResult(ctx, r, rows, theirs, true)
+	return res, err
+}
+
+// newlyAssigned counts, per employee, the assigned shifts among rows.
+func newlyAssigned(rows []shiftRow) map[string]int {
 	fresh := map[string]int{}
+	for _, row := range rows {
+		if row.Status == Assigned && row.EmployeeID != nil {
+			fresh[*row.EmployeeID]++
+		}
+	}
+	return fresh
+}
+
+// theirShifts are the assigned shifts in the range of everyone with a newly
+// published one: published ones (after publishing), or published and about
+// to be (a preview).
+func (s *Service) theirShifts(db *gorm.DB, r PublishRequest, rows []shiftRow, published bool) ([]shiftRow, error) {
+	fresh := newlyAssigned(rows)
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, 0, len(fresh))
+	for id := range fresh {
+		ids = append(ids, id)
+	}
+	q := r.inRange(db.Where("employee_id IN ? AND status = ?", ids, Assigned))
+	if published {
+		q = q.Where("published_at IS NOT NULL")
+	}
+	return findShiftRows(q.Order("starts_at, site_id, slot, id"))
+}
+
+// publishResult describes publishing rows (the drafts): who is told and
+// what each message says, listing theirs.
+func (s *Service) publishResult(ctx context.Context, r PublishRequest, rows, theirs []shiftRow, preview bool) (PublishResult, map[string]string, error) {
+	res := PublishResult{From: r.From, To: r.To, SiteIDs: r.SiteIDs, ShiftIDs: []string{}, Told: []PersonTold{}, Preview: preview}
 	for _, row := range rows {
 		res.ShiftIDs = append(res.ShiftIDs, row.ID)
 		res.Published++
 		if row.Status == Open {
 			res.Open++
 		}
-		if row.Status == Assigned && row.EmployeeID != nil {
-			fresh[*row.EmployeeID]++
-		}
 	}
+	fresh := newlyAssigned(rows)
 	if len(fresh) == 0 {
 		return res, map[string]string{}, nil
 	}
 	ids := make([]string, 0, len(fresh))
 	for id := range fresh {
 		ids = append(ids, id)
-	}
-	// Everyone's assigned shifts in the range that are, or are about to
-	// be, published.
-	q := r.inRange(db.Where("employee_id IN ? AND status = ?", ids, Assigned))
-	if !preview {
-		q = q.Where("published_at IS NOT NULL")
-	}
-	theirs, err := findShiftRows(q.Order("starts_at, site_id, slot, id"))
-	if err != nil {
-		return res, nil, err
 	}
 	shifts, err := s.decorate(ctx, theirs)
 	if err != nil {
