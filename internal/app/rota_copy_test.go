@@ -139,3 +139,47 @@ func TestPastWeekOnTheBoardShowsWhatHappened(t *testing.T) {
 		}
 	})
 }
+
+// TestUnassignFromTheBoard: the supervisor's shift page never offers the
+// person already on it, and takes them off (open again); a published shift
+// inside the notice period needs a reason there too.
+func TestUnassignFromTheBoard(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{Now: apptest.DefaultNow})
+		dana := srv.Login(t, "dana@goodshift.example")
+		zoe := newEmployee(t, srv, "Zoe Off", "zoe@goodshift.example")
+		site := demoSiteID(t, srv, "Old Street studio")
+		var sh apiShift
+		dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{"site_id": site, "starts_at": "2026-12-01T07:00:00Z", "ends_at": "2026-12-01T11:00:00Z"}, &sh)
+		dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": zoe.ID()}, nil)
+		publishAPI(t, dana, "2026-12-01", "2026-12-01")
+
+		page := srv.SignIn(t, "dana@goodshift.example")
+		_, doc := page.Page("/rota/board/shifts/" + sh.ID)
+		if doc.Find(`#candidates li[data-employee="`+zoe.ID()+`"]`).Length() != 0 || doc.Find(`#candidates li`).Length() == 0 {
+			t.Errorf("candidates offer the person already on the shift")
+		}
+		if doc.Find(`#unassign-form input[name=reason][required]`).Length() != 1 || doc.Find(`#notice-warning`).Length() != 1 {
+			t.Errorf("inside the notice period the page asks for no reason")
+		}
+		res := page.Submit("/rota/board/shifts/"+sh.ID+"/unassign", nil)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("unassign without a reason: %d", res.StatusCode)
+		}
+		if _, doc := page.Follow(res); !strings.Contains(doc.Find(".flash-problem, .flash-error, .flash").Text(), "notice period") {
+			t.Errorf("no plain refusal: %q", doc.Find("main").Text())
+		}
+		var got apiShift
+		if dana.JSON(http.MethodGet, "/api/v1/shifts/"+sh.ID, nil, &got); got.EmployeeID != zoe.ID() {
+			t.Fatalf("refused, yet changed: %+v", got)
+		}
+		res = page.Submit("/rota/board/shifts/"+sh.ID+"/unassign", map[string][]string{"reason": {"Zoe is unwell"}})
+		if _, doc := page.Follow(res); !strings.Contains(doc.Find(".flash").Text(), "open again") {
+			t.Errorf("unassigned: %q", doc.Find(".flash").Text())
+		}
+		var after apiShift
+		if dana.JSON(http.MethodGet, "/api/v1/shifts/"+sh.ID, nil, &after); after.Status != "open" || after.EmployeeID != "" {
+			t.Fatalf("after unassigning: %+v", after)
+		}
+	})
+}

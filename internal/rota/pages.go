@@ -416,6 +416,7 @@ type BoardRow struct {
 type BoardShift struct {
 	Shift
 	SwapStatus string
+	Changed    string // "changed" or "changed_notice" since publishing
 }
 
 func (h *Handler) pageBoard(c *gin.Context) {
@@ -437,6 +438,11 @@ func (h *Handler) pageBoard(c *gin.Context) {
 		return
 	}
 	queue, err := h.svc.SwapQueue(ctx)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	changed, err := h.svc.ChangedShifts(ctx, from, from.AddDays(6))
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -467,7 +473,14 @@ func (h *Handler) pageBoard(c *gin.Context) {
 		if !ok || d < 0 || d > 6 || sh.Status == Cancelled {
 			continue
 		}
-		b.Rows[i].Cells[d] = append(b.Rows[i].Cells[d], BoardShift{Shift: sh, SwapStatus: live[sh.ID]})
+		bs := BoardShift{Shift: sh, SwapStatus: live[sh.ID]}
+		if inside, ok := changed[sh.ID]; ok {
+			bs.Changed = StateChanged
+			if inside {
+				bs.Changed = StateChangedNotice
+			}
+		}
+		b.Rows[i].Cells[d] = append(b.Rows[i].Cells[d], bs)
 	}
 	// Who said they cannot work this week.
 	avail, err := h.svc.availabilities(h.svc.cfg.DB.WithContext(ctx), nil)
