@@ -33,14 +33,18 @@ func (f *fakePayroll) PaidDays(_ context.Context, from, to civil.Date) ([]outcom
 	}
 	return out, nil
 }
-func (f *fakePayroll) PayRates(context.Context) (map[string][]outcomes.Rate, error) { return f.rates, nil }
+func (f *fakePayroll) PayRates(context.Context) (map[string][]outcomes.Rate, error) {
+	return f.rates, nil
+}
 func (f *fakePayroll) Sickness(_ context.Context, from, to civil.Date) ([]outcomes.Span, error) {
 	return f.sick, nil
 }
 
 type fakeFlex []outcomes.Span
 
-func (f fakeFlex) FlexDates(context.Context, civil.Date, civil.Date) ([]outcomes.Span, error) { return f, nil }
+func (f fakeFlex) FlexDates(context.Context, civil.Date, civil.Date) ([]outcomes.Span, error) {
+	return f, nil
+}
 
 // group is identical people in the synthetic cohort.
 type group struct {
