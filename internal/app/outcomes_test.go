@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,6 +103,9 @@ func TestOutcomesReportFormatsAgree(t *testing.T) {
 		if !bytes.Equal(a.Body, b.Body) {
 			t.Error("the PDF is not deterministic")
 		}
+		if err := os.WriteFile(filepath.Join(testenv.OutputDir(t, "outcomes"), "outcomes-2026.pdf"), a.Body, 0o644); err != nil {
+			t.Error(err)
+		}
 		// The page draws its charts as inline SVG and fetches nothing from elsewhere.
 		page, doc := srv.SignIn(t, "alex@goodshift.example").Page("/outcomes?period=2026")
 		if page.StatusCode != http.StatusOK || doc.Find("svg rect").Length() == 0 || doc.Find("table[data-table]").Length() < 10 {
@@ -193,4 +198,29 @@ func TestOutcomesDoesNotDependOnWellbeing(t *testing.T) {
 			t.Errorf("outcomes depends on %s", line)
 		}
 	}
+}
+
+// TestOutcomesNeverShowWellbeing plants the wellbeing leak test's markers
+// (plans, notes, a flex period linked to a plan) and reads the outcomes
+// report as an admin in every format over periods that hold them: each
+// answers 200 and none holds a marker or a flex period's kind.
+func TestOutcomesNeverShowWellbeing(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{})
+		markers, _ := leakMarkers(t, srv)
+		c := srv.SignIn(t, "alex@goodshift.example")
+		for _, path := range outcomesLeakPaths {
+			res := c.Get(path)
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("GET %s: %d", path, res.StatusCode)
+				continue
+			}
+			text := readable(t, res)
+			for _, m := range append(markers, "no_shifts", "weekly_cap", "later_start", "No shifts", "Reduced hours") {
+				if strings.Contains(text, m) {
+					t.Errorf("GET %s shows %s", path, m)
+				}
+			}
+		}
+	})
 }

@@ -206,6 +206,11 @@ func Compute(in Input) Report {
 	emps := slices.Clone(in.Employees)
 	slices.SortFunc(emps, func(a, b Employee) int { return strings.Compare(a.ID, b.ID) })
 	r := Report{From: in.From, To: in.To, AsOf: in.Today, LivingWage: LivingWageNote(in.LivingWage, in.To)}
+	// A period that runs past today is reported as far as today: days to
+	// come count for nothing (in FTE, in weekly hours) until they have been.
+	if in.Today.Before(in.To) {
+		in.To = in.Today
+	}
 	sv := socialValue(in, emps, led)
 	r.Sections = append(r.Sections, employment(in, emps, led, sv.Tables[0].Total.Count), sustained(in, emps, led), hardPeriods(in, emps),
 		progression(in, emps, led), sv)
@@ -479,7 +484,7 @@ func socialValue(in Input, emps []Employee, led ledger) Section {
 			pop = append(pop, e)
 		}
 	}
-	days := in.From.DaysUntil(in.To) + 1
+	days := max(in.From.DaysUntil(in.To)+1, 1)
 	fte := func(es []Employee) string {
 		m := 0
 		for _, e := range es {
@@ -522,10 +527,16 @@ func socialValue(in Input, emps []Employee, led ledger) Section {
 	}
 	local.cells = append(local.cells, cell{label: "Not recorded", value: byDistrict[""]})
 	prs := protectShared(ltu, dis, local)
+	// FTE beside each shown headcount — but if either row is withheld, so
+	// are both rows' FTE, or the total less one would give the other.
 	withFTE := func(t Table, groups [2][]Employee) Table {
 		t.FigureTitle = "FTE"
+		all := true
+		for _, r := range t.Rows {
+			all = all && r.Count.Shown()
+		}
 		for i := range t.Rows {
-			if t.Rows[i].Count.Shown() {
+			if all {
 				t.Rows[i].Figure = fte(groups[i])
 			} else {
 				t.Rows[i].Figure = NotShown
