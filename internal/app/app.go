@@ -133,7 +133,7 @@ func New(d Deps) (*App, error) {
 	a.Wellbeing.SetRota(a.Rota)
 	// Outcomes reads aggregates through its own seams (seams_outcomes.go).
 	if a.Outcomes, err = outcomes.NewService(outcomes.Config{Now: d.Now, Records: a.People, Payroll: outcomesPayroll{a.Payroll},
-		Flex: outcomesFlex{a.Wellbeing}, Caseload: a.Wellbeing, Org: d.Config.Org.Name, Logger: d.Logger}); err != nil {
+		Flex: outcomesFlex{a.Wellbeing}, Caseload: a.Wellbeing, Directory: a.People, Org: d.Config.Org.Name, Logger: d.Logger}); err != nil {
 		return nil, err
 	}
 	shell, err := web.NewShell(web.Options{

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -221,6 +222,32 @@ func TestOutcomesNeverShowWellbeing(t *testing.T) {
 					t.Errorf("GET %s shows %s", path, m)
 				}
 			}
+		}
+	})
+}
+
+// The employment record pages: an admin lists everyone and saves a record
+// through the form; bad input comes back as a plain message and changes
+// nothing.
+func TestEmploymentRecordPages(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{})
+		kwame := srv.Login(t, "kwame@goodshift.example").ID()
+		c := srv.SignIn(t, "alex@goodshift.example")
+		res, doc := c.Page("/outcomes/records")
+		if res.StatusCode != http.StatusOK || doc.Find(`a[href="/outcomes/records/`+kwame+`"]`).Length() != 1 {
+			t.Fatalf("records page: %d", res.StatusCode)
+		}
+		bad := c.Submit("/outcomes/records/"+kwame, url.Values{"leaving_date": {"2026-11-20"}})
+		_, doc = c.Follow(bad)
+		if msg := doc.Find(".flash").Text(); !strings.Contains(msg, "Why they left") || strings.Contains(msg, "leaving_category") {
+			t.Errorf("bad input message = %q", msg)
+		}
+		ok := c.Submit("/outcomes/records/"+kwame, url.Values{"leaving_date": {"2026-11-20"}, "leaving_category": {"open_employment"},
+			"postcode_district": {"e3 4aa"}, "referral_source": {"nhs_team"}})
+		_, doc = c.Follow(ok)
+		if v, _ := doc.Find("#postcode_district").Attr("value"); v != "E3" {
+			t.Errorf("saved district = %q", v)
 		}
 	})
 }

@@ -34,6 +34,7 @@ func (h *Handler) Routes(api, root web.Routes) {
 
 	root.GET("/outcomes", auth.OutcomesRead, h.reportPage)
 	root.GET("/me/journey", auth.JourneyOwn, h.journeyPage)
+	h.recordPages(root)
 	h.shell.AddNav(
 		web.NavItem{Label: "Outcomes", Path: "/outcomes", Action: auth.OutcomesRead, Order: 80},
 		web.NavItem{Label: "My journey", Path: "/me/journey", Action: auth.JourneyOwn, Order: 16},

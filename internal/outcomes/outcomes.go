@@ -61,8 +61,10 @@ type Config struct {
 	Payroll  Payroll
 	Flex     FlexPeriods
 	Caseload Caseload
-	Org      string
-	Logger   *slog.Logger
+	// Directory names employees on the records pages.
+	Directory Directory
+	Org       string
+	Logger    *slog.Logger
 	// LivingWage overrides the London Living Wage table (LondonLivingWage).
 	LivingWage []LivingWageRate
 	// FullTimeMinutes is a full-time week for FTE (default 37.5 hours).
