@@ -18,6 +18,7 @@ import (
 	"github.com/goodshift/goodshift/internal/app/apptest"
 	"github.com/goodshift/goodshift/internal/database/dbtest"
 	"github.com/goodshift/goodshift/internal/outcomes"
+	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/testenv"
 )
 
@@ -248,6 +249,52 @@ func TestEmploymentRecordPages(t *testing.T) {
 		_, doc = c.Follow(ok)
 		if v, _ := doc.Find("#postcode_district").Attr("value"); v != "E3" {
 			t.Errorf("saved district = %q", v)
+		}
+	})
+}
+
+// The payroll seam pays what the timesheets pay: for the demo's current
+// and previous pay periods, each employee's paid minutes from PaidDays add
+// up to their timesheet's paid minutes; and the wellbeing seam gives the
+// demo's flex period as dates.
+func TestOutcomesSeamsAgreeWithTimesheets(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{})
+		ctx := context.Background()
+		cur := srv.App.Payroll.CurrentPeriod()
+		prev, err := srv.App.Payroll.ParsePeriod(cur.Start.AddDays(-1).Format("2006-01"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []payroll.Period{prev, cur} {
+			sheets, err := srv.App.Payroll.PeriodTimesheets(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			days, err := srv.App.Payroll.PaidDays(ctx, p.Start, p.End)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seam := map[string]int{}
+			for _, d := range days {
+				seam[d.EmployeeID] += d.Minutes
+			}
+			checked := 0
+			for _, ts := range sheets {
+				if seam[ts.EmployeeID] != ts.Totals.PaidMinutes {
+					t.Errorf("%s %s: seam %d minutes, timesheet %d", p.Key, ts.EmployeeName, seam[ts.EmployeeID], ts.Totals.PaidMinutes)
+				}
+				if ts.Totals.PaidMinutes > 0 {
+					checked++
+				}
+			}
+			if p == cur && checked == 0 {
+				t.Errorf("%s: no timesheet with paid time to compare", p.Key)
+			}
+		}
+		flex, err := srv.App.Wellbeing.FlexDatesBetween(ctx, cur.Start, cur.End.AddDays(60))
+		if err != nil || len(flex) == 0 {
+			t.Errorf("flex dates: %v, %v", flex, err)
 		}
 	})
 }

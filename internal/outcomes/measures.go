@@ -271,8 +271,11 @@ func figure(id, label string, people int, value string) Figure {
 
 func employment(in Input, emps []Employee, led ledger, employed Count) Section {
 	s := Section{ID: "employment", Title: "Employment"}
-	s.Figures = append(s.Figures, Figure{ID: "people_employed", Label: "People employed at any time in the period",
-		Value: map[bool]string{true: employed.String()}[employed.Shown()], Suppressed: employed.Suppressed})
+	f := Figure{ID: "people_employed", Label: "People employed at any time in the period", Suppressed: employed.Suppressed}
+	if employed.Shown() {
+		f.Value = employed.String()
+	}
+	s.Figures = append(s.Figures, f)
 	// New starts by referral source.
 	starts := partition{}
 	for _, src := range append(slices.Clone(people.ReferralSources), "") {
@@ -354,7 +357,7 @@ func employment(in Input, emps []Employee, led ledger, employed Count) Section {
 		llwP = withholdAll(llw)
 	}
 	s.Tables = append(s.Tables,
-		table("new_starts", "New starts, by how they were referred", "Job starts (IPS fidelity: a job start)", starts, startsP),
+		table("new_starts", "New starts, by how they were referred", "New starts by start date (IPS services count a job start after 4 paid hours; this is the start date)", starts, startsP),
 		table("leavers", "Leavers, by what they moved on to", "Moves on: open employment, education or training, volunteering", leavers, leaversP),
 		table("living_wage", "People paid in the period, by pay against the London Living Wage", "Real Living Wage (London) employer commitment", llw, llwP),
 	)
