@@ -100,6 +100,13 @@ func TestOutcomesReportFormatsAgree(t *testing.T) {
 				}
 			}
 		}
+		// One table's CSV on its own.
+		if r := admin.Get("/api/v1/outcomes.csv?period=2026&table=leavers"); r.StatusCode != http.StatusOK || strings.Count(string(r.Body), "\n") != 8 {
+			t.Errorf("leavers CSV: %d\n%s", r.StatusCode, r.Body)
+		}
+		if r := admin.Get("/api/v1/outcomes.csv?period=2026&table=names"); r.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown table CSV: %d", r.StatusCode)
+		}
 		// The same report twice is the same PDF.
 		a, b := admin.Get("/api/v1/outcomes.pdf?period=2026"), admin.Get("/api/v1/outcomes.pdf?period=2026")
 		if !bytes.Equal(a.Body, b.Body) {

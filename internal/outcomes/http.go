@@ -66,7 +66,7 @@ func (h *Handler) reportCSV(c *gin.Context) {
 	if !ok {
 		return
 	}
-	b, err := CSV(r)
+	b, err := CSV(r, c.Query("table"))
 	if err != nil {
 		web.Fail(c, err)
 		return

@@ -7,13 +7,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/pdfdoc"
 )
 
 // CSV writes every table and figure of a report as one CSV: section,
 // measure, row, count, share, figure. Withheld counts are written as the
 // reason ("fewer than 5", "not shown"), never as a number.
-func CSV(r Report) ([]byte, error) {
+// With only set, just that table (by ID).
+func CSV(r Report, only string) ([]byte, error) {
+	if only != "" {
+		if _, ok := r.table(only); !ok {
+			return nil, errs.E(errs.NotFound, "There is no outcomes table called %q.", only)
+		}
+	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	rec := func(fields ...string) { _ = w.Write(fields) }
@@ -21,15 +28,23 @@ func CSV(r Report) ([]byte, error) {
 	from, to := r.From.String(), r.To.String()
 	for _, s := range r.Sections {
 		for _, f := range s.Figures {
-			rec(from, to, s.Title, f.ID, f.Label, "", "", "", f.String())
+			if only == "" {
+				rec(from, to, s.Title, f.ID, f.Label, "", "", "", f.String())
+			}
 		}
 		for _, t := range s.Tables {
+			if only != "" && t.ID != only {
+				continue
+			}
 			for _, row := range append(t.Rows, t.Total) {
 				rec(from, to, s.Title, t.ID, t.Title, row.Label, row.Count.String(), row.Share, row.Figure)
 			}
 		}
 	}
 	for _, m := range r.Trend {
+		if only != "" {
+			break
+		}
 		h := NotShown
 		if m.Hours != nil {
 			h = fmt.Sprintf("%.2f", *m.Hours)
