@@ -16,6 +16,7 @@ type Bar struct {
 	Label      string // under the bar
 	Value      string // above the bar, or the reason it is withheld
 	Title      string // tooltip and accessible text
+	ShowValue  bool   // room to write the value above the bar
 }
 
 // Chart is a bar chart.
@@ -27,7 +28,7 @@ type Chart struct {
 }
 
 const (
-	chartW, chartH = 640.0, 220.0
+	chartW, chartH = 360.0, 200.0
 	chartTop       = 20.0
 	chartBottom    = 30.0
 )
@@ -48,7 +49,8 @@ func bars(title, caption string, labels, values []string, nums []*float64) Chart
 	w := math.Max(slot*0.7, 2)
 	plot := chartH - chartTop - chartBottom
 	for i := range labels {
-		b := Bar{X: float64(i)*slot + (slot-w)/2, W: w, Label: labels[i], Value: values[i], Title: labels[i] + ": " + values[i]}
+		b := Bar{X: float64(i)*slot + (slot-w)/2, W: w, Label: labels[i], Value: values[i], Title: labels[i] + ": " + values[i],
+			ShowValue: len(labels) <= 8}
 		if v := nums[i]; v != nil {
 			b.H = plot * *v / top
 		}

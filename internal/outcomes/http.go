@@ -2,6 +2,7 @@ package outcomes
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -154,7 +155,11 @@ func (h *Handler) reportPage(c *gin.Context) {
 	for i, d := 0, today; i < 8; i++ {
 		qn := (int(d.Month)-1)/3 + 1
 		key := civil.Month{Year: d.Year, Month: d.Month}.First().Format("2006") + "-Q" + string(rune('0'+qn))
-		quarters = append(quarters, map[string]string{"Key": key, "Label": "Q" + string(rune('0'+qn)) + " " + d.Format("2006")})
+		sel := ""
+		if p.From == civil.D(d.Year, time.Month(3*qn-2), 1) && p.To == civil.D(d.Year, time.Month(3*qn+1), 0) {
+			sel = "selected"
+		}
+		quarters = append(quarters, map[string]string{"Key": key, "Label": "Q" + string(rune('0'+qn)) + " " + d.Format("2006"), "Selected": sel})
 		d = civil.D(d.Year, d.Month-3, 1)
 	}
 	h.shell.Renderer.HTML(c, http.StatusOK, "outcomes/report", gin.H{
