@@ -285,9 +285,14 @@ func (s *Service) MyJourney(ctx context.Context, by auth.Principal) (Journey, er
 	}
 	switch reached := j.reached(); {
 	case reached == len(Milestones):
-		j.Message = fmt.Sprintf("A whole year and more: %d weeks of work. That is something to be proud of.", j.Weeks)
+		if years := j.Weeks / 52; years > 1 {
+			j.Message = fmt.Sprintf("%d weeks in work: more than %d years. That is something to be proud of.", j.Weeks, years)
+		} else {
+			j.Message = fmt.Sprintf("%d weeks in work: a whole year and more. That is something to be proud of.", j.Weeks)
+		}
 	case reached > 0:
-		j.Message = fmt.Sprintf("%d weeks in, and %d weeks passed already. Every week counts.", j.Weeks, Milestones[reached-1])
+		j.Message = fmt.Sprintf("%d weeks in work: you have passed the %d-week milestone. Next: %d weeks, on %s.", j.Weeks,
+			Milestones[reached-1], Milestones[reached], j.Milestones[reached].On.Format("Mon 2 Jan 2006"))
 	default:
 		j.Message = fmt.Sprintf("You started on %s. Your first milestone, 13 weeks, is on %s.", rec.StartDate.Format("Mon 2 Jan 2006"),
 			j.Milestones[0].On.Format("Mon 2 Jan 2006"))
