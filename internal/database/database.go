@@ -8,7 +8,8 @@
 //   - IDs are NewID() strings;
 //   - a use case is one db.Transaction; concurrency is settled with
 //     conditional updates (UPDATE ... WHERE version = ?), which both
-//     databases honour, never with SELECT ... FOR UPDATE (SQLite has none).
+//     databases honour, never with SELECT ... FOR UPDATE (SQLite has none);
+//     rules over a person's shifts hold because writers take LockPeople.
 package database
 
 import (
