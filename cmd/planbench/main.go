@@ -34,6 +34,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	moves := fs.Int64("moves", 0, "move budget per search instead of a time limit (deterministic)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	searches := fs.Int("searches", 2, "parallel searches")
+	hard := fs.Int64("hard", 0, "weight of a hard-rule break during the search (0: solver default)")
+	temp := fs.Float64("temp", 0, "annealing start temperature (0: measured)")
 	out := fs.String("out", "", "write the roster here as CSV (employee,day,shift)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -56,7 +58,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer cancel()
 	}
 	start := time.Now() // wall clock: the benchmark reports elapsed time
-	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves})
+	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp})
 	if err != nil {
 		return err
 	}

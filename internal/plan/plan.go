@@ -82,6 +82,19 @@ type Explainer interface {
 	Reasons(w int, tasks []int) []string
 }
 
+// RowSolver is optionally implemented by Rules whose hard rules allow an
+// exact search over one worker's whole schedule (a dynamic programme over
+// the days, say). BestSchedule returns the allowed schedule of worker w,
+// built in dst and sorted by Start, that minimises the worker's weighted
+// cost plus price[t] for each task t it holds, or false if there is none.
+// price is defined for the tasks in Eligible[w]; the schedule may use only
+// those. weights has MaxTerms entries. The search then re-plans one or two
+// workers at a time exactly against everyone else (large-neighbourhood
+// search).
+type RowSolver interface {
+	BestSchedule(w int, price []int64, weights []int64, dst []int) ([]int, bool)
+}
+
 // Problem is one planning problem.
 type Problem struct {
 	Workers  int

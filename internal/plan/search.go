@@ -112,12 +112,13 @@ func repair(p *Problem, assign [][]int) {
 
 // search is one simulated-annealing run with its own state and random source.
 type search struct {
-	p     *Problem
-	rng   *rand.Rand
-	opt   Options
-	days  int
-	hardW int64
-	temp0 float64
+	p                *Problem
+	rng              *rand.Rand
+	opt              Options
+	days             int
+	hardW            int64 // current price of a hard break
+	hardMin, hardMax int64
+	temp0            float64
 
 	elig    []bool    // elig[w*T+t]
 	eligDay [][][]int // eligDay[w][d]: eligible tasks of w on day d
@@ -139,6 +140,12 @@ type search struct {
 	mark    []uint32
 	stamp   uint32
 	touched []int
+
+	rows    RowSolver // nil if the rules have none
+	price   []int64
+	weights []int64
+	rowBuf  []int
+	saved   [][]int
 
 	best      [][]int
 	bestBreak int
@@ -173,10 +180,11 @@ func newSearch(p *Problem, opt Options, index int) *search {
 	for i := range MaxTerms {
 		maxW = max(maxW, p.weight(i))
 	}
-	s.hardW = opt.HardWeight
-	if s.hardW <= 0 {
-		s.hardW = 1000 * maxW
+	s.hardMax = opt.HardWeight
+	if s.hardMax <= 0 {
+		s.hardMax = 1000 * maxW
 	}
+	s.hardW = s.hardMax
 	s.assign = make([][]int, p.Workers)
 	s.count = make([]int, T)
 	if p.Initial != nil {
@@ -207,10 +215,19 @@ func newSearch(p *Problem, opt Options, index int) *search {
 		s.breaks += s.tOver[t]
 	}
 	s.saveBest()
+	if rs, ok := p.Rules.(RowSolver); ok {
+		s.rows = rs
+		s.price = make([]int64, T)
+		s.weights = make([]int64, MaxTerms)
+		for i := range s.weights {
+			s.weights[i] = p.weight(i)
+		}
+	}
 	s.temp0 = opt.Temperature
 	if s.temp0 <= 0 {
 		s.temp0 = s.calibrate()
 	}
+	s.hardMin = max(1, min(s.hardMax, int64(s.temp0)))
 	return s
 }
 
@@ -289,6 +306,9 @@ func (s *search) run(ctx context.Context) {
 			}
 		}
 		s.moves++
+		if s.moves&1023 == 0 {
+			s.adaptHardWeight()
+		}
 		if step >= cycle {
 			step = 0
 			// reheat from the best plan
@@ -297,6 +317,10 @@ func (s *search) run(ctx context.Context) {
 		frac := float64(step) / float64(cycle)
 		step++
 		temp := s.temp0 * math.Pow(tEnd/s.temp0, frac)
+		if s.rows != nil && s.moves%rowEvery == 0 {
+			s.replan(1+s.rng.IntN(2), temp)
+			continue
+		}
 		d, ok := s.propose()
 		if !ok {
 			continue
@@ -312,6 +336,70 @@ func (s *search) run(ctx context.Context) {
 			s.revert(d)
 		}
 	}
+}
+
+// adaptHardWeight raises the price of a hard break while the current plan
+// has some and lowers it while it has none, so the search may pass through
+// plans with breaks on its way between plans without (strategic
+// oscillation). The price stays between hardMin and hardMax.
+func (s *search) adaptHardWeight() {
+	if s.breaks > 0 {
+		s.hardW = min(s.hardMax, s.hardW+max(1, s.hardW/8))
+	} else {
+		s.hardW = max(s.hardMin, s.hardW-max(1, s.hardW/8))
+	}
+}
+
+// rowEvery is how often (in moves) the search re-plans whole workers when
+// the rules have a RowSolver.
+const rowEvery = 16
+
+// replan clears k random workers' schedules and plans each again, in random
+// order, exactly against everyone else; the result is accepted like any
+// other move.
+func (s *search) replan(k int, temp float64) {
+	W := s.p.Workers
+	k = min(k, W)
+	ws := s.rng.Perm(W)[:k]
+	oldB, oldS := s.breaks, s.soft
+	for len(s.saved) < k {
+		s.saved = append(s.saved, nil)
+	}
+	for i, w := range ws {
+		s.saved[i] = append(s.saved[i][:0], s.assign[w]...)
+		s.setRow(w, nil)
+	}
+	for _, w := range ws {
+		for _, t := range s.p.Eligible[w] {
+			n := s.count[t]
+			c0, o0 := s.scoreTask(t, n)
+			c1, o1 := s.scoreTask(t, n+1)
+			s.price[t] = c1 - c0 + int64(o1-o0)*s.hardW
+		}
+		row, ok := s.rows.BestSchedule(w, s.price, s.weights, s.rowBuf[:0])
+		s.rowBuf = row
+		if ok {
+			s.setRow(w, row)
+		}
+	}
+	delta := float64(int64(s.breaks-oldB)*s.hardW + (s.soft - oldS))
+	if delta <= 0 || s.rng.Float64() < math.Exp(-delta/temp) {
+		if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
+			s.saveBest()
+		}
+		return
+	}
+	for i, w := range ws {
+		s.setRow(w, s.saved[i])
+	}
+}
+
+// setRow gives worker w exactly the tasks ts (sorted).
+func (s *search) setRow(w int, ts []int) {
+	s.nw[0] = append(s.nw[0][:0], ts...)
+	c := change{n: 1, w: [2]int{w}}
+	dv, ds := s.evaluate(c)
+	s.commit(c, dv, ds)
 }
 
 // restore makes the best plan the current one.

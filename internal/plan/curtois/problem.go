@@ -2,6 +2,7 @@ package curtois
 
 import (
 	"strconv"
+	"sync"
 
 	"github.com/goodshift/goodshift/internal/plan"
 )
@@ -107,6 +108,7 @@ type rules struct {
 	req     []int
 	under   []int64
 	over    []int64
+	pool    sync.Pool // *rowScratch for BestSchedule
 }
 
 // Violations counts breaks, weighted by how far each is from allowed.

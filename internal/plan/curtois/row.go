@@ -1,0 +1,252 @@
+package curtois
+
+import (
+	"math"
+)
+
+// BestSchedule finds employee e's best allowed row exactly, by dynamic
+// programming over the days: the state after a day is the current block
+// (the shift worked and how many days in a row, or how many days off),
+// the minutes worked so far, the weekends worked, and the counts of the
+// shift types whose maximum can bind. A row's cost is its weighted requests
+// plus price[t] for each task t it holds. It implements plan.RowSolver.
+func (r *rules) BestSchedule(e int, price []int64, weights []int64, dst []int) ([]int, bool) {
+	st := &r.in.Staff[e]
+	S, D := r.S, r.in.Days
+	if st.MaxConsecutive <= 0 {
+		if st.MinMinutes > 0 {
+			return dst, false
+		}
+		return dst, true
+	}
+	// Dimensions.
+	g := 0
+	maxLen := 0
+	for _, m := range r.minutes {
+		g = gcd(g, m)
+		maxLen = max(maxLen, m)
+	}
+	M := st.MaxMinutes/g + 1
+	if M <= 0 {
+		M = 1
+	}
+	offCap := max(1, st.MinConsecutiveOff)
+	maxCons := st.MaxConsecutive
+	B := offCap + S*maxCons*2
+	Wk := st.MaxWeekends + 1
+	if Wk <= 0 {
+		Wk = 1
+	}
+	// Shift types whose maximum may bind: more eligible days than allowed.
+	radix := make([]int, S) // stride of type s in the count index, 0 if not tracked
+	C := 1
+	for s := range S {
+		if st.MaxShifts[s] <= 0 {
+			continue
+		}
+		days := 0
+		for d := range D {
+			if !r.dayOff[e*D+d] {
+				days++
+			}
+		}
+		if st.MaxShifts[s] < days && C*(st.MaxShifts[s]+1) <= 64 {
+			radix[s] = C
+			C *= st.MaxShifts[s] + 1
+		}
+	}
+	N := B * M * Wk * C
+	sc := r.scratch(N, D)
+	defer r.pool.Put(sc)
+	cur, next := sc.cost[0][:N], sc.cost[1][:N]
+	const inf = math.MaxInt64 / 4
+	for i := range cur {
+		cur[i] = inf
+	}
+	w0, w1 := weights[TermOnRequests], weights[TermOffRequests]
+	base := e * D * S
+	dayCost := func(d, s int) int64 {
+		t := d*S + s
+		return price[t] - w0*r.on[base+t] + w1*r.off[base+t]
+	}
+	index := func(b, m, k, c int) int { return ((b*M+m)*Wk+k)*C + c }
+	workBlock := func(s, l, ok int) int { return offCap + (s*maxCons+(l-1))*2 + ok }
+	countOf := func(c, s int) int { return (c / radix[s]) % (st.MaxShifts[s] + 1) }
+	// Day 0.
+	for i := range next {
+		next[i] = inf
+	}
+	parent := sc.parent
+	choice := sc.choice
+	set := func(d, to int, cost int64, from int, ch int8) {
+		if cost < next[to] {
+			next[to] = cost
+			parent[d*N+to] = int32(from)
+			choice[d*N+to] = ch
+		}
+	}
+	{
+		set(0, index(offCap-1, 0, 0, 0), 0, -1, -1)
+		if !r.dayOff[e*D] {
+			for s := range S {
+				if st.MaxShifts[s] <= 0 || r.minutes[s] > st.MaxMinutes {
+					continue
+				}
+				k := 0
+				c := 0
+				if radix[s] > 0 {
+					c = radix[s]
+				}
+				set(0, index(workBlock(s, 1, 1), r.minutes[s]/g, k, c), dayCost(0, s), -1, int8(s))
+			}
+		}
+	}
+	cur, next = next, cur
+	for d := 1; d < D; d++ {
+		for i := range next {
+			next[i] = inf
+		}
+		off := r.dayOff[e*D+d]
+		remaining := D - d // days left including d
+		for b := range B {
+			working := b >= offCap
+			var ps, pl, pok int
+			if working {
+				x := b - offCap
+				pok = x % 2
+				x /= 2
+				pl = x%maxCons + 1
+				ps = x / maxCons
+				if pl >= st.MinConsecutive {
+					pok = 1
+				}
+			}
+			for m := range M {
+				// Can the minimum minutes still be reached?
+				if (m*g)+remaining*maxLen < st.MinMinutes {
+					continue
+				}
+				for k := range Wk {
+					row := ((b*M+m)*Wk + k) * C
+					for c := range C {
+						cost := cur[row+c]
+						if cost >= inf {
+							continue
+						}
+						from := row + c
+						// Off today.
+						if working {
+							if pok == 1 {
+								set(d, index(0, m, k, c), cost, from, -1)
+							}
+						} else {
+							set(d, index(min(b+1, offCap-1), m, k, c), cost, from, -1)
+						}
+						if off {
+							continue
+						}
+						// Work shift s today.
+						for s := range S {
+							if st.MaxShifts[s] <= 0 {
+								continue
+							}
+							nl, nok := 1, 0
+							if working {
+								if r.forbid[ps*S+s] || pl+1 > maxCons {
+									continue
+								}
+								nl, nok = pl+1, pok
+							} else if b < offCap-1 {
+								continue // too few days off before
+							}
+							if nl >= st.MinConsecutive {
+								nok = 1
+							}
+							nm := m + r.minutes[s]/g
+							if nm >= M {
+								continue
+							}
+							nk := k
+							if dow := d % 7; dow == 5 || (dow == 6 && !working) {
+								nk++
+								if nk >= Wk {
+									continue
+								}
+							}
+							nc := c
+							if radix[s] > 0 {
+								if countOf(c, s)+1 > st.MaxShifts[s] {
+									continue
+								}
+								nc += radix[s]
+							}
+							set(d, index(workBlock(s, nl, nok), nm, nk, nc), cost+dayCost(d, s), from, int8(s))
+						}
+					}
+				}
+			}
+		}
+		cur, next = next, cur
+	}
+	// Best final state with enough minutes.
+	best, bestCost := -1, int64(inf)
+	for b := range B {
+		for m := range M {
+			if m*g < st.MinMinutes {
+				continue
+			}
+			for k := range Wk {
+				for c := range C {
+					i := index(b, m, k, c)
+					if cur[i] < bestCost {
+						best, bestCost = i, cur[i]
+					}
+				}
+			}
+		}
+	}
+	if best < 0 {
+		return dst, false
+	}
+	dst = dst[:0]
+	for d, i := D-1, best; d >= 0; d-- {
+		if s := choice[d*N+i]; s >= 0 {
+			dst = append(dst, d*S+int(s))
+		}
+		i = int(parent[d*N+i])
+	}
+	for i, j := 0, len(dst)-1; i < j; i, j = i+1, j-1 {
+		dst[i], dst[j] = dst[j], dst[i]
+	}
+	return dst, true
+}
+
+type rowScratch struct {
+	cost   [2][]int64
+	parent []int32
+	choice []int8
+}
+
+func (r *rules) scratch(n, days int) *rowScratch {
+	sc, _ := r.pool.Get().(*rowScratch)
+	if sc == nil {
+		sc = &rowScratch{}
+	}
+	for i := range sc.cost {
+		if cap(sc.cost[i]) < n {
+			sc.cost[i] = make([]int64, n)
+		}
+	}
+	if cap(sc.parent) < n*days {
+		sc.parent = make([]int32, n*days)
+		sc.choice = make([]int8, n*days)
+	}
+	return sc
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
