@@ -134,6 +134,7 @@ type search struct {
 	soft   int64
 
 	// scratch
+	terms   Terms
 	nw      [2][]int
 	nv      [2]int
 	nc      [2]int64
@@ -232,15 +233,15 @@ func newSearch(p *Problem, opt Options, index int) *search {
 }
 
 func (s *search) scoreWorker(w int, ts []int) (int, int64) {
-	var terms Terms
-	s.p.Rules.WorkerCost(w, ts, &terms)
-	return s.p.Rules.Violations(w, ts), s.p.Weigh(terms)
+	s.terms = Terms{} // a field, so that passing it to Rules does not allocate
+	s.p.Rules.WorkerCost(w, ts, &s.terms)
+	return s.p.Rules.Violations(w, ts), s.p.Weigh(s.terms)
 }
 
 func (s *search) scoreTask(t, n int) (int64, int) {
-	var terms Terms
-	s.p.Rules.CoverCost(t, n, &terms)
-	return s.p.Weigh(terms), max(0, n-s.p.Tasks[t].Max)
+	s.terms = Terms{}
+	s.p.Rules.CoverCost(t, n, &s.terms)
+	return s.p.Weigh(s.terms), max(0, n-s.p.Tasks[t].Max)
 }
 
 func (s *search) saveBest() {
@@ -268,15 +269,15 @@ func (s *search) calibrate() float64 {
 		}
 		dv, ds := s.evaluate(d)
 		s.revert(d)
-		if dv == 0 && ds > 0 {
-			sum += float64(ds)
+		if dv == 0 && ds != 0 {
+			sum += math.Abs(float64(ds))
 			n++
 		}
 	}
 	if n == 0 {
 		return 1
 	}
-	return max(0.5, 0.5*sum/float64(n))
+	return max(1, sum/float64(n))
 }
 
 // change is a proposed move: up to two workers get new task lists.
@@ -293,6 +294,8 @@ func (s *search) run(ctx context.Context) {
 		cycle = 4_000_000
 	}
 	tEnd := s.temp0 / 1000
+	cool := math.Pow(tEnd/s.temp0, 1/float64(cycle))
+	temp := s.temp0
 	var step int64
 	for {
 		if budget > 0 && s.moves >= budget {
@@ -311,12 +314,12 @@ func (s *search) run(ctx context.Context) {
 		}
 		if step >= cycle {
 			step = 0
+			temp = s.temp0
 			// reheat from the best plan
 			s.restore()
 		}
-		frac := float64(step) / float64(cycle)
 		step++
-		temp := s.temp0 * math.Pow(tEnd/s.temp0, frac)
+		temp *= cool
 		if s.rows != nil && s.moves%rowEvery == 0 {
 			s.replan(1+s.rng.IntN(2), temp)
 			continue
@@ -327,7 +330,7 @@ func (s *search) run(ctx context.Context) {
 		}
 		dv, ds := s.evaluate(d)
 		delta := float64(int64(dv)*s.hardW + ds)
-		if delta <= 0 || s.rng.Float64() < math.Exp(-delta/temp) {
+		if s.accept(delta, temp) {
 			s.commit(d, dv, ds)
 			if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
 				s.saveBest()
@@ -336,6 +339,18 @@ func (s *search) run(ctx context.Context) {
 			s.revert(d)
 		}
 	}
+}
+
+// accept is the annealing rule: better or equal always, worse by delta
+// with probability exp(-delta/temp).
+func (s *search) accept(delta, temp float64) bool {
+	if delta <= 0 {
+		return true
+	}
+	if delta > 20*temp {
+		return false
+	}
+	return s.rng.Float64() < math.Exp(-delta/temp)
 }
 
 // adaptHardWeight raises the price of a hard break while the current plan
@@ -383,7 +398,7 @@ func (s *search) replan(k int, temp float64) {
 		}
 	}
 	delta := float64(int64(s.breaks-oldB)*s.hardW + (s.soft - oldS))
-	if delta <= 0 || s.rng.Float64() < math.Exp(-delta/temp) {
+	if s.accept(delta, temp) {
 		if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
 			s.saveBest()
 		}

@@ -58,11 +58,9 @@ func (r *rules) BestSchedule(e int, price []int64, weights []int64, dst []int) (
 	N := B * M * Wk * C
 	sc := r.scratch(N, D)
 	defer r.pool.Put(sc)
-	cur, next := sc.cost[0][:N], sc.cost[1][:N]
 	const inf = math.MaxInt64 / 4
-	for i := range cur {
-		cur[i] = inf
-	}
+	cur, next := sc.cost[0][:N], sc.cost[1][:N] // inf everywhere between calls
+	curAct, nextAct := sc.active[0][:0], sc.active[1][:0]
 	w0, w1 := weights[TermOnRequests], weights[TermOffRequests]
 	base := e * D * S
 	dayCost := func(d, s int) int64 {
@@ -71,140 +69,124 @@ func (r *rules) BestSchedule(e int, price []int64, weights []int64, dst []int) (
 	}
 	index := func(b, m, k, c int) int { return ((b*M+m)*Wk+k)*C + c }
 	workBlock := func(s, l, ok int) int { return offCap + (s*maxCons+(l-1))*2 + ok }
-	countOf := func(c, s int) int { return (c / radix[s]) % (st.MaxShifts[s] + 1) }
-	// Day 0.
-	for i := range next {
-		next[i] = inf
-	}
 	parent := sc.parent
 	choice := sc.choice
 	set := func(d, to int, cost int64, from int, ch int8) {
 		if cost < next[to] {
+			if next[to] >= inf {
+				nextAct = append(nextAct, int32(to))
+			}
 			next[to] = cost
 			parent[d*N+to] = int32(from)
 			choice[d*N+to] = ch
 		}
 	}
-	{
-		set(0, index(offCap-1, 0, 0, 0), 0, -1, -1)
-		if !r.dayOff[e*D] {
-			for s := range S {
-				if st.MaxShifts[s] <= 0 || r.minutes[s] > st.MaxMinutes {
-					continue
-				}
-				k := 0
-				c := 0
-				if radix[s] > 0 {
-					c = radix[s]
-				}
-				set(0, index(workBlock(s, 1, 1), r.minutes[s]/g, k, c), dayCost(0, s), -1, int8(s))
+	// Day 0: a block touching the start may be short.
+	set(0, index(offCap-1, 0, 0, 0), 0, -1, -1)
+	if !r.dayOff[e*D] {
+		for s := range S {
+			if st.MaxShifts[s] <= 0 || r.minutes[s] > st.MaxMinutes {
+				continue
 			}
+			set(0, index(workBlock(s, 1, 1), r.minutes[s]/g, 0, radix[s]), dayCost(0, s), -1, int8(s))
 		}
 	}
 	cur, next = next, cur
+	curAct, nextAct = nextAct, curAct[:0]
 	for d := 1; d < D; d++ {
-		for i := range next {
-			next[i] = inf
-		}
 		off := r.dayOff[e*D+d]
 		remaining := D - d // days left including d
-		for b := range B {
+		weekend := d%7 == 5 || d%7 == 6
+		for _, from32 := range curAct {
+			from := int(from32)
+			cost := cur[from]
+			c := from % C
+			x := from / C
+			k := x % Wk
+			x /= Wk
+			m := x % M
+			b := x / M
+			// Can the minimum minutes still be reached?
+			if m*g+remaining*maxLen < st.MinMinutes {
+				continue
+			}
 			working := b >= offCap
 			var ps, pl, pok int
 			if working {
-				x := b - offCap
-				pok = x % 2
-				x /= 2
-				pl = x%maxCons + 1
-				ps = x / maxCons
+				y := b - offCap
+				pok = y % 2
+				y /= 2
+				pl = y%maxCons + 1
+				ps = y / maxCons
 				if pl >= st.MinConsecutive {
 					pok = 1
 				}
 			}
-			for m := range M {
-				// Can the minimum minutes still be reached?
-				if (m*g)+remaining*maxLen < st.MinMinutes {
+			// Off today.
+			if working {
+				if pok == 1 {
+					set(d, index(0, m, k, c), cost, from, -1)
+				}
+			} else {
+				set(d, index(min(b+1, offCap-1), m, k, c), cost, from, -1)
+			}
+			if off || (!working && b < offCap-1) {
+				continue // a day off, or too few days off before
+			}
+			nk := k
+			if weekend && (d%7 == 5 || !working) {
+				nk++
+				if nk >= Wk {
 					continue
 				}
-				for k := range Wk {
-					row := ((b*M+m)*Wk + k) * C
-					for c := range C {
-						cost := cur[row+c]
-						if cost >= inf {
-							continue
-						}
-						from := row + c
-						// Off today.
-						if working {
-							if pok == 1 {
-								set(d, index(0, m, k, c), cost, from, -1)
-							}
-						} else {
-							set(d, index(min(b+1, offCap-1), m, k, c), cost, from, -1)
-						}
-						if off {
-							continue
-						}
-						// Work shift s today.
-						for s := range S {
-							if st.MaxShifts[s] <= 0 {
-								continue
-							}
-							nl, nok := 1, 0
-							if working {
-								if r.forbid[ps*S+s] || pl+1 > maxCons {
-									continue
-								}
-								nl, nok = pl+1, pok
-							} else if b < offCap-1 {
-								continue // too few days off before
-							}
-							if nl >= st.MinConsecutive {
-								nok = 1
-							}
-							nm := m + r.minutes[s]/g
-							if nm >= M {
-								continue
-							}
-							nk := k
-							if dow := d % 7; dow == 5 || (dow == 6 && !working) {
-								nk++
-								if nk >= Wk {
-									continue
-								}
-							}
-							nc := c
-							if radix[s] > 0 {
-								if countOf(c, s)+1 > st.MaxShifts[s] {
-									continue
-								}
-								nc += radix[s]
-							}
-							set(d, index(workBlock(s, nl, nok), nm, nk, nc), cost+dayCost(d, s), from, int8(s))
-						}
-					}
+			}
+			for s := range S {
+				if st.MaxShifts[s] <= 0 {
+					continue
 				}
+				nl, nok := 1, 0
+				if working {
+					if r.forbid[ps*S+s] || pl+1 > maxCons {
+						continue
+					}
+					nl, nok = pl+1, pok
+				}
+				if nl >= st.MinConsecutive {
+					nok = 1
+				}
+				nm := m + r.minutes[s]/g
+				if nm >= M {
+					continue
+				}
+				nc := c
+				if radix[s] > 0 {
+					if (c/radix[s])%(st.MaxShifts[s]+1)+1 > st.MaxShifts[s] {
+						continue
+					}
+					nc += radix[s]
+				}
+				set(d, index(workBlock(s, nl, nok), nm, nk, nc), cost+dayCost(d, s), from, int8(s))
 			}
 		}
+		for _, i := range curAct {
+			cur[i] = inf
+		}
 		cur, next = next, cur
+		curAct, nextAct = nextAct, curAct[:0]
 	}
 	// Best final state with enough minutes.
 	best, bestCost := -1, int64(inf)
-	for b := range B {
-		for m := range M {
-			if m*g < st.MinMinutes {
-				continue
-			}
-			for k := range Wk {
-				for c := range C {
-					i := index(b, m, k, c)
-					if cur[i] < bestCost {
-						best, bestCost = i, cur[i]
-					}
-				}
-			}
+	for _, i32 := range curAct {
+		i := int(i32)
+		m := (i / C / Wk) % M
+		if m*g >= st.MinMinutes && (cur[i] < bestCost || (cur[i] == bestCost && i < best)) {
+			best, bestCost = i, cur[i]
 		}
 	}
+	for _, i := range curAct {
+		cur[i] = inf
+	}
+	sc.active[0], sc.active[1] = curAct[:0], nextAct[:0]
 	if best < 0 {
 		return dst, false
 	}
@@ -222,7 +204,8 @@ func (r *rules) BestSchedule(e int, price []int64, weights []int64, dst []int) (
 }
 
 type rowScratch struct {
-	cost   [2][]int64
+	cost   [2][]int64 // inf everywhere between calls
+	active [2][]int32
 	parent []int32
 	choice []int8
 }
@@ -233,8 +216,11 @@ func (r *rules) scratch(n, days int) *rowScratch {
 		sc = &rowScratch{}
 	}
 	for i := range sc.cost {
-		if cap(sc.cost[i]) < n {
+		if len(sc.cost[i]) < n {
 			sc.cost[i] = make([]int64, n)
+			for j := range sc.cost[i] {
+				sc.cost[i][j] = math.MaxInt64 / 4
+			}
 		}
 	}
 	if cap(sc.parent) < n*days {
