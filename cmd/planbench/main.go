@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	searches := fs.Int("searches", 2, "parallel searches")
 	hard := fs.Int64("hard", 0, "weight of a hard-rule break during the search (0: solver default)")
 	temp := fs.Float64("temp", 0, "annealing start temperature (0: measured)")
+	rowEvery := fs.Int64("row-every", 0, "re-plan whole employees every this many moves (0: solver default)")
 	out := fs.String("out", "", "write the roster here as CSV (employee,day,shift)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -58,7 +59,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer cancel()
 	}
 	start := time.Now() // wall clock: the benchmark reports elapsed time
-	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp})
+	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp, RowEvery: *rowEvery})
 	if err != nil {
 		return err
 	}

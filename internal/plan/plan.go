@@ -126,6 +126,9 @@ type Options struct {
 	// Temperature is the annealing start temperature in objective units;
 	// 0 means one measured from the problem.
 	Temperature float64
+	// RowEvery is how often, in moves, the search re-plans whole workers
+	// when the rules are a RowSolver; 0 means 16.
+	RowEvery int64
 }
 
 // Solution is a plan and its score.

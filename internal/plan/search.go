@@ -293,6 +293,10 @@ func (s *search) run(ctx context.Context) {
 	if cycle <= 0 {
 		cycle = 4_000_000
 	}
+	rowEvery := s.opt.RowEvery
+	if rowEvery <= 0 {
+		rowEvery = 16
+	}
 	tEnd := s.temp0 / 1000
 	cool := math.Pow(tEnd/s.temp0, 1/float64(cycle))
 	temp := s.temp0
@@ -364,10 +368,6 @@ func (s *search) adaptHardWeight() {
 		s.hardW = max(s.hardMin, s.hardW-max(1, s.hardW/8))
 	}
 }
-
-// rowEvery is how often (in moves) the search re-plans whole workers when
-// the rules have a RowSolver.
-const rowEvery = 16
 
 // replan clears k random workers' schedules and plans each again, in random
 // order, exactly against everyone else; the result is accepted like any

@@ -33,27 +33,41 @@ func (r *rules) BestSchedule(e int, price []int64, weights []int64, dst []int) (
 	offCap := max(1, st.MinConsecutiveOff)
 	maxCons := st.MaxConsecutive
 	B := offCap + S*maxCons*2
-	Wk := st.MaxWeekends + 1
-	if Wk <= 0 {
-		Wk = 1
+	// Weekends are counted only if the limit can bind.
+	trackWeekends := st.MaxWeekends < (D+1)/7
+	Wk := 1
+	if trackWeekends {
+		Wk = st.MaxWeekends + 1
 	}
-	// Shift types whose maximum may bind: more eligible days than allowed.
-	radix := make([]int, S) // stride of type s in the count index, 0 if not tracked
-	C := 1
-	for s := range S {
-		if st.MaxShifts[s] <= 0 {
-			continue
+	// Shift types whose maximum may bind (fewer than the days available and
+	// than the minutes allow) are counted, tightest first, while the count
+	// index stays small. A row may then break the limit of a type not
+	// counted: the search scores every row it gets, so such a row is priced
+	// as a hard break, never kept in a plan.
+	avail := 0
+	for d := range D {
+		if !r.dayOff[e*D+d] {
+			avail++
 		}
-		days := 0
-		for d := range D {
-			if !r.dayOff[e*D+d] {
-				days++
+	}
+	radix := make([]int, S) // stride of type s in the count index, 0 if not counted
+	C := 1
+	for {
+		pick := -1
+		for s := range S {
+			m := st.MaxShifts[s]
+			if m <= 0 || radix[s] > 0 || m >= avail || m >= st.MaxMinutes/r.minutes[s] {
+				continue
+			}
+			if pick < 0 || m < st.MaxShifts[pick] {
+				pick = s
 			}
 		}
-		if st.MaxShifts[s] < days && C*(st.MaxShifts[s]+1) <= 64 {
-			radix[s] = C
-			C *= st.MaxShifts[s] + 1
+		if pick < 0 || C*(st.MaxShifts[pick]+1) > 16 {
+			break
 		}
+		radix[pick] = C
+		C *= st.MaxShifts[pick] + 1
 	}
 	N := B * M * Wk * C
 	sc := r.scratch(N, D)
@@ -134,7 +148,7 @@ func (r *rules) BestSchedule(e int, price []int64, weights []int64, dst []int) (
 				continue // a day off, or too few days off before
 			}
 			nk := k
-			if weekend && (d%7 == 5 || !working) {
+			if trackWeekends && weekend && (d%7 == 5 || !working) {
 				nk++
 				if nk >= Wk {
 					continue
