@@ -287,15 +287,23 @@ type change struct {
 }
 
 func (s *search) run(ctx context.Context) {
+	s.anneal(ctx)
+	s.polish(ctx)
+}
+
+func (s *search) anneal(ctx context.Context) {
 	done := ctx.Done()
 	budget := s.opt.MaxMoves
+	// With a budget, one cooling over it; without, cycles that start at 50k
+	// moves and double, each reheating from the best plan, so that a short
+	// run cools too.
 	cycle := budget
 	if cycle <= 0 {
-		cycle = 4_000_000
+		cycle = 50_000
 	}
 	rowEvery := s.opt.RowEvery
 	if rowEvery <= 0 {
-		rowEvery = 16
+		rowEvery = 4
 	}
 	tEnd := s.temp0 / 1000
 	cool := math.Pow(tEnd/s.temp0, 1/float64(cycle))
@@ -318,8 +326,9 @@ func (s *search) run(ctx context.Context) {
 		}
 		if step >= cycle {
 			step = 0
+			cycle = min(2*cycle, 8_000_000)
+			cool = math.Pow(tEnd/s.temp0, 1/float64(cycle))
 			temp = s.temp0
-			// reheat from the best plan
 			s.restore()
 		}
 		step++
@@ -342,6 +351,57 @@ func (s *search) run(ctx context.Context) {
 		} else {
 			s.revert(d)
 		}
+	}
+}
+
+// polish makes the best plan locally optimal: from it, every single take,
+// drop and hand-over that lowers the objective without a hard break is
+// made, in a fixed order, until none is left or ctx is done.
+func (s *search) polish(ctx context.Context) {
+	if s.bestBreak > 0 {
+		return
+	}
+	s.restore()
+	T := len(s.p.Tasks)
+	improving := func(c change) bool {
+		dv, ds := s.evaluate(c)
+		if dv <= 0 && s.breaks+dv == 0 && ds < 0 {
+			s.commit(c, dv, ds)
+			return true
+		}
+		s.revert(c)
+		return false
+	}
+	for improved := true; improved; {
+		improved = false
+		if ctx.Err() != nil {
+			break
+		}
+		for w := range s.p.Workers {
+			for _, t := range s.p.Eligible[w] {
+				s.nw[0] = s.toggled(s.nw[0][:0], s.assign[w], t)
+				if improving(change{n: 1, w: [2]int{w}}) {
+					improved = true
+				}
+			}
+			for i := 0; i < len(s.assign[w]); i++ {
+				t := s.assign[w][i]
+				for w2 := range s.p.Workers {
+					if w2 == w || !s.elig[w2*T+t] || slices.Contains(s.assign[w2], t) {
+						continue
+					}
+					s.nw[0] = s.without(s.nw[0][:0], s.assign[w], t)
+					s.nw[1] = s.toggled(s.nw[1][:0], s.assign[w2], t)
+					if improving(change{n: 2, w: [2]int{w, w2}}) {
+						improved = true
+						break
+					}
+				}
+			}
+		}
+	}
+	if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
+		s.saveBest()
 	}
 }
 
@@ -455,18 +515,28 @@ func (s *search) propose() (change, bool) {
 		t := el[s.rng.IntN(len(el))]
 		s.nw[0] = s.toggled(s.nw[0][:0], s.assign[w], t)
 		return change{n: 1, w: [2]int{w}}, true
-	case r < 55: // hand a task to a colleague
+	case r < 55: // hand a task to a colleague, or exchange one each
 		w1 := s.rng.IntN(W)
 		if len(s.assign[w1]) == 0 {
 			return change{}, false
 		}
 		t := s.assign[w1][s.rng.IntN(len(s.assign[w1]))]
 		w2 := s.rng.IntN(W)
-		if w2 == w1 || !s.elig[w2*len(s.p.Tasks)+t] || slices.Contains(s.assign[w2], t) {
+		T := len(s.p.Tasks)
+		if w2 == w1 || !s.elig[w2*T+t] || slices.Contains(s.assign[w2], t) {
 			return change{}, false
 		}
-		s.nw[0] = s.without(s.nw[0][:0], s.assign[w1], t)
-		s.nw[1] = s.toggled(s.nw[1][:0], s.assign[w2], t)
+		if r < 45 || len(s.assign[w2]) == 0 {
+			s.nw[0] = s.without(s.nw[0][:0], s.assign[w1], t)
+			s.nw[1] = s.toggled(s.nw[1][:0], s.assign[w2], t)
+			return change{n: 2, w: [2]int{w1, w2}}, true
+		}
+		u := s.assign[w2][s.rng.IntN(len(s.assign[w2]))]
+		if !s.elig[w1*T+u] || slices.Contains(s.assign[w1], u) {
+			return change{}, false
+		}
+		s.nw[0] = s.insert(s.without(s.nw[0][:0], s.assign[w1], t), u)
+		s.nw[1] = s.insert(s.without(s.nw[1][:0], s.assign[w2], u), t)
 		return change{n: 2, w: [2]int{w1, w2}}, true
 	case r < 85: // swap a day or a block of days between two workers
 		w1, w2 := s.rng.IntN(W), s.rng.IntN(W)
