@@ -127,7 +127,7 @@ type Options struct {
 	// 0 means one measured from the problem.
 	Temperature float64
 	// RowEvery is how often, in moves, the search re-plans whole workers
-	// when the rules are a RowSolver; 0 means 4.
+	// when the rules are a RowSolver; 0 means 1024.
 	RowEvery int64
 }
 

@@ -303,7 +303,7 @@ func (s *search) anneal(ctx context.Context) {
 	}
 	rowEvery := s.opt.RowEvery
 	if rowEvery <= 0 {
-		rowEvery = 4
+		rowEvery = 1024
 	}
 	tEnd := s.temp0 / 1000
 	cool := math.Pow(tEnd/s.temp0, 1/float64(cycle))
@@ -313,7 +313,7 @@ func (s *search) anneal(ctx context.Context) {
 		if budget > 0 && s.moves >= budget {
 			return
 		}
-		if s.moves&255 == 0 {
+		if s.moves&15 == 0 {
 			select {
 			case <-done:
 				return
