@@ -122,7 +122,6 @@ type search struct {
 
 	elig    []bool    // elig[w*T+t]
 	eligDay [][][]int // eligDay[w][d]: eligible tasks of w on day d
-	byKind  map[[2]int][]int
 
 	assign []([]int)
 	count  []int
