@@ -334,3 +334,11 @@ func TestSolveRejectsAnInvalidProblem(t *testing.T) {
 		t.Fatal("no error for an eligibility list naming a task that does not exist")
 	}
 }
+
+func TestSolveAnEmptyProblem(t *testing.T) {
+	p := &plan.Problem{Rules: &shiftRules{}}
+	sol, err := plan.Solve(context.Background(), p, plan.Options{})
+	if err != nil || !sol.Feasible || sol.Objective != 0 {
+		t.Fatalf("%+v, %v", sol, err)
+	}
+}

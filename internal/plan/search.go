@@ -9,7 +9,8 @@ import (
 )
 
 // Solve searches for the best plan it can find before ctx is done or the
-// move budget is spent. It returns the best plan found so far when ctx is
+// move budget is spent (with no budget it runs until ctx is done, so give
+// it a deadline). It returns the best plan found so far when ctx is
 // cancelled; the error is only for an invalid problem. The plan never holds
 // an assignment that breaks a hard rule when one without breaks was found;
 // if none was, workers whose schedule still breaks a rule are cut back until
@@ -291,6 +292,9 @@ func (s *search) run(ctx context.Context) {
 }
 
 func (s *search) anneal(ctx context.Context) {
+	if s.p.Workers == 0 || s.days == 0 {
+		return // nothing to plan
+	}
 	done := ctx.Done()
 	budget := s.opt.MaxMoves
 	// With a budget, one cooling over it; without, cycles that start at 50k
