@@ -328,11 +328,12 @@ func (s *search) anneal(ctx context.Context) {
 			s.adaptHardWeight()
 		}
 		if step >= cycle {
+			// polish the best plan and reheat from it
+			s.polish(ctx)
 			step = 0
 			cycle = min(2*cycle, 8_000_000)
 			cool = math.Pow(tEnd/s.temp0, 1/float64(cycle))
 			temp = s.temp0
-			s.restore()
 		}
 		step++
 		temp *= cool
@@ -357,14 +358,16 @@ func (s *search) anneal(ctx context.Context) {
 	}
 }
 
-// polish makes the best plan locally optimal: from it, every single take,
-// drop and hand-over that lowers the objective without a hard break is
-// made, in a fixed order, until none is left or ctx is done.
+// polish makes the best plan the current one and then locally optimal:
+// every single take, drop, hand-over, swap of a day between two workers
+// and (with a RowSolver) exact re-plan of one worker that lowers the
+// objective without a hard break is made, in a fixed order, until none is
+// left or ctx is done.
 func (s *search) polish(ctx context.Context) {
+	s.restore()
 	if s.bestBreak > 0 {
 		return
 	}
-	s.restore()
 	T := len(s.p.Tasks)
 	improving := func(c change) bool {
 		dv, ds := s.evaluate(c)
@@ -399,6 +402,32 @@ func (s *search) polish(ctx context.Context) {
 						improved = true
 						break
 					}
+				}
+			}
+		}
+		for w := range s.p.Workers {
+			for w2 := w + 1; w2 < s.p.Workers; w2++ {
+				for d := range s.days {
+					if c, ok := s.swapDays(w, w2, d, d+1); ok && improving(c) {
+						improved = true
+					}
+				}
+			}
+		}
+		if s.rows == nil {
+			continue
+		}
+		for w := range s.p.Workers {
+			if ctx.Err() != nil {
+				break
+			}
+			s.setPrices(w, true)
+			row, ok := s.rows.BestSchedule(w, s.price, s.weights, s.rowBuf[:0])
+			s.rowBuf = row
+			if ok && !slices.Equal(row, s.assign[w]) {
+				s.nw[0] = append(s.nw[0][:0], row...)
+				if improving(change{n: 1, w: [2]int{w}}) {
+					improved = true
 				}
 			}
 		}
@@ -448,12 +477,7 @@ func (s *search) replan(k int, temp float64) {
 		s.setRow(w, nil)
 	}
 	for _, w := range ws {
-		for _, t := range s.p.Eligible[w] {
-			n := s.count[t]
-			c0, o0 := s.scoreTask(t, n)
-			c1, o1 := s.scoreTask(t, n+1)
-			s.price[t] = c1 - c0 + int64(o1-o0)*s.hardW
-		}
+		s.setPrices(w, false)
 		row, ok := s.rows.BestSchedule(w, s.price, s.weights, s.rowBuf[:0])
 		s.rowBuf = row
 		if ok {
@@ -469,6 +493,21 @@ func (s *search) replan(k int, temp float64) {
 	}
 	for i, w := range ws {
 		s.setRow(w, s.saved[i])
+	}
+}
+
+// setPrices prices each task worker w may take at the change in the other
+// workers' cover cost if w held it. held says whether w's current tasks are
+// to be discounted (w is re-planned without being cleared first).
+func (s *search) setPrices(w int, held bool) {
+	for _, t := range s.p.Eligible[w] {
+		n := s.count[t]
+		if held && slices.Contains(s.assign[w], t) {
+			n--
+		}
+		c0, o0 := s.scoreTask(t, n)
+		c1, o1 := s.scoreTask(t, n+1)
+		s.price[t] = c1 - c0 + int64(o1-o0)*s.hardW
 	}
 }
 
