@@ -208,7 +208,7 @@ func TestSolverMatchesExactOptimum(t *testing.T) {
 	for seed := range uint64(instances) {
 		p, _ := randomProblem(seed, 0, 0)
 		want := optimum(p)
-		sol, err := plan.Solve(context.Background(), p, plan.Options{Seed: seed, MaxMoves: 40000})
+		sol, err := plan.Solve(context.Background(), p, plan.Options{Seed: seed, MaxMoves: 20000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,7 +290,7 @@ func TestSolveStopsWhenCancelledWithAFeasiblePlan(t *testing.T) {
 
 func TestSolveStartsFromAnInitialPlanAndNeverWorsensIt(t *testing.T) {
 	p, _ := randomProblem(11, 6, 20)
-	first, err := plan.Solve(context.Background(), p, plan.Options{Seed: 1, MaxMoves: 40000})
+	first, err := plan.Solve(context.Background(), p, plan.Options{Seed: 1, MaxMoves: 20000})
 	if err != nil {
 		t.Fatal(err)
 	}
