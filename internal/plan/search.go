@@ -328,8 +328,8 @@ func (s *search) anneal(ctx context.Context) {
 			s.adaptHardWeight()
 		}
 		if step >= cycle {
-			// polish the best plan and reheat from it
-			s.polish(ctx)
+			// reheat from the best plan
+			s.restore()
 			step = 0
 			cycle = min(2*cycle, 8_000_000)
 			cool = math.Pow(tEnd/s.temp0, 1/float64(cycle))
