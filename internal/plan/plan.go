@@ -9,14 +9,19 @@
 // hard rule is per worker, a move is re-checked only for the workers it
 // changes (incremental scoring).
 //
-// The search is construction by simulated annealing from an empty plan with
-// hard breaks priced high, then local search over day-based moves (take or
-// drop a task, hand a task to a colleague, swap a day or a block of days
-// between two workers). Independent searches with different seeds run on the
-// machine's cores and the best plan wins, ties to the lowest search index, so
-// a seed and a move budget determine the result. The search stops when the
-// context is done or the budget is spent and returns the best plan found; it
-// never calls the wall clock.
+// The search is simulated annealing from an empty plan (or Problem.Initial)
+// over day-based moves: take or drop a task, hand a task to a colleague or
+// exchange one each, swap a day or a block of days between two workers, set
+// a block of a worker's days to one kind of task or to none. While the plan
+// breaks a hard rule (a minimum from an empty start, say) breaks are priced,
+// and the price adapts. If the rules are also a [RowSolver], one or two
+// workers are now and then cleared and re-planned exactly against everyone
+// else (large-neighbourhood search). With a move budget the best plan is
+// finally polished to a local optimum. Independent searches with different
+// seeds run on the machine's cores and the best plan wins, ties to the
+// lowest search index, so a seed and a move budget determine the result.
+// The search stops when the context is done or the budget is spent and
+// returns the best plan found; it never calls the wall clock.
 //
 // The package is pure Go with no database or I/O; Rules implementations
 // must be safe for concurrent use (they are called from several goroutines).
