@@ -23,6 +23,7 @@ import (
 	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/notify"
+	"github.com/goodshift/goodshift/internal/outcomes"
 	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/people"
 	"github.com/goodshift/goodshift/internal/rota"
@@ -64,6 +65,7 @@ type App struct {
 	Rota      *rota.Service
 	Notify    *notify.Service
 	Wellbeing *wellbeing.Service
+	Outcomes  *outcomes.Service
 }
 
 // New builds the application. The database must already be migrated.
@@ -133,6 +135,11 @@ func New(d Deps) (*App, error) {
 	// Wellbeing and the rota meet only through these two narrow seams.
 	a.Rota.UseTemporaryLimits(rotaFlexLimits{a.Wellbeing})
 	a.Wellbeing.SetRota(a.Rota)
+	// Outcomes reads aggregates through its own seams (seams_outcomes.go).
+	if a.Outcomes, err = outcomes.NewService(outcomes.Config{Now: d.Now, Records: a.People, Payroll: outcomesPayroll{a.Payroll},
+		Flex: outcomesFlex{a.Wellbeing}, Caseload: a.Wellbeing, Directory: a.People, Org: d.Config.Org.Name, Logger: d.Logger}); err != nil {
+		return nil, err
+	}
 	shell, err := web.NewShell(web.Options{
 		Logger:         d.Logger,
 		Templates:      templates.FS,
@@ -161,6 +168,7 @@ func New(d Deps) (*App, error) {
 	rotaweb.NewHandler(a.Rota, shell).Routes(api, root) // publishing, copying, the board by person
 	notify.NewHandler(a.Notify, shell).Routes(api, root)
 	wellbeing.NewHandler(a.Wellbeing, shell, d.Config.Org.Name).Routes(api, root)
+	outcomes.NewHandler(a.Outcomes, shell).Routes(api, root)
 	return a, nil
 }
 
