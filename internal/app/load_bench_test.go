@@ -78,7 +78,7 @@ func BenchmarkHTTPLoad(b *testing.B) {
 	if err := db.Table("shifts").Create(map[string]any{
 		"id": openID, "site_id": site, "slot": 1,
 		"starts_at": civil.D(2027, 1, 6).At(10, 0, civil.London).UTC(), "ends_at": civil.D(2027, 1, 6).At(13, 0, civil.London).UTC(),
-		"work_minutes": 180, "status": "open", "version": 1, "created_at": now, "updated_at": now,
+		"work_minutes": 180, "status": "open", "version": 1, "created_at": now, "updated_at": now, "published_at": now,
 	}).Error; err != nil {
 		b.Fatal(err)
 	}
@@ -213,6 +213,7 @@ func insertWeekdayShifts(tb testing.TB, db *gorm.DB, site string, ids []string, 
 				"id": database.NewID(), "site_id": site, "slot": 1,
 				"starts_at": day.At(6+i%8, 0, civil.London).UTC(), "ends_at": day.At(10+i%8, 0, civil.London).UTC(),
 				"work_minutes": 240, "status": "assigned", "employee_id": id, "version": 1, "created_at": now, "updated_at": now,
+				"published_at": now, // employees see published shifts only
 			})
 		}
 	}

@@ -139,14 +139,14 @@ func insertShifts(b *testing.B, db *gorm.DB, emps []people.Person, site string, 
 			}
 			id := e.ID
 			rows = append(rows, shiftRow{ID: database.NewID(), SiteID: site, Slot: 1, StartsAt: day.At(6+i%8, 0, civil.London).UTC(),
-				EndsAt: day.At(10+i%8, 0, civil.London).UTC(), WorkMinutes: 240, Status: Assigned, EmployeeID: &id, Version: 1, CreatedAt: now, UpdatedAt: now})
+				EndsAt: day.At(10+i%8, 0, civil.London).UTC(), WorkMinutes: 240, Status: Assigned, EmployeeID: &id, Version: 1, PublishedAt: &now, CreatedAt: now, UpdatedAt: now})
 		}
 	}
 	if err := db.CreateInBatches(rows, 500).Error; err != nil {
 		b.Fatal(err)
 	}
 	open := shiftRow{ID: database.NewID(), SiteID: site, Slot: 1, StartsAt: civil.D(2026, 12, 2).At(18, 0, civil.London).UTC(),
-		EndsAt: civil.D(2026, 12, 2).At(21, 0, civil.London).UTC(), WorkMinutes: 180, Status: Open, Version: 1, CreatedAt: now, UpdatedAt: now}
+		EndsAt: civil.D(2026, 12, 2).At(21, 0, civil.London).UTC(), WorkMinutes: 180, Status: Open, Version: 1, PublishedAt: &now, CreatedAt: now, UpdatedAt: now}
 	if err := db.Create(&open).Error; err != nil {
 		b.Fatal(err)
 	}
