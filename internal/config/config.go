@@ -52,6 +52,8 @@ type Config struct {
 	ClockWindow        time.Duration
 	UnpaidBreaks       bool          // deduct the rota's planned break from paid hours
 	WellbeingRetention time.Duration // keep wellbeing content this long after employment ends
+
+	Workers bool // run background jobs in this process (GOODSHIFT_WORKERS=off for web-only instances)
 }
 
 // DBPool sets the database connection pool.
@@ -145,6 +147,7 @@ var Vars = []Var{
 	{"SMTP_USERNAME", "unset", "SMTP user"},
 	{"SMTP_PASSWORD", "unset", "SMTP password"},
 	{"SMTP_FROM", "Goodshift <rota@goodshift.example>", "sender of notification emails"},
+	{"GOODSHIFT_WORKERS", "on", "run background jobs (email, reminders, purges) in this process; off for web-only instances"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -196,6 +199,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ClockWindow:        r.duration("GOODSHIFT_CLOCK_WINDOW", 30*time.Minute),
 		UnpaidBreaks:       r.bool("GOODSHIFT_UNPAID_BREAKS", false),
 		WellbeingRetention: r.duration("GOODSHIFT_WELLBEING_RETENTION", 2*365*24*time.Hour),
+		Workers:            r.oneOf("GOODSHIFT_WORKERS", "on", "on", "off") == "on",
 	}
 	sqlite := c.DatabaseURL == ""
 	c.DB = DBPool{
