@@ -22,6 +22,7 @@ import (
 	"github.com/goodshift/goodshift/internal/config"
 	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
+	"github.com/goodshift/goodshift/internal/jobs"
 	"github.com/goodshift/goodshift/internal/notify"
 	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/people"
@@ -63,6 +64,7 @@ type App struct {
 	Rota      *rota.Service
 	Notify    *notify.Service
 	Wellbeing *wellbeing.Service
+	Jobs      *jobs.Queue // durable jobs; serve runs the workers (StartWorkers)
 }
 
 // New builds the application. The database must already be migrated.
@@ -114,8 +116,17 @@ func New(d Deps) (*App, error) {
 		return nil, err
 	}
 	a.Wellbeing = wellbeing.NewService(wellbeing.Config{DB: d.DB, Now: d.Now, Keys: wellbeingKeys, People: a.People, Logger: d.Logger})
+	// jobs: River's tables come up to date here (cheap when they are), so
+	// every caller of New, tests included, can enqueue.
+	if err := jobs.Migrate(context.Background(), d.DB, d.Logger); err != nil {
+		return nil, err
+	}
+	if a.Jobs, err = jobs.New(jobs.Config{DB: d.DB, Logger: d.Logger, ListenURL: d.Config.DatabaseURL}); err != nil {
+		return nil, err
+	}
+	a.Jobs.Register(metrics.Registry)
 	a.Notify = notify.NewService(notify.Config{
-		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, BaseURL: d.Config.BaseURL,
+		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, BaseURL: d.Config.BaseURL, Queue: a.Jobs,
 		SMTP: notify.SMTP{Host: d.Config.SMTP.Host, Port: d.Config.SMTP.Port, Username: d.Config.SMTP.Username,
 			Password: d.Config.SMTP.Password, From: d.Config.SMTP.From},
 	})
@@ -129,6 +140,10 @@ func New(d Deps) (*App, error) {
 	// Wellbeing and the rota meet only through these two narrow seams.
 	a.Rota.UseTemporaryLimits(rotaFlexLimits{a.Wellbeing})
 	a.Wellbeing.SetRota(a.Rota)
+	a.registerTasks(a.Jobs)
+	if err := a.Jobs.Seal(context.Background(), d.Config.Workers); err != nil {
+		return nil, err
+	}
 	shell, err := web.NewShell(web.Options{
 		Logger:         d.Logger,
 		Templates:      templates.FS,
@@ -145,7 +160,7 @@ func New(d Deps) (*App, error) {
 	a.Shell = shell
 	api, root := shell.API(), shell.Root()
 
-	root.GET("/healthz", auth.Public, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	root.GET("/healthz", auth.Public, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "workers": a.workersStatus()}) })
 	root.GET("/readyz", auth.Public, a.ready)
 	root.GET("/metrics", auth.Public, gin.WrapH(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{})))
 	root.GET("/static/*file", auth.Public, gin.WrapH(shell.StaticFiles()))
@@ -170,7 +185,7 @@ func (a *App) ready(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable"})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "workers": a.workersStatus()})
 }
 
 // OpenDatabase connects to the configured database and applies migrations.

@@ -102,10 +102,11 @@ func New(c Config) (*Queue, error) {
 func (q *Queue) Workers() *river.Workers { return q.workers }
 
 // Periodic adds a job that the leader (one process among all) inserts on
-// its schedule. id names it, so every process agrees which job it is.
-func (q *Queue) Periodic(id string, every time.Duration, args func() river.JobArgs) {
+// its schedule (and once when it becomes leader). id names it, so every
+// process agrees which job it is; opts should make it unique per period.
+func (q *Queue) Periodic(id string, every time.Duration, args func() river.JobArgs, opts *river.InsertOpts) {
 	q.periodic = append(q.periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
-		func() (river.JobArgs, *river.InsertOpts) { return args(), nil },
+		func() (river.JobArgs, *river.InsertOpts) { return args(), opts },
 		&river.PeriodicJobOpts{ID: id, RunOnStart: true}))
 }
 

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/goodshift/goodshift/internal/jobs"
+)
+
+// Work nobody clicks: the periodic jobs. The leader (one process among all
+// serving this database, elected by River) inserts each on its schedule;
+// a job is unique per task and period, so even a change of leader cannot
+// run one twice in its period. Every task is idempotent and logs its counts.
+
+// TaskArgs is a periodic maintenance task.
+type TaskArgs struct {
+	Task string `json:"task"`
+}
+
+// Kind names the job in the queue.
+func (TaskArgs) Kind() string { return "task" }
+
+type task struct {
+	every time.Duration
+	run   func(ctx context.Context) (string, error) // a summary of what it did, for the log
+}
+
+func (a *App) tasks() map[string]task {
+	t := map[string]task{
+		"swaps-expire": {time.Minute, func(ctx context.Context) (string, error) {
+			n, err := a.Rota.ExpireStartedSwaps(ctx)
+			return fmt.Sprintf("%d swap requests expired", n), err
+		}},
+		"sessions-purge": {24 * time.Hour, func(ctx context.Context) (string, error) {
+			n, err := a.People.PurgeExpiredSessions(ctx)
+			return fmt.Sprintf("%d expired sessions deleted", n), err
+		}},
+		"notifications-purge": {24 * time.Hour, func(ctx context.Context) (string, error) {
+			n, e, err := a.Notify.PurgeRead(ctx, 90*24*time.Hour)
+			return fmt.Sprintf("%d read notifications and %d email records older than 90 days deleted", n, e), err
+		}},
+		"wellbeing-purge": {24 * time.Hour, func(ctx context.Context) (string, error) {
+			p, err := a.Wellbeing.Purge(ctx, a.Config.WellbeingRetention)
+			return fmt.Sprintf("wellbeing records of %d former employees purged (%d plans, %d notes, %d flex periods)", p.Employees, p.Plans, p.Notes, p.FlexPeriods), err
+		}},
+	}
+	if a.Contracts.StripeEnabled() {
+		t["stripe-sync"] = task{15 * time.Minute, func(ctx context.Context) (string, error) {
+			ok, failed, err := a.Contracts.SyncPendingStripe(ctx)
+			return fmt.Sprintf("%d invoices synced to Stripe, %d failed", ok, failed), err
+		}}
+	}
+	return t
+}
+
+type taskWorker struct {
+	river.WorkerDefaults[TaskArgs]
+	a     *App
+	tasks map[string]task
+}
+
+func (w *taskWorker) Work(ctx context.Context, job *river.Job[TaskArgs]) error {
+	t, ok := w.tasks[job.Args.Task]
+	if !ok {
+		return river.JobCancel(fmt.Errorf("no task %q in this version", job.Args.Task))
+	}
+	did, err := t.run(ctx)
+	if err != nil {
+		w.a.Logger.WarnContext(ctx, "task failed; it will be retried", "task", job.Args.Task, "attempt", job.Attempt, "error", err.Error())
+		return err
+	}
+	w.a.Logger.InfoContext(ctx, "task done", "task", job.Args.Task, "result", did)
+	return nil
+}
+
+// registerTasks adds the task worker and the periodic schedule to the queue.
+func (a *App) registerTasks(q *jobs.Queue) {
+	ts := a.tasks()
+	river.AddWorker(q.Workers(), &taskWorker{a: a, tasks: ts})
+	for name, t := range ts {
+		args := TaskArgs{Task: name}
+		q.Periodic(name, t.every, func() river.JobArgs { return args }, &river.InsertOpts{
+			MaxAttempts: 5,
+			UniqueOpts:  river.UniqueOpts{ByArgs: true, ByPeriod: t.every},
+		})
+	}
+}
+
+// StartWorkers runs this process's job workers (serve calls it unless
+// GOODSHIFT_WORKERS=off).
+func (a *App) StartWorkers(ctx context.Context) error {
+	if !a.Config.Workers {
+		a.Logger.Info("job workers are off in this process (GOODSHIFT_WORKERS=off)")
+		return nil
+	}
+	return a.Jobs.Start(ctx)
+}
+
+// StopWorkers drains the workers: jobs in flight get until ctx ends, then
+// are cancelled and left for another process (or this one, restarted).
+func (a *App) StopWorkers(ctx context.Context) error { return a.Jobs.Stop(ctx) }
+
+func (a *App) workersStatus() string {
+	switch {
+	case a.Jobs.Running():
+		return "running"
+	case a.Config.Workers:
+		return "stopped"
+	default:
+		return "off"
+	}
+}
