@@ -140,6 +140,9 @@ func New(d Deps) (*App, error) {
 	// Wellbeing and the rota meet only through these two narrow seams.
 	a.Rota.UseTemporaryLimits(rotaFlexLimits{a.Wellbeing})
 	a.Wellbeing.SetRota(a.Rota)
+	if a.Notify.Mailing() {
+		a.Contracts.UseMail(a.Notify, a.Jobs, d.Config.InvoiceReminderDays) // invoices email themselves to clients
+	}
 	a.registerTasks(a.Jobs)
 	if err := a.Jobs.Seal(context.Background(), d.Config.Workers); err != nil {
 		return nil, err

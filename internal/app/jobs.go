@@ -47,6 +47,12 @@ func (a *App) tasks() map[string]task {
 			return fmt.Sprintf("wellbeing records of %d former employees purged (%d plans, %d notes, %d flex periods)", p.Employees, p.Plans, p.Notes, p.FlexPeriods), err
 		}},
 	}
+	if a.Notify.Mailing() {
+		t["invoice-reminders"] = task{time.Hour, func(ctx context.Context) (string, error) {
+			n, err := a.Contracts.SendOverdueReminders(ctx)
+			return fmt.Sprintf("%d overdue-invoice reminders queued", n), err
+		}}
+	}
 	if a.Contracts.StripeEnabled() {
 		t["stripe-sync"] = task{15 * time.Minute, func(ctx context.Context) (string, error) {
 			ok, failed, err := a.Contracts.SyncPendingStripe(ctx)

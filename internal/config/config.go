@@ -54,6 +54,9 @@ type Config struct {
 	WellbeingRetention time.Duration // keep wellbeing content this long after employment ends
 
 	Workers bool // run background jobs in this process (GOODSHIFT_WORKERS=off for web-only instances)
+	// InvoiceReminderDays are the days after the due date on which an
+	// unpaid invoice's client is reminded.
+	InvoiceReminderDays []int
 }
 
 // DBPool sets the database connection pool.
@@ -147,6 +150,7 @@ var Vars = []Var{
 	{"SMTP_USERNAME", "unset", "SMTP user"},
 	{"SMTP_PASSWORD", "unset", "SMTP password"},
 	{"SMTP_FROM", "Goodshift <rota@goodshift.example>", "sender of notification emails"},
+	{"GOODSHIFT_INVOICE_REMINDER_DAYS", "7,30", "days after the due date to remind a client of an unpaid invoice; off for never"},
 	{"GOODSHIFT_WORKERS", "on", "run background jobs (email, reminders, purges) in this process; off for web-only instances"},
 }
 
@@ -200,6 +204,21 @@ func Load(getenv func(string) string) (Config, error) {
 		UnpaidBreaks:       r.bool("GOODSHIFT_UNPAID_BREAKS", false),
 		WellbeingRetention: r.duration("GOODSHIFT_WELLBEING_RETENTION", 2*365*24*time.Hour),
 		Workers:            r.oneOf("GOODSHIFT_WORKERS", "on", "on", "off") == "on",
+	}
+	c.InvoiceReminderDays = []int{7, 30}
+	if v := strings.TrimSpace(r.getenv("GOODSHIFT_INVOICE_REMINDER_DAYS")); v != "" {
+		c.InvoiceReminderDays = nil
+		for _, d := range r.list("GOODSHIFT_INVOICE_REMINDER_DAYS") {
+			if v == "off" {
+				break
+			}
+			n, err := strconv.Atoi(d)
+			if err != nil || n < 1 || n > 365 {
+				r.fail("GOODSHIFT_INVOICE_REMINDER_DAYS", "must be whole days after the due date, 1 to 365, separated by commas")
+				continue
+			}
+			c.InvoiceReminderDays = append(c.InvoiceReminderDays, n)
+		}
 	}
 	sqlite := c.DatabaseURL == ""
 	c.DB = DBPool{

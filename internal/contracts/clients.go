@@ -81,6 +81,7 @@ type Service struct {
 	logger  *slog.Logger
 	org     config.Organisation
 	stripe  *stripeClient // nil: Stripe is off
+	sending *sending      // nil: invoices are not emailed (sending.go)
 	// sitesVersion counts changes to sites and client names, so a cache of
 	// the site list (the rota's) knows when to reload.
 	sitesVersion atomic.Uint64
