@@ -65,6 +65,9 @@ type App struct {
 	Notify    *notify.Service
 	Wellbeing *wellbeing.Service
 	Jobs      *jobs.Queue // durable jobs; serve runs the workers (StartWorkers)
+	// Broadcast tells other server processes to drop cached entries
+	// (PostgreSQL only; nil on SQLite).
+	Broadcast *jobs.Broadcast
 }
 
 // New builds the application. The database must already be migrated.
@@ -130,8 +133,10 @@ func New(d Deps) (*App, error) {
 		SMTP: notify.SMTP{Host: d.Config.SMTP.Host, Port: d.Config.SMTP.Port, Username: d.Config.SMTP.Username,
 			Password: d.Config.SMTP.Password, From: d.Config.SMTP.From},
 	})
+	sites := &rotaSites{c: a.Contracts, now: d.Now}
+	a.shareAcrossServers(sites)
 	a.Rota = rota.NewService(rota.Config{
-		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: &rotaSites{c: a.Contracts, now: d.Now},
+		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: sites,
 		PayInfo: rotaPayroll{a.Payroll}, Leave: rotaPayroll{a.Payroll}, Caseload: a.Wellbeing,
 		BaseURL: d.Config.BaseURL, Notifier: a.Notify,
 	})

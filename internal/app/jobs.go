@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/jobs"
 )
 
@@ -95,9 +96,31 @@ func (a *App) registerTasks(q *jobs.Queue) {
 	}
 }
 
-// StartWorkers runs this process's job workers (serve calls it unless
-// GOODSHIFT_WORKERS=off).
+// shareAcrossServers makes the caches agree across server processes on
+// PostgreSQL: session revocations and site changes are broadcast, and
+// every process drops its copies when it hears one.
+func (a *App) shareAcrossServers(sites *rotaSites) {
+	if a.Config.DatabaseURL == "" || database.Dialect(a.DB) != database.Postgres {
+		return
+	}
+	b := jobs.NewBroadcast(a.DB, a.Config.DatabaseURL, a.Logger)
+	a.Broadcast = b
+	a.People.ShareRevocations(b)
+	b.Subscribe(siteChannel, func(string) { sites.drop() })
+	a.Contracts.OnSitesChanged(func() {
+		if err := b.Publish(context.Background(), nil, siteChannel, ""); err != nil {
+			a.Logger.Warn("site change not broadcast; other servers follow within a minute", "error", err.Error())
+		}
+	})
+}
+
+// StartWorkers runs this process's job workers (unless
+// GOODSHIFT_WORKERS=off) and, on PostgreSQL, its listener for other
+// processes' cache invalidations, until ctx ends. serve calls it.
 func (a *App) StartWorkers(ctx context.Context) error {
+	if a.Broadcast != nil {
+		go a.Broadcast.Listen(ctx)
+	}
 	if !a.Config.Workers {
 		a.Logger.Info("job workers are off in this process (GOODSHIFT_WORKERS=off)")
 		return nil
