@@ -210,6 +210,10 @@ func OpenDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 		_ = database.Close(db)
 		return nil, err
 	}
+	if err := jobs.Migrate(ctx, db, logger); err != nil { // River's tables, beside ours
+		_ = database.Close(db)
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -128,7 +128,7 @@ func Migrate(ctx context.Context, db *gorm.DB, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	m, err := rivermigrate.New(driverFor(db, sqlDB, nil), &rivermigrate.Config{Logger: quiet(logger)})
+	m, err := rivermigrate.New(driverFor(db, sqlDB, nil), &rivermigrate.Config{Logger: quietRiver(logger)})
 	if err != nil {
 		return err
 	}
