@@ -56,8 +56,10 @@ func (b *Broadcast) Publish(ctx context.Context, tx *gorm.DB, channel, payload s
 // connection drops.
 func (b *Broadcast) Listen(ctx context.Context) {
 	l := &pgxlisten.Listener{
-		Connect:        func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, b.url) },
-		LogError:       func(ctx context.Context, err error) { b.logger.WarnContext(ctx, "broadcast listener", "error", err.Error()) },
+		Connect: func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, b.url) },
+		LogError: func(ctx context.Context, err error) {
+			b.logger.WarnContext(ctx, "broadcast listener", "error", err.Error())
+		},
 		ReconnectDelay: time.Second,
 	}
 	b.mu.Lock()
