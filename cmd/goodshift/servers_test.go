@@ -61,8 +61,8 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	a := startServer(t, bin, vars)
-	b := startServer(t, bin, vars)
+	a := startServeProcess(t, bin, vars)
+	b := startServeProcess(t, bin, vars)
 
 	t.Run("sign-out on one is refused on the other within a second", func(t *testing.T) {
 		token := login(t, a.base, "dana@goodshift.example")
@@ -193,9 +193,9 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// startServer runs the binary's serve and waits until its workers run; the
+// startServeProcess runs the binary's serve and waits until its workers run; the
 // test's end stops it with SIGTERM and waits for the graceful shutdown.
-func startServer(t *testing.T, bin string, vars map[string]string) server {
+func startServeProcess(t *testing.T, bin string, vars map[string]string) server {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve")

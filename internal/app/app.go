@@ -24,6 +24,7 @@ import (
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/jobs"
 	"github.com/goodshift/goodshift/internal/notify"
+	"github.com/goodshift/goodshift/internal/outcomes"
 	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/people"
 	"github.com/goodshift/goodshift/internal/rota"
@@ -64,6 +65,7 @@ type App struct {
 	Rota      *rota.Service
 	Notify    *notify.Service
 	Wellbeing *wellbeing.Service
+	Outcomes  *outcomes.Service
 	Jobs      *jobs.Queue // durable jobs; serve runs the workers (StartWorkers)
 	// Broadcast tells other server processes to drop cached entries
 	// (PostgreSQL only; nil on SQLite).
@@ -145,6 +147,11 @@ func New(d Deps) (*App, error) {
 	// Wellbeing and the rota meet only through these two narrow seams.
 	a.Rota.UseTemporaryLimits(rotaFlexLimits{a.Wellbeing})
 	a.Wellbeing.SetRota(a.Rota)
+	// Outcomes reads aggregates through its own seams (seams_outcomes.go).
+	if a.Outcomes, err = outcomes.NewService(outcomes.Config{Now: d.Now, Records: a.People, Payroll: outcomesPayroll{a.Payroll},
+		Flex: outcomesFlex{a.Wellbeing}, Caseload: a.Wellbeing, Directory: a.People, Org: d.Config.Org.Name, Logger: d.Logger}); err != nil {
+		return nil, err
+	}
 	if a.Notify.Mailing() {
 		a.Contracts.UseMail(a.Notify, a.Jobs, d.Config.InvoiceReminderDays) // invoices email themselves to clients
 	}
@@ -179,6 +186,7 @@ func New(d Deps) (*App, error) {
 	rota.NewHandler(a.Rota, shell).Routes(api, root)
 	notify.NewHandler(a.Notify, shell).Routes(api, root)
 	wellbeing.NewHandler(a.Wellbeing, shell, d.Config.Org.Name).Routes(api, root)
+	outcomes.NewHandler(a.Outcomes, shell).Routes(api, root)
 	return a, nil
 }
 
