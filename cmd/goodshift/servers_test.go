@@ -94,7 +94,7 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer database.Close(db)
-		tasks := []string{"sessions-purge", "notifications-purge", "wellbeing-purge", "swaps-expire", "invoice-reminders"}
+		tasks := []string{"sessions-purge", "notifications-purge", "wellbeing-purge", "swaps-expire", "invoice-reminders", "shift-reminders"}
 		count := func(task string) (n int64) {
 			db.Raw(`SELECT COUNT(*) FROM river_job WHERE kind = 'task' AND args->>'task' = ? AND state = 'completed'`, task).Row().Scan(&n)
 			return n

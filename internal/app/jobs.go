@@ -48,6 +48,20 @@ func (a *App) tasks() map[string]task {
 			return fmt.Sprintf("wellbeing records of %d former employees purged (%d plans, %d notes, %d flex periods)", p.Employees, p.Plans, p.Notes, p.FlexPeriods), err
 		}},
 	}
+	t["shift-reminders"] = task{time.Hour, func(ctx context.Context) (string, error) {
+		rs, err := a.Rota.RemindersDue(ctx)
+		if err != nil {
+			return "", err
+		}
+		for _, r := range rs {
+			// Unique per shift and person (for as long as finished jobs are
+			// kept, a month): the hourly runs of one evening remind once.
+			if err := a.Jobs.Insert(ctx, a.DB.WithContext(ctx), ReminderArgs(r), nil); err != nil {
+				return "", err
+			}
+		}
+		return fmt.Sprintf("%d shift reminders due", len(rs)), nil
+	}}
 	if a.Notify.Mailing() {
 		t["invoice-reminders"] = task{time.Hour, func(ctx context.Context) (string, error) {
 			n, err := a.Contracts.SendOverdueReminders(ctx)
@@ -83,10 +97,39 @@ func (w *taskWorker) Work(ctx context.Context, job *river.Job[TaskArgs]) error {
 	return nil
 }
 
+// ReminderArgs tells one person about tomorrow's shift.
+type ReminderArgs struct {
+	ShiftID    string `json:"shift_id" river:"unique"`
+	EmployeeID string `json:"employee_id" river:"unique"`
+	Subject    string `json:"subject"`
+	Body       string `json:"body"`
+}
+
+// Kind names the job.
+func (ReminderArgs) Kind() string { return "shift-reminder" }
+
+// InsertOpts: once per shift and person.
+func (ReminderArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+type reminderWorker struct {
+	river.WorkerDefaults[ReminderArgs]
+	a *App
+}
+
+// Work puts the reminder in the person's inbox and queues its email in one
+// transaction. (At least once: a crash between that commit and the job's
+// completion repeats it.)
+func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
+	return w.a.Notify.Notify(ctx, []string{job.Args.EmployeeID}, job.Args.Subject, job.Args.Body, "/rota/week")
+}
+
 // registerTasks adds the task worker and the periodic schedule to the queue.
 func (a *App) registerTasks(q *jobs.Queue) {
 	ts := a.tasks()
 	river.AddWorker(q.Workers(), &taskWorker{a: a, tasks: ts})
+	river.AddWorker(q.Workers(), &reminderWorker{a: a})
 	for name, t := range ts {
 		args := TaskArgs{Task: name}
 		q.Periodic(name, t.every, func() river.JobArgs { return args }, &river.InsertOpts{
