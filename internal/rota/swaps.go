@@ -600,12 +600,6 @@ func (s *Service) completeSwap(tx *gorm.DB, w Swap, taker, actorID, note string)
 	return s.swapEvent(tx, w.ID, actorID, "completed", note)
 }
 
-// tellSwap notifies everyone involved about where a swap stands (after
-// the fact; the swap's own transitions use tellIn inside their transaction).
-func (s *Service) tellSwap(ctx context.Context, w Swap) {
-	s.sendNotes(ctx, swapNotes(w, s.supervisorIDs(ctx)))
-}
-
 // DeclineSwap is the named colleague saying no.
 func (s *Service) DeclineSwap(ctx context.Context, by auth.Principal, id string) (Swap, error) {
 	w, err := s.SwapFor(ctx, by, id)
