@@ -161,6 +161,9 @@ func (a *App) shareAcrossServers(sites *rotaSites) {
 // GOODSHIFT_WORKERS=off) and, on PostgreSQL, its listener for other
 // processes' cache invalidations, until ctx ends. serve calls it.
 func (a *App) StartWorkers(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return nil // already shutting down: nothing to start
+	}
 	if a.Broadcast != nil {
 		go a.Broadcast.Listen(ctx)
 	}

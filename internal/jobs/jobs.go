@@ -255,13 +255,17 @@ func (q *Queue) Insert(ctx context.Context, tx *gorm.DB, args river.JobArgs, opt
 }
 
 // Start runs the workers (and, if this process is elected leader, the
-// periodic jobs and River's maintenance) until Stop.
+// periodic jobs and River's maintenance) until Stop; ctx ending does not
+// stop them.
 func (q *Queue) Start(ctx context.Context) error {
 	if q.client == nil {
 		return errors.New("jobs: Seal before Start")
 	}
 	events, cancel := q.client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
-	if err := q.client.Start(ctx); err != nil {
+	// Cancelling River's context is an abrupt stop (jobs in flight are
+	// cancelled): the signal that ends serve must not do that, so only Stop
+	// ends the workers, draining them first.
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		cancel()
 		return err
 	}
