@@ -73,9 +73,20 @@ func serveCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Goodshift is running at %s (listening on %s). Press Ctrl+C to stop.\n", browseURL(ln.Addr()), ln.Addr())
-	srv := app.NewServer(rt.cfg.Addr, a.Handler(), rt.logger)
-	if err := app.Serve(ctx, srv, ln, 30*time.Second, rt.logger); err != nil {
+	if err := a.StartWorkers(ctx); err != nil {
 		return err
+	}
+	srv := app.NewServer(rt.cfg.Addr, a.Handler(), rt.logger)
+	serveErr := app.Serve(ctx, srv, ln, 30*time.Second, rt.logger)
+	// Drain the job workers: jobs in flight get 20 s to finish, then are
+	// cancelled and released for another process.
+	dctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := a.StopWorkers(dctx); err != nil {
+		rt.logger.Warn("job workers did not stop cleanly", "error", err.Error())
+	}
+	if serveErr != nil {
+		return serveErr
 	}
 	rt.logger.Info("stopped")
 	return nil

@@ -22,6 +22,7 @@ import (
 	"github.com/goodshift/goodshift/internal/config"
 	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
+	"github.com/goodshift/goodshift/internal/jobs"
 	"github.com/goodshift/goodshift/internal/notify"
 	"github.com/goodshift/goodshift/internal/outcomes"
 	"github.com/goodshift/goodshift/internal/payroll"
@@ -66,6 +67,10 @@ type App struct {
 	Notify    *notify.Service
 	Wellbeing *wellbeing.Service
 	Outcomes  *outcomes.Service
+	Jobs      *jobs.Queue // durable jobs; serve runs the workers (StartWorkers)
+	// Broadcast tells other server processes to drop cached entries
+	// (PostgreSQL only; nil on SQLite).
+	Broadcast *jobs.Broadcast
 }
 
 // New builds the application. The database must already be migrated.
@@ -117,13 +122,24 @@ func New(d Deps) (*App, error) {
 		return nil, err
 	}
 	a.Wellbeing = wellbeing.NewService(wellbeing.Config{DB: d.DB, Now: d.Now, Keys: wellbeingKeys, People: a.People, Logger: d.Logger})
+	// jobs: River's tables come up to date here (cheap when they are), so
+	// every caller of New, tests included, can enqueue.
+	if err := jobs.Migrate(context.Background(), d.DB, d.Logger); err != nil {
+		return nil, err
+	}
+	if a.Jobs, err = jobs.New(jobs.Config{DB: d.DB, Logger: d.Logger, ListenURL: d.Config.DatabaseURL}); err != nil {
+		return nil, err
+	}
+	a.Jobs.Register(metrics.Registry)
 	a.Notify = notify.NewService(notify.Config{
-		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, BaseURL: d.Config.BaseURL,
+		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, BaseURL: d.Config.BaseURL, Queue: a.Jobs,
 		SMTP: notify.SMTP{Host: d.Config.SMTP.Host, Port: d.Config.SMTP.Port, Username: d.Config.SMTP.Username,
 			Password: d.Config.SMTP.Password, From: d.Config.SMTP.From},
 	})
+	sites := &rotaSites{c: a.Contracts, now: d.Now}
+	a.shareAcrossServers(sites)
 	a.Rota = rota.NewService(rota.Config{
-		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: &rotaSites{c: a.Contracts, now: d.Now},
+		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: sites,
 		PayInfo: rotaPayroll{a.Payroll}, Leave: rotaPayroll{a.Payroll}, Caseload: a.Wellbeing,
 		BaseURL: d.Config.BaseURL, Notifier: a.Notify,
 		Notice: rota.Notice{Days: d.Config.RotaNoticeDays, ShortNoticeWindow: d.Config.ShortNoticeWindow, ShortNoticePay: d.Config.ShortNoticePay},
@@ -138,6 +154,13 @@ func New(d Deps) (*App, error) {
 	// Outcomes reads aggregates through its own seams (seams_outcomes.go).
 	if a.Outcomes, err = outcomes.NewService(outcomes.Config{Now: d.Now, Records: a.People, Payroll: outcomesPayroll{a.Payroll},
 		Flex: outcomesFlex{a.Wellbeing}, Caseload: a.Wellbeing, Directory: a.People, Org: d.Config.Org.Name, Logger: d.Logger}); err != nil {
+		return nil, err
+	}
+	if a.Notify.Mailing() {
+		a.Contracts.UseMail(a.Notify, a.Jobs, d.Config.InvoiceReminderDays) // invoices email themselves to clients
+	}
+	a.registerTasks(a.Jobs)
+	if err := a.Jobs.Seal(context.Background(), d.Config.Workers); err != nil {
 		return nil, err
 	}
 	shell, err := web.NewShell(web.Options{
@@ -156,7 +179,7 @@ func New(d Deps) (*App, error) {
 	a.Shell = shell
 	api, root := shell.API(), shell.Root()
 
-	root.GET("/healthz", auth.Public, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	root.GET("/healthz", auth.Public, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "workers": a.workersStatus()}) })
 	root.GET("/readyz", auth.Public, a.ready)
 	root.GET("/metrics", auth.Public, gin.WrapH(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{})))
 	root.GET("/static/*file", auth.Public, gin.WrapH(shell.StaticFiles()))
@@ -183,7 +206,7 @@ func (a *App) ready(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable"})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "workers": a.workersStatus()})
 }
 
 // OpenDatabase connects to the configured database and applies migrations.
@@ -197,6 +220,10 @@ func OpenDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 		return nil, err
 	}
 	if err := database.Migrate(ctx, db, logger, Migrations()...); err != nil {
+		_ = database.Close(db)
+		return nil, err
+	}
+	if err := jobs.Migrate(ctx, db, logger); err != nil { // River's tables, beside ours
 		_ = database.Close(db)
 		return nil, err
 	}

@@ -15,8 +15,9 @@ import (
 // The rota asks for every site on each list of shifts it shows (an
 // employee's week, the board), and the list changes a few times a year, so
 // it is kept in memory: it is reloaded when contracts reports a change made
-// through this process (SitesVersion), and at least every siteCacheTTL in
-// case another instance made it.
+// through this process (SitesVersion), when another process announces one
+// (on PostgreSQL, siteChannel: drop), and at least every siteCacheTTL in
+// case such an announcement was lost.
 type rotaSites struct {
 	c   *contracts.Service
 	now func() time.Time // the application's clock
@@ -25,6 +26,16 @@ type rotaSites struct {
 	sites   []rota.Site
 	version uint64
 	loaded  time.Time
+}
+
+// siteChannel is where a change to sites is announced to every process.
+const siteChannel = "goodshift_sites"
+
+// drop forgets the list: the next Sites reloads it.
+func (a *rotaSites) drop() {
+	a.mu.Lock()
+	a.sites = nil
+	a.mu.Unlock()
 }
 
 // siteCacheTTL bounds how stale a site name or access note can be when it

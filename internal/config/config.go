@@ -57,6 +57,11 @@ type Config struct {
 	RotaNoticeDays    int               // changes to published shifts inside this many days need a reason
 	ShortNoticeWindow time.Duration     // cancelling an assigned shift inside this is a short-notice cancellation
 	ShortNoticePay    money.BasisPoints // share of the shift's pay for one (0: unpaid)
+
+	Workers bool // run background jobs in this process (GOODSHIFT_WORKERS=off for web-only instances)
+	// InvoiceReminderDays are the days after the due date on which an
+	// unpaid invoice's client is reminded.
+	InvoiceReminderDays []int
 }
 
 // DBPool sets the database connection pool.
@@ -153,6 +158,8 @@ var Vars = []Var{
 	{"SMTP_USERNAME", "unset", "SMTP user"},
 	{"SMTP_PASSWORD", "unset", "SMTP password"},
 	{"SMTP_FROM", "Goodshift <rota@goodshift.example>", "sender of notification emails"},
+	{"GOODSHIFT_INVOICE_REMINDER_DAYS", "7,30", "days after the due date to remind a client of an unpaid invoice; off for never"},
+	{"GOODSHIFT_WORKERS", "on", "run background jobs (email, reminders, purges) in this process; off for web-only instances"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -207,6 +214,22 @@ func Load(getenv func(string) string) (Config, error) {
 		RotaNoticeDays:     r.int("GOODSHIFT_ROTA_NOTICE_DAYS", 14),
 		ShortNoticeWindow:  r.duration("GOODSHIFT_SHORT_NOTICE_WINDOW", 48*time.Hour),
 		ShortNoticePay:     r.share("GOODSHIFT_SHORT_NOTICE_PAY"),
+		Workers:            r.oneOf("GOODSHIFT_WORKERS", "on", "on", "off") == "on",
+	}
+	c.InvoiceReminderDays = []int{7, 30}
+	if v := strings.TrimSpace(r.getenv("GOODSHIFT_INVOICE_REMINDER_DAYS")); v != "" {
+		c.InvoiceReminderDays = nil
+		for _, d := range r.list("GOODSHIFT_INVOICE_REMINDER_DAYS") {
+			if v == "off" {
+				break
+			}
+			n, err := strconv.Atoi(d)
+			if err != nil || n < 1 || n > 365 {
+				r.fail("GOODSHIFT_INVOICE_REMINDER_DAYS", "must be whole days after the due date, 1 to 365, separated by commas")
+				continue
+			}
+			c.InvoiceReminderDays = append(c.InvoiceReminderDays, n)
+		}
 	}
 	sqlite := c.DatabaseURL == ""
 	c.DB = DBPool{

@@ -81,6 +81,9 @@ type Service struct {
 	logger  *slog.Logger
 	org     config.Organisation
 	stripe  *stripeClient // nil: Stripe is off
+	sending *sending      // nil: invoices are not emailed (sending.go)
+	// sitesHook, when set, hears of every change to sites (sites.go).
+	sitesHook atomic.Pointer[func()]
 	// sitesVersion counts changes to sites and client names, so a cache of
 	// the site list (the rota's) knows when to reload.
 	sitesVersion atomic.Uint64
@@ -214,7 +217,7 @@ func (s *Service) UpdateClient(ctx context.Context, id string, in ClientInput) (
 	if res.RowsAffected == 0 {
 		return Client{}, ErrClientNotFound
 	}
-	s.sitesVersion.Add(1) // site lists carry the client's name
+	s.sitesChanged() // site lists carry the client's name
 	return s.Client(ctx, id)
 }
 
@@ -289,7 +292,7 @@ func (s *Service) CreateSite(ctx context.Context, clientID string, in SiteInput)
 		}
 		return Site{}, err
 	}
-	s.sitesVersion.Add(1)
+	s.sitesChanged()
 	return s.Site(ctx, row.ID)
 }
 
@@ -308,7 +311,7 @@ func (s *Service) SetAccessNotes(ctx context.Context, siteID, notes string) (Sit
 	if res.RowsAffected == 0 {
 		return Site{}, ErrSiteNotFound
 	}
-	s.sitesVersion.Add(1)
+	s.sitesChanged()
 	return s.Site(ctx, siteID)
 }
 

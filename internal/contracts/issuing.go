@@ -101,6 +101,10 @@ func (s *Service) Issue(ctx context.Context, id string) (Invoice, error) {
 		if err := tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{"seq": seq, "number": InvoiceNumber(seq)}).Error; err != nil {
 			return err
 		}
+		// Email it to the client, with the issue or not at all.
+		if err := s.queueIssuedSend(ctx, tx, inv); err != nil {
+			return err
+		}
 		if s.beforeIssueCommit != nil {
 			if err := s.beforeIssueCommit(id); err != nil {
 				return err

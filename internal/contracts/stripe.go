@@ -114,6 +114,21 @@ func (s *Service) SyncStripe(ctx context.Context, invoiceID string) error {
 		}
 	}
 	stripeID := inv.Stripe.InvoiceID
+	found, final := false, false // made by an earlier attempt whose ID we never saved; finalized already
+	if stripeID == "" {
+		id, status, err := s.findStripeInvoice(ctx, inv.ID) // stripe_lookup.go
+		if err != nil {
+			return fail("look up invoice", err)
+		}
+		if id != "" {
+			stripeID, found = id, true
+			if err := s.db.WithContext(ctx).Model(&invoiceRow{}).Where("id = ?", invoiceID).Update("stripe_invoice_id", stripeID).Error; err != nil {
+				return err
+			}
+			final = status != string(stripe.InvoiceStatusDraft) // items and totals are fixed
+
+		}
+	}
 	if stripeID == "" {
 		p := &stripe.InvoiceParams{
 			Customer:                    stripe.String(customerID),
@@ -140,7 +155,17 @@ func (s *Service) SyncStripe(ctx context.Context, invoiceID string) error {
 	// Items: our lines at their net amounts, and the VAT per rate, so
 	// Stripe's total is exactly ours. A retry sends the same idempotency
 	// keys, which Stripe answers with the items it already made.
+	made := map[string]bool{}
+	if !final && (found || inv.Stripe.InvoiceID != "") {
+		// Items an earlier attempt made, whatever became of their keys.
+		if made, err = s.stripeItemsMade(ctx, stripeID); err != nil {
+			return fail("list invoice items", err)
+		}
+	}
 	for _, it := range stripeItems(inv) {
+		if final || made[it.key] {
+			continue
+		}
 		p := &stripe.InvoiceItemParams{
 			Customer: stripe.String(customerID), Invoice: stripe.String(stripeID),
 			Amount: stripe.Int64(int64(it.amount)), Currency: stripe.String(string(stripe.CurrencyGBP)),
@@ -148,16 +173,19 @@ func (s *Service) SyncStripe(ctx context.Context, invoiceID string) error {
 		}
 		p.Context = ctx
 		p.IdempotencyKey = idem("item", inv.ID, it.key)
+		p.AddMetadata("goodshift_item", it.key)
 		if _, err := api.InvoiceItems.New(p); err != nil {
 			return fail("add invoice item", err)
 		}
 	}
-	fp := &stripe.InvoiceFinalizeInvoiceParams{AutoAdvance: stripe.Bool(false)}
-	fp.Context = ctx
-	fp.IdempotencyKey = idem("finalize", inv.ID)
-	fin, err := api.Invoices.FinalizeInvoice(stripeID, fp)
-	if err != nil {
-		return fail("finalize invoice", err)
+	fin := &stripe.Invoice{}
+	if !final {
+		fp := &stripe.InvoiceFinalizeInvoiceParams{AutoAdvance: stripe.Bool(false)}
+		fp.Context = ctx
+		fp.IdempotencyKey = idem("finalize", inv.ID)
+		if fin, err = api.Invoices.FinalizeInvoice(stripeID, fp); err != nil {
+			return fail("finalize invoice", err)
+		}
 	}
 	sp := &stripe.InvoiceSendInvoiceParams{}
 	sp.Context = ctx

@@ -9,21 +9,17 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
-	"mime"
-	"net"
-	"net/mail"
-	"net/smtp"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/jobs"
 	"github.com/goodshift/goodshift/internal/people"
 )
 
@@ -97,21 +93,18 @@ type Config struct {
 	People  People
 	SMTP    SMTP
 	BaseURL string // for links in emails
+	// Queue carries email to the SMTP server as durable jobs. Email needs
+	// both SMTP and a queue; without either, notifications are inbox only.
+	Queue *jobs.Queue
 }
 
 // Service is the inbox and the mailer.
 type Service struct {
-	cfg  Config
-	mail chan email
+	cfg Config
 }
 
-type email struct {
-	to, subject, body string
-}
-
-// NewService builds the service. With SMTP configured it starts one
-// background sender; emails that fail are logged (the inbox always has the
-// message).
+// NewService builds the service. With SMTP and a queue it registers the
+// email worker on the queue (before the queue is sealed).
 func NewService(c Config) *Service {
 	if c.Now == nil {
 		panic("notify: Config.Now (the clock) is required")
@@ -120,19 +113,31 @@ func NewService(c Config) *Service {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{cfg: c}
-	if c.SMTP.Host != "" {
-		s.mail = make(chan email, 256)
-		go s.sender()
+	if s.Mailing() {
+		river.AddWorker(c.Queue.Workers(), &emailWorker{s: s})
 	}
 	return s
 }
 
+// Mailing reports whether email is on (SMTP configured and a queue to carry it).
+func (s *Service) Mailing() bool { return s.cfg.SMTP.Host != "" && s.cfg.Queue != nil }
+
 // ErrNotFound is a notification that is not in your inbox.
 var ErrNotFound = errs.E(errs.NotFound, "There is no such notification.")
 
-// Notify puts a message in each person's inbox (and emails them when SMTP
-// is configured).
+// Notify puts a message in each person's inbox (and queues an email to
+// each when email is on), in one transaction of its own.
 func (s *Service) Notify(ctx context.Context, personIDs []string, subject, body, link string) error {
+	return s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.NotifyTx(ctx, tx, personIDs, subject, body, link)
+	})
+}
+
+// NotifyTx is Notify inside the caller's transaction: the inbox rows and
+// the email jobs commit with the caller's change, or not at all. It reads
+// nothing through another package (the address is looked up when the email
+// is sent), so it is safe inside a SQLite transaction.
+func (s *Service) NotifyTx(ctx context.Context, tx *gorm.DB, personIDs []string, subject, body, link string) error {
 	now := s.cfg.Now().UTC()
 	seen := map[string]bool{}
 	var rows []row
@@ -146,24 +151,20 @@ func (s *Service) Notify(ctx context.Context, personIDs []string, subject, body,
 	if len(rows) == 0 {
 		return nil
 	}
-	if err := s.cfg.DB.WithContext(ctx).Create(&rows).Error; err != nil {
+	if err := tx.WithContext(ctx).Create(&rows).Error; err != nil {
 		return err
 	}
-	if s.mail != nil && s.cfg.People != nil {
-		for _, r := range rows {
-			p, err := s.cfg.People.Get(ctx, r.PersonID)
-			if err != nil || p.Email == "" || !p.Active {
-				continue
-			}
-			text := r.Body
-			if r.Link != "" {
-				text += "\n\n" + strings.TrimRight(s.cfg.BaseURL, "/") + r.Link
-			}
-			select {
-			case s.mail <- email{to: p.Email, subject: r.Subject, body: text}:
-			default:
-				s.cfg.Logger.WarnContext(ctx, "email queue full; notification is in the inbox only")
-			}
+	if !s.Mailing() || s.cfg.People == nil {
+		return nil
+	}
+	for _, r := range rows {
+		text := r.Body
+		if r.Link != "" {
+			text += "\n\n" + strings.TrimRight(s.cfg.BaseURL, "/") + r.Link
+		}
+		pid := r.PersonID
+		if _, err := s.queueEmail(ctx, tx, emailRow{PersonID: &pid, Subject: r.Subject, Body: text, Regarding: "notification:" + r.ID}); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -222,36 +223,4 @@ func (s *Service) MarkRead(ctx context.Context, personID, id string) error {
 func (s *Service) MarkAllRead(ctx context.Context, personID string) error {
 	return s.cfg.DB.WithContext(ctx).Model(&row{}).Where("person_id = ? AND read_at IS NULL", personID).
 		Update("read_at", s.cfg.Now().UTC()).Error
-}
-
-func (s *Service) sender() {
-	for m := range s.mail {
-		if err := s.send(m); err != nil {
-			s.cfg.Logger.Warn("email not sent", "error", err.Error())
-		}
-	}
-}
-
-// send delivers one email with net/smtp (STARTTLS when the server offers
-// it; PLAIN auth when a username is set).
-func (s *Service) send(m email) error {
-	c := s.cfg.SMTP
-	from, err := mail.ParseAddress(c.From)
-	if err != nil {
-		return fmt.Errorf("SMTP_FROM: %w", err)
-	}
-	addr := net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
-	var auth smtp.Auth
-	if c.Username != "" {
-		auth = smtp.PlainAuth("", c.Username, c.Password, c.Host)
-	}
-	msg := "From: " + from.String() + "\r\n" +
-		"To: " + m.to + "\r\n" +
-		"Subject: " + mime.QEncoding.Encode("utf-8", m.subject) + "\r\n" +
-		"Date: " + s.cfg.Now().UTC().Format(time.RFC1123Z) + "\r\n" +
-		"MIME-Version: 1.0\r\n" +
-		"Content-Type: text/plain; charset=utf-8\r\n" +
-		"Content-Transfer-Encoding: 8bit\r\n\r\n" +
-		strings.ReplaceAll(m.body, "\n", "\r\n") + "\r\n"
-	return smtp.SendMail(addr, auth, from.Address, []string{m.to}, []byte(msg))
 }

@@ -1,10 +1,7 @@
 package notify_test
 
 import (
-	"bufio"
 	"context"
-	"net"
-	"strings"
 	"testing"
 	"time"
 
@@ -64,79 +61,4 @@ func TestInbox(t *testing.T) {
 			t.Fatalf("Bob's unread: %d", n)
 		}
 	})
-}
-
-// fakeSMTP accepts one message and hands back what it received.
-func fakeSMTP(t *testing.T) (port int, got <-chan string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	out := make(chan string, 1)
-	go func() {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		r := bufio.NewReader(conn)
-		say := func(s string) { conn.Write([]byte(s + "\r\n")) }
-		say("220 fake ESMTP")
-		var data strings.Builder
-		inData := false
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			if inData {
-				if line == ".\r\n" {
-					inData = false
-					say("250 queued")
-					out <- data.String()
-					continue
-				}
-				data.WriteString(line)
-				continue
-			}
-			switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
-			case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
-				say("250 fake")
-			case cmd == "DATA":
-				inData = true
-				say("354 go ahead")
-			case cmd == "QUIT":
-				say("221 bye")
-				return
-			default:
-				say("250 ok")
-			}
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port, out
-}
-
-func TestEmailWhenSMTPIsConfigured(t *testing.T) {
-	db := dbtest.SQLite(t, people.Migrations, notify.Migrations)
-	ctx := context.Background()
-	ps := people.NewService(people.Config{DB: db, Now: func() time.Time { return now }})
-	a := person(t, ps, "Ann", "ann@example.org")
-	port, got := fakeSMTP(t)
-	svc := notify.NewService(notify.Config{DB: db, Now: func() time.Time { return now }, People: ps, BaseURL: "https://goodshift.example",
-		SMTP: notify.SMTP{Host: "127.0.0.1", Port: port, From: "Goodshift <rota@goodshift.example>"}})
-	if err := svc.Notify(ctx, []string{a.ID}, "Swap to approve", "Sam → Priya: Tue 1 Dec.", "/rota/approvals"); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case msg := <-got:
-		for _, want := range []string{"To: ann@example.org", "Subject: Swap to approve", "Sam → Priya", "https://goodshift.example/rota/approvals"} {
-			if !strings.Contains(msg, want) {
-				t.Errorf("email lacks %q:\n%s", want, msg)
-			}
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no email arrived at the SMTP server")
-	}
 }

@@ -3,6 +3,7 @@ package people
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/goodshift/goodshift/internal/auth"
@@ -12,7 +13,8 @@ import (
 // that the busiest requests (an employee's week, the inbox count) skip the
 // session lookup. Signing out, changing a password, deactivating someone or
 // changing their roles or name clears it at once in this process; a change
-// made through another server process takes effect within this time.
+// made through another server process takes effect at once on PostgreSQL
+// (ShareRevocations), and within this time if a broadcast is lost.
 const SessionCacheTTL = 10 * time.Second
 
 // sessionCacheMax bounds the memory the cache may hold; when full it starts
@@ -32,6 +34,9 @@ type sessionCache struct {
 	mu  sync.RWMutex
 	m   map[string]cachedSession
 	gen uint64
+	// tell, when set (ShareRevocations), also tells every other server
+	// process to drop the same entries: "t:<hash>" or "p:<person id>".
+	tell atomic.Pointer[func(msg string)]
 }
 
 // generation is read before a database lookup and passed to put.
@@ -72,17 +77,41 @@ func (c *sessionCache) put(gen uint64, hash string, p auth.Principal, now, expir
 	c.m[hash] = cachedSession{p: p, until: until}
 }
 
-// forget drops one token.
+// forget drops one token (here and, when shared, in every process).
 func (c *sessionCache) forget(hash string) {
+	c.dropToken(hash)
+	c.broadcast("t:" + hash)
+}
+
+// forgetPerson drops every token of one person (their details, roles or
+// sessions changed), here and, when shared, in every process.
+func (c *sessionCache) forgetPerson(id string) {
+	c.dropPerson(id)
+	c.broadcast("p:" + id)
+}
+
+func (c *sessionCache) broadcast(msg string) {
+	if tell := c.tell.Load(); tell != nil {
+		(*tell)(msg)
+	}
+}
+
+// dropAll empties the cache (a missed broadcast may have said anything).
+func (c *sessionCache) dropAll() {
+	c.mu.Lock()
+	c.gen++
+	clear(c.m)
+	c.mu.Unlock()
+}
+
+func (c *sessionCache) dropToken(hash string) {
 	c.mu.Lock()
 	c.gen++
 	delete(c.m, hash)
 	c.mu.Unlock()
 }
 
-// forgetPerson drops every token of one person (their details, roles or
-// sessions changed).
-func (c *sessionCache) forgetPerson(id string) {
+func (c *sessionCache) dropPerson(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++

@@ -146,11 +146,11 @@ func (s *Service) expireSwaps(tx *gorm.DB, shiftID string) error {
 	return nil
 }
 
-// expireStarted marks live requests whose shift has started as expired.
+// expireStarted expires live requests whose shift has started (with an
+// event, and both people told: ExpireStartedSwaps), before a swap is read.
 func (s *Service) expireStarted(ctx context.Context) error {
-	return s.cfg.DB.WithContext(ctx).Model(&swapRow{}).
-		Where("status IN ? AND expires_at <= ?", []string{SwapPending, SwapAwaitingApproval}, s.now()).
-		Updates(map[string]any{"status": SwapExpired, "version": gorm.Expr("version + 1"), "updated_at": s.now()}).Error
+	_, err := s.ExpireStartedSwaps(ctx)
+	return err
 }
 
 // RequestSwap offers, trades or releases one of the employee's own shifts.
@@ -490,6 +490,8 @@ func (s *Service) AcceptSwap(ctx context.Context, by auth.Principal, id string) 
 	if err != nil {
 		return Swap{}, err
 	}
+	sups := s.supervisorIDs(ctx) // asked before the transaction opens
+	var later []notice
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Both people, in the one order every writer uses.
 		if err := lockPeople(tx, by.ID, w.FromEmployeeID); err != nil {
@@ -529,19 +531,20 @@ func (s *Service) AcceptSwap(ctx context.Context, by auth.Principal, id string) 
 			return err
 		}
 		if complete {
-			return s.completeSwap(tx, w, by.ID, "", "completed at once: no rule broken and the site allows it")
+			if err := s.completeSwap(tx, w, by.ID, "", "completed at once: no rule broken and the site allows it"); err != nil {
+				return err
+			}
 		}
-		return nil
+		told := w
+		told.Status, told.ToEmployeeID, told.ToName = next, by.ID, by.Name
+		later, err = s.tellIn(ctx, tx, swapNotes(told, sups))
+		return err
 	})
 	if err != nil {
 		return Swap{}, err
 	}
-	out, err := s.swap(ctx, w.ID)
-	if err != nil {
-		return Swap{}, err
-	}
-	s.tellSwap(ctx, out)
-	return out, nil
+	s.sendNotes(ctx, later)
+	return s.swap(ctx, w.ID)
 }
 
 // completeSwap moves the shift(s), conditional on each still being as the
@@ -597,31 +600,6 @@ func (s *Service) completeSwap(tx *gorm.DB, w Swap, taker, actorID, note string)
 	return s.swapEvent(tx, w.ID, actorID, "completed", note)
 }
 
-// tellSwap notifies everyone involved about where a swap stands.
-func (s *Service) tellSwap(ctx context.Context, w Swap) {
-	both := []string{w.FromEmployeeID}
-	if w.ToEmployeeID != "" {
-		both = append(both, w.ToEmployeeID)
-	}
-	what := fmt.Sprintf("the shift at %s on %s", w.Shift.SiteName, describeTimes(w.Shift))
-	switch w.Status {
-	case SwapCompleted:
-		s.notify(ctx, both, "Swap done", fmt.Sprintf("%s now has %s.", w.ToName, what), "/rota/week")
-		s.notifySupervisors(ctx, "Swap done", fmt.Sprintf("%s handed %s to %s.", w.FromName, what, w.ToName), "/rota/approvals")
-	case SwapAwaitingApproval:
-		s.notify(ctx, both, "Swap waiting for a supervisor", fmt.Sprintf("%s accepted %s; a supervisor will decide.", w.ToName, what), "/rota/inbox")
-		s.notifySupervisors(ctx, "Swap to approve", fmt.Sprintf("%s → %s: %s.", w.FromName, w.ToName, what), "/rota/approvals")
-	case SwapDeclined:
-		s.notify(ctx, []string{w.FromEmployeeID}, "Swap declined", fmt.Sprintf("%s declined %s.", w.ToName, what), "/rota/inbox")
-	case SwapRejected:
-		s.notify(ctx, both, "Swap not approved", fmt.Sprintf("A supervisor did not approve the swap of %s. It stays with %s.", what, w.FromName), "/rota/inbox")
-	case SwapCancelled:
-		if w.ToEmployeeID != "" {
-			s.notify(ctx, []string{w.ToEmployeeID}, "Swap withdrawn", fmt.Sprintf("%s withdrew the request for %s.", w.FromName, what), "/rota/inbox")
-		}
-	}
-}
-
 // DeclineSwap is the named colleague saying no.
 func (s *Service) DeclineSwap(ctx context.Context, by auth.Principal, id string) (Swap, error) {
 	w, err := s.SwapFor(ctx, by, id)
@@ -662,6 +640,7 @@ func (s *Service) endSwap(ctx context.Context, w Swap, actorID string, from []st
 	if !slices.Contains(from, w.Status) {
 		return Swap{}, errs.E(errs.Conflict, "This request is %s; it can no longer be %s.", strings.ReplaceAll(w.Status, "_", " "), action)
 	}
+	var later []notice
 	err := s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&swapRow{}).Where("id = ? AND version = ?", w.ID, w.Version).
 			Updates(map[string]any{"status": to, "version": gorm.Expr("version + 1"), "updated_at": s.now()})
@@ -671,17 +650,20 @@ func (s *Service) endSwap(ctx context.Context, w Swap, actorID string, from []st
 		if res.RowsAffected == 0 {
 			return errs.E(errs.Conflict, "This request changed while you were looking at it. Reload and try again.")
 		}
-		return s.swapEvent(tx, w.ID, actorID, action, note)
+		if err := s.swapEvent(tx, w.ID, actorID, action, note); err != nil {
+			return err
+		}
+		told := w
+		told.Status = to
+		var err error
+		later, err = s.tellIn(ctx, tx, swapNotes(told, nil)) // no ending tells supervisors
+		return err
 	})
 	if err != nil {
 		return Swap{}, err
 	}
-	out, err := s.swap(ctx, w.ID)
-	if err != nil {
-		return Swap{}, err
-	}
-	s.tellSwap(ctx, out)
-	return out, nil
+	s.sendNotes(ctx, later)
+	return s.swap(ctx, w.ID)
 }
 
 // ApproveSwap is a supervisor completing an accepted swap. The rules are
@@ -702,6 +684,8 @@ func (s *Service) ApproveSwap(ctx context.Context, by auth.Principal, id, reason
 	if err != nil {
 		return Swap{}, err
 	}
+	sups := s.supervisorIDs(ctx) // asked before the transaction opens
+	var later []notice
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := lockPeople(tx, w.ToEmployeeID, w.FromEmployeeID); err != nil {
 			return err
@@ -725,15 +709,17 @@ func (s *Service) ApproveSwap(ctx context.Context, by auth.Principal, id, reason
 		if err := s.swapEvent(tx, w.ID, by.ID, "approved", override); err != nil {
 			return err
 		}
-		return s.completeSwap(tx, w, w.ToEmployeeID, by.ID, "")
+		if err := s.completeSwap(tx, w, w.ToEmployeeID, by.ID, ""); err != nil {
+			return err
+		}
+		told := w
+		told.Status = SwapCompleted
+		later, err = s.tellIn(ctx, tx, swapNotes(told, sups))
+		return err
 	})
 	if err != nil {
 		return Swap{}, err
 	}
-	out, err := s.swap(ctx, w.ID)
-	if err != nil {
-		return Swap{}, err
-	}
-	s.tellSwap(ctx, out)
-	return out, nil
+	s.sendNotes(ctx, later)
+	return s.swap(ctx, w.ID)
 }

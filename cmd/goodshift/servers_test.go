@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/peterldowns/pgtestdb"
+
+	"github.com/goodshift/goodshift/internal/database"
+	"github.com/goodshift/goodshift/internal/database/dbtest"
+	"github.com/goodshift/goodshift/internal/demo"
+	"github.com/goodshift/goodshift/internal/jobs"
+	"github.com/goodshift/goodshift/internal/notify"
+	"github.com/goodshift/goodshift/internal/notify/notifytest"
+	"github.com/goodshift/goodshift/internal/people"
+)
+
+// TestTwoServersOnOneDatabase runs two real `goodshift serve` processes on
+// one PostgreSQL database, as behind a load balancer: a sign-out on one is
+// refused on the other within a second; each periodic task runs once; and
+// emails queued once are delivered once, whichever process works them.
+func TestTwoServersOnOneDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and starts two servers")
+	}
+	conf := pgtestdb.Custom(t, dbtest.ServerConfig(t), pgtestdb.NoopMigrator{})
+	smtp := notifytest.StartSMTP(t, 0)
+	key := func() string {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		return base64.StdEncoding.EncodeToString(b)
+	}
+	vars := map[string]string{
+		"DATABASE_URL": conf.URL(), "GOODSHIFT_DATA_DIR": t.TempDir(), "GOODSHIFT_LOG_FORMAT": "text", "GOODSHIFT_PASSWORD_COST": "4",
+		"GOODSHIFT_SECRET_KEY": key(), "GOODSHIFT_WELLBEING_KEY": key(),
+		"SMTP_HOST": "127.0.0.1", "SMTP_PORT": strconv.Itoa(smtp.Port), "SMTP_FROM": "Goodshift <rota@goodshift.example>",
+	}
+	te := &testEnv{vars: vars, stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	if err := te.run(t.Context(), "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	if err := te.run(t.Context(), "", "seed", "--demo"); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "goodshift")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	a := startServeProcess(t, bin, vars)
+	b := startServeProcess(t, bin, vars)
+
+	t.Run("sign-out on one is refused on the other within a second", func(t *testing.T) {
+		token := login(t, a.base, "dana@goodshift.example")
+		if code := me(t, b.base, token); code != http.StatusOK {
+			t.Fatalf("signed in on A, /me on B: %d", code)
+		}
+		if code := me(t, b.base, token); code != http.StatusOK { // now cached on B
+			t.Fatalf("again on B: %d", code)
+		}
+		req, _ := http.NewRequest(http.MethodPost, a.base+"/api/v1/auth/logout", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode >= 300 {
+			t.Fatalf("sign-out on A: %v %v", res, err)
+		}
+		res.Body.Close()
+		signedOut := time.Now()
+		for me(t, b.base, token) != http.StatusUnauthorized {
+			if time.Since(signedOut) > time.Second {
+				t.Fatal("B still accepts the token a second after sign-out on A")
+			}
+			time.Sleep(20 * time.Millisecond) // polling a condition
+		}
+	})
+
+	t.Run("each periodic task runs once across both", func(t *testing.T) {
+		db, err := database.Open(t.Context(), database.Options{URL: conf.URL()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer database.Close(db)
+		tasks := []string{"sessions-purge", "notifications-purge", "wellbeing-purge", "swaps-expire", "invoice-reminders", "shift-reminders"}
+		count := func(task string) (n int64) {
+			db.Raw(`SELECT COUNT(*) FROM river_job WHERE kind = 'task' AND args->>'task' = ? AND state = 'completed'`, task).Row().Scan(&n)
+			return n
+		}
+		poll(t, "every task to have run", 30*time.Second, func() bool {
+			for _, task := range tasks {
+				if count(task) == 0 {
+					return false
+				}
+			}
+			return true
+		})
+		for _, task := range tasks {
+			if n := count(task); n != 1 {
+				t.Errorf("task %s ran %d times across two servers, want 1", task, n)
+			}
+		}
+		logged := strings.Count(a.logs.String(), "task=sessions-purge") + strings.Count(b.logs.String(), "task=sessions-purge")
+		if logged != 1 {
+			t.Errorf("sessions-purge logged %d times, want once", logged)
+		}
+	})
+
+	t.Run("emails queued once are delivered once", func(t *testing.T) {
+		db, err := database.Open(t.Context(), database.Options{URL: conf.URL()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer database.Close(db)
+		// A third process only enqueues (workers off): the servers deliver.
+		q, err := jobs.New(jobs.Config{DB: db})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := func() time.Time { return time.Now() }
+		ps := people.NewService(people.Config{DB: db, Now: now})
+		ns := notify.NewService(notify.Config{DB: db, Now: now, People: ps, Queue: q,
+			SMTP: notify.SMTP{Host: "127.0.0.1", Port: smtp.Port, From: "Goodshift <rota@goodshift.example>"}})
+		if err := q.Seal(t.Context(), false); err != nil {
+			t.Fatal(err)
+		}
+		everyone, err := ps.List(t.Context(), people.Filter{ActiveOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := make([]string, len(everyone))
+		for i, p := range everyone {
+			ids[i] = p.ID
+		}
+		if err := ns.Notify(t.Context(), ids, "Rota published", "Next week's rota is out.", "/rota/week"); err != nil {
+			t.Fatal(err)
+		}
+		var sent int64
+		poll(t, "every email to be sent", 30*time.Second, func() bool {
+			db.Raw(`SELECT COUNT(*) FROM emails WHERE subject = 'Rota published' AND status IN ('sent', 'skipped')`).Row().Scan(&sent)
+			return int(sent) == len(ids)
+		})
+		poll(t, "the queue to empty", 10*time.Second, func() bool {
+			var left int64
+			db.Raw(`SELECT COUNT(*) FROM river_job WHERE kind = 'email' AND state NOT IN ('completed', 'discarded')`).Row().Scan(&left)
+			return left == 0
+		})
+		// The demo seeding queued emails too; count only these.
+		var msgs []string
+		ids2 := map[string]int{}
+		re := regexp.MustCompile(`Message-ID: <([^>]+)>`)
+		for _, m := range smtp.Messages() {
+			if !strings.Contains(m, "Subject: Rota published") {
+				continue
+			}
+			msgs = append(msgs, m)
+			if mm := re.FindStringSubmatch(m); mm != nil {
+				ids2[mm[1]]++
+			}
+		}
+		var delivered int64
+		db.Raw(`SELECT COUNT(*) FROM emails WHERE subject = 'Rota published' AND status = 'sent'`).Row().Scan(&delivered)
+		if delivered == 0 || len(msgs) != int(delivered) || len(ids2) != int(delivered) {
+			t.Errorf("%d people, %d emails recorded sent, %d delivered, %d distinct; want each sent one delivered once", len(ids), delivered, len(msgs), len(ids2))
+		}
+	})
+}
+
+type server struct {
+	base string
+	logs *syncBuffer
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startServeProcess runs the binary's serve and waits until its workers run; the
+// test's end stops it with SIGTERM and waits for the graceful shutdown.
+func startServeProcess(t *testing.T, bin string, vars map[string]string) server {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "GOODSHIFT_ADDR="+addr)
+	for k, v := range vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("server %s: %v\n%s", addr, err, logs.String())
+		}
+	})
+	base := "http://" + addr
+	poll(t, "the server to run its workers", 30*time.Second, func() bool {
+		res, err := http.Get(base + "/healthz")
+		if err != nil {
+			return false
+		}
+		defer res.Body.Close()
+		var h struct{ Workers string }
+		_ = json.NewDecoder(res.Body).Decode(&h)
+		return res.StatusCode == http.StatusOK && h.Workers == "running"
+	})
+	return server{base: base, logs: logs}
+}
+
+func poll(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond) // polling a condition
+	}
+}
+
+func login(t *testing.T, base, email string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"email": email, "password": demo.Password})
+	res, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct{ Token string }
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.Token == "" {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("login %s: %d %v %s", email, res.StatusCode, err, b)
+	}
+	return out.Token
+}
+
+func me(t *testing.T, base, token string) int {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, base+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}

@@ -1,0 +1,190 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/goodshift/goodshift/internal/database"
+	"github.com/goodshift/goodshift/internal/jobs"
+)
+
+// Work nobody clicks: the periodic jobs. The leader (one process among all
+// serving this database, elected by River) inserts each on its schedule;
+// a job is unique per task and period, so even a change of leader cannot
+// run one twice in its period. Every task is idempotent and logs its counts.
+
+// TaskArgs is a periodic maintenance task.
+type TaskArgs struct {
+	Task string `json:"task"`
+}
+
+// Kind names the job in the queue.
+func (TaskArgs) Kind() string { return "task" }
+
+type task struct {
+	every time.Duration
+	run   func(ctx context.Context) (string, error) // a summary of what it did, for the log
+}
+
+func (a *App) tasks() map[string]task {
+	t := map[string]task{
+		"swaps-expire": {time.Minute, func(ctx context.Context) (string, error) {
+			n, err := a.Rota.ExpireStartedSwaps(ctx)
+			return fmt.Sprintf("%d swap requests expired", n), err
+		}},
+		"sessions-purge": {24 * time.Hour, func(ctx context.Context) (string, error) {
+			n, err := a.People.PurgeExpiredSessions(ctx)
+			return fmt.Sprintf("%d expired sessions deleted", n), err
+		}},
+		"notifications-purge": {24 * time.Hour, func(ctx context.Context) (string, error) {
+			n, e, err := a.Notify.PurgeRead(ctx, 90*24*time.Hour)
+			return fmt.Sprintf("%d read notifications and %d email records older than 90 days deleted", n, e), err
+		}},
+		"wellbeing-purge": {24 * time.Hour, func(ctx context.Context) (string, error) {
+			p, err := a.Wellbeing.Purge(ctx, a.Config.WellbeingRetention)
+			return fmt.Sprintf("wellbeing records of %d former employees purged (%d plans, %d notes, %d flex periods)", p.Employees, p.Plans, p.Notes, p.FlexPeriods), err
+		}},
+	}
+	t["shift-reminders"] = task{time.Hour, func(ctx context.Context) (string, error) {
+		rs, err := a.Rota.RemindersDue(ctx)
+		if err != nil {
+			return "", err
+		}
+		for _, r := range rs {
+			// Unique per shift and person (for as long as finished jobs are
+			// kept, a month): the hourly runs of one evening remind once.
+			if err := a.Jobs.Insert(ctx, a.DB.WithContext(ctx), ReminderArgs(r), nil); err != nil {
+				return "", err
+			}
+		}
+		return fmt.Sprintf("%d shift reminders due", len(rs)), nil
+	}}
+	if a.Notify.Mailing() {
+		t["invoice-reminders"] = task{time.Hour, func(ctx context.Context) (string, error) {
+			n, err := a.Contracts.SendOverdueReminders(ctx)
+			return fmt.Sprintf("%d overdue-invoice reminders queued", n), err
+		}}
+	}
+	if a.Contracts.StripeEnabled() {
+		t["stripe-sync"] = task{15 * time.Minute, func(ctx context.Context) (string, error) {
+			ok, failed, err := a.Contracts.SyncPendingStripe(ctx)
+			return fmt.Sprintf("%d invoices synced to Stripe, %d failed", ok, failed), err
+		}}
+	}
+	return t
+}
+
+type taskWorker struct {
+	river.WorkerDefaults[TaskArgs]
+	a     *App
+	tasks map[string]task
+}
+
+func (w *taskWorker) Work(ctx context.Context, job *river.Job[TaskArgs]) error {
+	t, ok := w.tasks[job.Args.Task]
+	if !ok {
+		return river.JobCancel(fmt.Errorf("no task %q in this version", job.Args.Task))
+	}
+	did, err := t.run(ctx)
+	if err != nil {
+		w.a.Logger.WarnContext(ctx, "task failed; it will be retried", "task", job.Args.Task, "attempt", job.Attempt, "error", err.Error())
+		return err
+	}
+	w.a.Logger.InfoContext(ctx, "task done", "task", job.Args.Task, "result", did)
+	return nil
+}
+
+// ReminderArgs tells one person about tomorrow's shift.
+type ReminderArgs struct {
+	ShiftID    string `json:"shift_id" river:"unique"`
+	EmployeeID string `json:"employee_id" river:"unique"`
+	Subject    string `json:"subject"`
+	Body       string `json:"body"`
+}
+
+// Kind names the job.
+func (ReminderArgs) Kind() string { return "shift-reminder" }
+
+// InsertOpts: once per shift and person.
+func (ReminderArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+type reminderWorker struct {
+	river.WorkerDefaults[ReminderArgs]
+	a *App
+}
+
+// Work puts the reminder in the person's inbox and queues its email in one
+// transaction. (At least once: a crash between that commit and the job's
+// completion repeats it.)
+func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
+	return w.a.Notify.Notify(ctx, []string{job.Args.EmployeeID}, job.Args.Subject, job.Args.Body, "/rota/week")
+}
+
+// registerTasks adds the task worker and the periodic schedule to the queue.
+func (a *App) registerTasks(q *jobs.Queue) {
+	ts := a.tasks()
+	river.AddWorker(q.Workers(), &taskWorker{a: a, tasks: ts})
+	river.AddWorker(q.Workers(), &reminderWorker{a: a})
+	for name, t := range ts {
+		args := TaskArgs{Task: name}
+		q.Periodic(name, t.every, func() river.JobArgs { return args }, &river.InsertOpts{
+			MaxAttempts: 5,
+			UniqueOpts:  river.UniqueOpts{ByArgs: true, ByPeriod: t.every},
+		})
+	}
+}
+
+// shareAcrossServers makes the caches agree across server processes on
+// PostgreSQL: session revocations and site changes are broadcast, and
+// every process drops its copies when it hears one.
+func (a *App) shareAcrossServers(sites *rotaSites) {
+	if a.Config.DatabaseURL == "" || database.Dialect(a.DB) != database.Postgres {
+		return
+	}
+	b := jobs.NewBroadcast(a.DB, a.Config.DatabaseURL, a.Logger)
+	a.Broadcast = b
+	a.People.ShareRevocations(b)
+	b.Subscribe(siteChannel, func(string) { sites.drop() })
+	a.Contracts.OnSitesChanged(func() {
+		if err := b.Publish(context.Background(), nil, siteChannel, ""); err != nil {
+			a.Logger.Warn("site change not broadcast; other servers follow within a minute", "error", err.Error())
+		}
+	})
+}
+
+// StartWorkers runs this process's job workers (unless
+// GOODSHIFT_WORKERS=off) and, on PostgreSQL, its listener for other
+// processes' cache invalidations, until ctx ends. serve calls it.
+func (a *App) StartWorkers(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return nil // already shutting down: nothing to start
+	}
+	if a.Broadcast != nil {
+		go a.Broadcast.Listen(ctx)
+	}
+	if !a.Config.Workers {
+		a.Logger.Info("job workers are off in this process (GOODSHIFT_WORKERS=off)")
+		return nil
+	}
+	return a.Jobs.Start(ctx)
+}
+
+// StopWorkers drains the workers: jobs in flight get until ctx ends, then
+// are cancelled and left for another process (or this one, restarted).
+func (a *App) StopWorkers(ctx context.Context) error { return a.Jobs.Stop(ctx) }
+
+func (a *App) workersStatus() string {
+	switch {
+	case a.Jobs.Running():
+		return "running"
+	case a.Config.Workers:
+		return "stopped"
+	default:
+		return "off"
+	}
+}
