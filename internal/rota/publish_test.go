@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -223,6 +224,31 @@ func TestTeamOnAShiftIsPublishedColleaguesOnly(t *testing.T) {
 		got, err = f.svc.Detail(ctx, sam.ID, mine.ID)
 		if err != nil || len(got.Crew) != 1 || got.Crew[0] != "Priya Shah" {
 			t.Fatalf("crew: %+v %v", got.Crew, err)
+		}
+	})
+}
+
+// TestNoReminderForADraft: the evening-before reminder is for published
+// shifts only.
+func TestNoReminderForADraft(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		evening := time.Date(2026, 11, 23, 19, 0, 0, 0, time.UTC)
+		f.svc = rota.NewService(rota.Config{DB: db, Now: func() time.Time { return evening }, People: f.people,
+			Sites: fakeSites{f.site.ID: f.site}, Notifier: f.sent})
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		tue := civil.D(2026, 11, 24)
+		sh := f.shift(t, tue, 7, 11)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, sh.ID, sam.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if due, err := f.svc.RemindersDue(ctx); err != nil || len(due) != 0 {
+			t.Fatalf("reminders for a draft: %+v %v", due, err)
+		}
+		f.publish(t, tue, tue)
+		if due, err := f.svc.RemindersDue(ctx); err != nil || len(due) != 1 || due[0].ShiftID != sh.ID {
+			t.Fatalf("reminders once published: %+v %v", due, err)
 		}
 	})
 }

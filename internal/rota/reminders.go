@@ -31,7 +31,7 @@ func (s *Service) RemindersDue(ctx context.Context) ([]Reminder, error) {
 	tomorrow := civil.In(now, civil.London).AddDays(1)
 	from, to := tomorrow.At(0, 0, civil.London).UTC(), tomorrow.AddDays(1).At(0, 0, civil.London).UTC()
 	var rows []shiftRow
-	if err := s.cfg.DB.WithContext(ctx).Where("status = ? AND employee_id IS NOT NULL AND starts_at >= ? AND starts_at < ?", Assigned, from, to).
+	if err := s.cfg.DB.WithContext(ctx).Where("status = ? AND employee_id IS NOT NULL AND starts_at >= ? AND starts_at < ? AND published_at IS NOT NULL", Assigned, from, to).
 		Order("starts_at, id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
