@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -52,6 +53,21 @@ func serveCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Goodshift is running at %s (listening on %s). Press Ctrl+C to stop.\n", browseURL(ln.Addr()), ln.Addr())
+	if rt.cfg.MetricsAddr != "" { // metrics on their own (private) address
+		mln, err := e.listen("tcp", rt.cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", a.Metrics)
+		msrv := app.NewServer(rt.cfg.MetricsAddr, mux, rt.logger)
+		go func() {
+			if err := app.Serve(ctx, msrv, mln, 5*time.Second, rt.logger); err != nil {
+				rt.logger.Error("metrics server stopped", "error", err.Error())
+			}
+		}()
+	}
 	srv := app.NewServer(rt.cfg.Addr, a.Handler(), rt.logger)
 	if err := app.Serve(ctx, srv, ln, 30*time.Second, rt.logger); err != nil {
 		return err
