@@ -3,6 +3,7 @@ package web
 import (
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -53,6 +54,7 @@ const bodyReadKey = "goodshift.body_read"
 // (web.Fail) or the result as JSON with the endpoint's status.
 type Endpoint struct {
 	body   BodyRule
+	req    reflect.Type // the body's type, for tests that fill every field
 	status int
 	call   func(c *gin.Context) (any, error)
 }
@@ -62,7 +64,7 @@ type NoContent struct{}
 
 // JSON is an endpoint that reads a Req from a required JSON body.
 func JSON[Req, Resp any](fn func(c *gin.Context, req Req) (Resp, error)) Endpoint {
-	return Endpoint{body: BodyRequired, status: http.StatusOK, call: func(c *gin.Context) (any, error) {
+	return Endpoint{body: BodyRequired, req: reflect.TypeFor[Req](), status: http.StatusOK, call: func(c *gin.Context) (any, error) {
 		var req Req
 		if err := DecodeJSON(c, &req); err != nil {
 			return nil, err
@@ -73,7 +75,7 @@ func JSON[Req, Resp any](fn func(c *gin.Context, req Req) (Resp, error)) Endpoin
 
 // OptionalJSON is JSON for bodies that may be left out: fn gets the zero Req.
 func OptionalJSON[Req, Resp any](fn func(c *gin.Context, req Req) (Resp, error)) Endpoint {
-	return Endpoint{body: BodyOptional, status: http.StatusOK, call: func(c *gin.Context) (any, error) {
+	return Endpoint{body: BodyOptional, req: reflect.TypeFor[Req](), status: http.StatusOK, call: func(c *gin.Context) (any, error) {
 		var req Req
 		if c.Request.ContentLength != 0 {
 			if err := DecodeJSON(c, &req); err != nil {

@@ -205,6 +205,10 @@ type Authenticator interface {
 // token on the API is refused at once so a client learns its token is dead.
 func authenticate(a Authenticator, secureCookies bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if c.Request.URL.Path == "/metrics" {
+			c.Next() // its bearer token is the metrics token (RequireBearer), not a session
+			return
+		}
 		token, bearer := bearerToken(c)
 		if !bearer {
 			token, _ = c.Cookie(SessionCookie)

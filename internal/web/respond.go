@@ -103,6 +103,13 @@ func Decode(raw []byte, dst any) error {
 	if err := CheckJSONText(raw); err != nil {
 		return err
 	}
+	// Bounds before types, so an over-long value is named as such whatever
+	// else is wrong with the body.
+	if json.Valid(raw) {
+		if err := checkJSONBounds(raw); err != nil {
+			return err
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -111,7 +118,7 @@ func Decode(raw []byte, dst any) error {
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		return errs.E(errs.Invalid, "The request body must hold a single JSON object and nothing after it.")
 	}
-	return checkJSONBounds(raw)
+	return nil // a body that decodes is valid JSON: its bounds were checked above
 }
 
 func jsonError(err error) error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -20,6 +21,9 @@ type Route struct {
 	Path   string // gin pattern, e.g. /api/v1/shifts/:id/assign
 	Action auth.Action
 	Body   BodyRule // what body it takes
+	// Request is the type of the JSON body, when the handler is an
+	// Endpoint (nil otherwise).
+	Request reflect.Type
 }
 
 // RouteTable records every route registered through Routes, so a test can
@@ -104,7 +108,7 @@ func (r Routes) Handle(method, path string, action auth.Action, handlers ...any)
 	}
 	full := joinPaths(r.group.BasePath(), path)
 	api := strings.HasPrefix(full, "/api/") || strings.HasPrefix(full, "/webhooks/")
-	rule := NoBodyAllowed
+	rule, req := NoBodyAllowed, reflect.Type(nil)
 	if !api && method != http.MethodGet && method != http.MethodHead {
 		rule = BodyForm
 	}
@@ -116,14 +120,14 @@ func (r Routes) Handle(method, path string, action auth.Action, handlers ...any)
 		case func(*gin.Context):
 			chain = append(chain, h)
 		case Endpoint:
-			rule = h.body
+			rule, req = h.body, h.req
 			chain = append(chain, h.Handle)
 		default:
 			panic(fmt.Sprintf("web: %s %s: handler of type %T (want a gin.HandlerFunc or a web.Endpoint)", method, full, h))
 		}
 	}
 	r.table.mu.Lock()
-	r.table.routes[method+" "+full] = Route{Method: method, Path: full, Action: action, Body: rule}
+	r.table.routes[method+" "+full] = Route{Method: method, Path: full, Action: action, Body: rule, Request: req}
 	r.table.mu.Unlock()
 	r.group.Handle(method, path, chain...)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -103,7 +104,13 @@ func checkRequestText(r *http.Request) error {
 	case mt == "multipart/form-data":
 		return checkMultipart(body, params["boundary"])
 	case isJSONType(mt):
-		return CheckJSONText(body)
+		if err := CheckJSONText(body); err != nil {
+			return err
+		}
+		if json.Valid(body) { // a malformed body is the decoder's to explain
+			return checkJSONBounds(body)
+		}
+		return nil
 	}
 	if !validTextBytes(body) {
 		return textError("the request body")
