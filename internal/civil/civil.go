@@ -10,7 +10,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"strings"
+	"strconv"
 	"time"
 	_ "time/tzdata" // Europe/London must load on machines without a zoneinfo database
 )
@@ -66,7 +66,7 @@ const (
 func Parse(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, fmt.Errorf("%q is not a date like 2026-11-30", quoted(s))
+		return Date{}, fmt.Errorf("%s is not a date like 2026-11-30", quoted(s))
 	}
 	d := Of(t)
 	if d.Year < MinYear || d.Year > MaxYear {
@@ -84,12 +84,13 @@ func CheckWorkDate(d Date, what string) error {
 	return fmt.Errorf("%s must be between %d and %d, not %s", what, MinWorkYear, MaxWorkYear, d.Format("2 Jan 2006"))
 }
 
-// quoted keeps an error message short and printable whatever was sent.
+// quoted is s in quotes, short and printable whatever was sent.
 func quoted(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "…"
+	q := []rune(strconv.Quote(s))
+	if len(q) > 40 {
+		q = append(q[:38], '…', '"')
 	}
-	return strings.ToValidUTF8(s, "\ufffd")
+	return string(q)
 }
 
 // IsZero reports whether d is the zero Date.
@@ -221,7 +222,7 @@ func (d *Date) scanString(s string) error {
 	// input, not for rows.
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return fmt.Errorf("civil: %q is not a stored date", quoted(s))
+		return fmt.Errorf("civil: %s is not a stored date", quoted(s))
 	}
 	*d = Of(t)
 	return nil
@@ -237,7 +238,7 @@ type Month struct {
 func ParseMonth(s string) (Month, error) {
 	t, err := time.Parse("2006-01", s)
 	if err != nil {
-		return Month{}, fmt.Errorf("%q is not a month like 2026-11", quoted(s))
+		return Month{}, fmt.Errorf("%s is not a month like 2026-11", quoted(s))
 	}
 	if t.Year() < MinYear || t.Year() > MaxYear {
 		return Month{}, fmt.Errorf("%04d-%02d is outside the years %d to %d", t.Year(), t.Month(), MinYear, MaxYear)
