@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -31,6 +32,13 @@ func serveCmd(ctx context.Context, args []string, e env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	cfg, err := config.Load(e.getenv)
+	if err != nil {
+		return err
+	}
+	if err := requireProductionKeys(cfg, *withDemo); err != nil {
+		return err
+	}
 	rt, err := open(ctx, e)
 	if err != nil {
 		return err
@@ -48,6 +56,19 @@ func serveCmd(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
+	purgeSessions(ctx, a.People, rt.logger) // before listening, then hourly
+	go func() {
+		tick := time.NewTicker(time.Hour) // wall clock: housekeeping interval
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				purgeSessions(ctx, a.People, rt.logger)
+			}
+		}
+	}()
 	ln, err := e.listen("tcp", rt.cfg.Addr)
 	if err != nil {
 		return err
@@ -74,6 +95,49 @@ func serveCmd(ctx context.Context, args []string, e env) error {
 	}
 	rt.logger.Info("stopped")
 	return nil
+}
+
+// requireProductionKeys refuses to serve PostgreSQL (production shape:
+// perhaps several processes behind a load balancer) with development key
+// files: each process would make its own, so cookies signed by one would
+// be refused by another, and wellbeing content sealed by one could not be
+// read by another. A demo (serve --demo) may use them.
+func requireProductionKeys(cfg config.Config, demo bool) error {
+	if cfg.DatabaseURL == "" || demo {
+		return nil
+	}
+	var missing []string
+	if cfg.SecretKey == nil {
+		missing = append(missing, "GOODSHIFT_SECRET_KEY")
+	}
+	if strings.TrimSpace(cfg.WellbeingKey) == "" && cfg.WellbeingKeyFile == "" {
+		missing = append(missing, "GOODSHIFT_WELLBEING_KEY (or GOODSHIFT_WELLBEING_KEY_FILE)")
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	verb := " is"
+	if len(missing) > 1 {
+		verb = " are"
+	}
+	return fmt.Errorf("DATABASE_URL is set, so this server needs production keys, and %s not set. "+
+		"Make each with `openssl rand -base64 32` and give every server process the same ones: "+
+		"without them each process would make its own development key, and wellbeing content sealed by one could not be read by another. "+
+		"(To try Goodshift on PostgreSQL with development key files, run `goodshift serve --demo`.)",
+		strings.Join(missing, " and ")+verb)
+}
+
+// purgeSessions deletes expired sessions and sign-in limits that limit
+// nothing any more. Every server process does it; the deletes are
+// idempotent, so several at once do no harm.
+func purgeSessions(ctx context.Context, p *people.Service, logger *slog.Logger) {
+	n, err := p.PurgeExpiredSessions(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		logger.Warn("purging expired sessions failed", "err", err)
+	case n > 0:
+		logger.Info("purged expired sessions", "sessions", n)
+	}
 }
 
 func browseURL(a net.Addr) string {

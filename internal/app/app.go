@@ -48,7 +48,7 @@ type Deps struct {
 	Config config.Config
 	DB     *gorm.DB
 	Logger *slog.Logger
-	Now    func() time.Time // the clock; time.Now in production
+	Now    func() time.Time // the clock (required): cmd/goodshift passes the wall clock, tests a fixed one
 	// PasswordCost overrides Config.PasswordCost (tests use the minimum).
 	PasswordCost int
 }
@@ -70,8 +70,12 @@ type App struct {
 // New builds the application. The database must already be migrated.
 func New(d Deps) (*App, error) {
 	if d.Now == nil {
-		d.Now = time.Now
+		return nil, errors.New("app: a clock (Deps.Now) is required")
 	}
+	// GORM stamps created_at/updated_at columns with its NowFunc: make it
+	// the same clock as everything else, so no row carries a wall-clock time
+	// the rest of the application did not see.
+	d.DB.Config.NowFunc = func() time.Time { return d.Now().UTC() }
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -118,7 +122,7 @@ func New(d Deps) (*App, error) {
 			Password: d.Config.SMTP.Password, From: d.Config.SMTP.From},
 	})
 	a.Rota = rota.NewService(rota.Config{
-		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: &rotaSites{c: a.Contracts},
+		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, Sites: &rotaSites{c: a.Contracts, now: d.Now},
 		PayInfo: rotaPayroll{a.Payroll}, Leave: rotaPayroll{a.Payroll}, Caseload: a.Wellbeing,
 		BaseURL: d.Config.BaseURL, Notifier: a.Notify,
 	})

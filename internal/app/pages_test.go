@@ -76,7 +76,13 @@ func TestEveryFormCarriesACSRFToken(t *testing.T) {
 }
 
 func TestNavigationAndHomeByRole(t *testing.T) {
-	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	checkNavigationByRole(t, apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{}))
+}
+
+// checkNavigationByRole signs each role in through the sign-in page (a
+// cookie session) and checks their home page and navigation.
+func checkNavigationByRole(t *testing.T, srv *apptest.Server) {
+	t.Helper()
 	for role, email := range roleLogins {
 		c := srv.SignIn(t, email)
 		res, doc := c.Page("/")

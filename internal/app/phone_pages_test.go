@@ -22,7 +22,11 @@ import (
 // form field has a label. Screenshots of each page are saved as artifacts.
 func TestBrowserEveryPageFitsASmallPhone(t *testing.T) {
 	ctx := apptest.Browser(t)
-	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	checkEveryPageFitsASmallPhone(t, ctx, apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{}))
+}
+
+func checkEveryPageFitsASmallPhone(t *testing.T, ctx context.Context, srv *apptest.Server) {
+	t.Helper()
 	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,8 @@ import (
 // through this process (SitesVersion), and at least every siteCacheTTL in
 // case another instance made it.
 type rotaSites struct {
-	c *contracts.Service
+	c   *contracts.Service
+	now func() time.Time // the application's clock
 
 	mu      sync.Mutex
 	sites   []rota.Site
@@ -49,7 +50,7 @@ func (a *rotaSites) Site(ctx context.Context, id string) (rota.Site, error) {
 func (a *rotaSites) Sites(ctx context.Context) ([]rota.Site, error) {
 	v := a.c.SitesVersion()
 	a.mu.Lock()
-	if a.sites != nil && a.version == v && time.Since(a.loaded) < siteCacheTTL {
+	if a.sites != nil && a.version == v && a.now().Sub(a.loaded) < siteCacheTTL {
 		out := a.sites
 		a.mu.Unlock()
 		return out, nil
@@ -64,7 +65,7 @@ func (a *rotaSites) Sites(ctx context.Context) ([]rota.Site, error) {
 		out[i] = rotaSite(s)
 	}
 	a.mu.Lock()
-	a.sites, a.version, a.loaded = out, v, time.Now()
+	a.sites, a.version, a.loaded = out, v, a.now()
 	a.mu.Unlock()
 	return out, nil
 }

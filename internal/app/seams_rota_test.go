@@ -16,7 +16,7 @@ func TestRotaSiteListFollowsChanges(t *testing.T) {
 	db := dbtest.SQLite(t, Migrations()...)
 	ctx := context.Background()
 	c := contracts.NewService(contracts.Config{DB: db, Now: time.Now})
-	sites := &rotaSites{c: c}
+	sites := &rotaSites{c: c, now: time.Now}
 	cl, err := c.CreateClient(ctx, contracts.ClientInput{LegalName: "Acme Ltd", BillingEmail: "ap@acme.example", BillingAddress: []string{"1 High St"}})
 	if err != nil {
 		t.Fatal(err)

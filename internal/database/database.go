@@ -8,7 +8,8 @@
 //   - IDs are NewID() strings;
 //   - a use case is one db.Transaction; concurrency is settled with
 //     conditional updates (UPDATE ... WHERE version = ?), which both
-//     databases honour, never with SELECT ... FOR UPDATE (SQLite has none).
+//     databases honour, never with SELECT ... FOR UPDATE (SQLite has none);
+//     rules over a person's shifts hold because writers take LockPeople.
 package database
 
 import (
@@ -43,6 +44,17 @@ type Options struct {
 	MaxIdleConns    int
 	ConnMaxLifetime time.Duration
 	Logger          *slog.Logger
+	// Now is the clock GORM stamps created_at/updated_at with; the
+	// application passes its own (app.New sets it again to be sure). Nil
+	// leaves GORM's default, for tools that only migrate.
+	Now func() time.Time
+}
+
+func (o Options) now() func() time.Time {
+	if o.Now == nil {
+		return nil
+	}
+	return func() time.Time { return o.Now().UTC() }
 }
 
 // Open connects and configures the pool. It does not migrate.
@@ -71,7 +83,7 @@ func Open(ctx context.Context, o Options) (*gorm.DB, error) {
 	}
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 newQuietLogger(logger.NewSlogLogger(o.Logger, logCfg), logCfg),
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                o.now(),
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
 	})

@@ -41,7 +41,7 @@ func (q *quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (str
 		return
 	}
 	failed := err != nil && !errors.Is(err, logger.ErrRecordNotFound)
-	slow := q.slow != 0 && time.Since(begin) > q.slow
+	slow := q.slow != 0 && time.Since(begin) > q.slow // wall clock: real elapsed time of the statement
 	if failed || slow || q.level >= logger.Info {
 		q.Interface.Trace(ctx, begin, fc, err)
 	}

@@ -114,7 +114,7 @@ type email struct {
 // message).
 func NewService(c Config) *Service {
 	if c.Now == nil {
-		c.Now = time.Now
+		panic("notify: Config.Now (the clock) is required")
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

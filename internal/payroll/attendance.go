@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
@@ -242,6 +243,9 @@ func (s *Service) ClockOut(ctx context.Context, by auth.Principal, shiftID strin
 		if row.Status != ClockedIn {
 			return alreadyRecorded(row)
 		}
+		if err := s.lockTimesheet(ctx, tx, row.EmployeeID, row.WorkDate); err != nil {
+			return err
+		}
 		if now.After(row.ScheduledEnd.Add(LateClockOut)) {
 			return errs.E(errs.RuleViolation, "This shift ended at %s, more than %d hours ago: ask your supervisor to record when you left.", hhmm(row.ScheduledEnd), int(LateClockOut/time.Hour))
 		}
@@ -256,9 +260,10 @@ func (s *Service) ClockOut(ctx context.Context, by auth.Principal, shiftID strin
 		if res.RowsAffected == 0 {
 			return errs.E(errs.Conflict, "Your attendance changed at the same moment; reload and try again.")
 		}
+		before := row
 		row.ClockOut, row.Status, row.Version = &now, Worked, row.Version+1
 		out = row
-		return nil
+		return s.adjustIfApproved(ctx, tx, by.Name, before, row, "clocked out from the phone after approval", now)
 	})
 	if err != nil {
 		return Attendance{}, err
@@ -357,6 +362,9 @@ func (s *Service) changeAttendance(ctx context.Context, by auth.Principal, ref S
 		if err := s.refuseIfClosed(ctx, tx, workDate, "an attendance change"); err != nil {
 			return err
 		}
+		if err := s.lockTimesheet(ctx, tx, ref.EmployeeID, workDate); err != nil {
+			return err
+		}
 		row, found, err := s.attendanceByShift(ctx, tx, ref.ID)
 		if err != nil {
 			return err
@@ -373,7 +381,9 @@ func (s *Service) changeAttendance(ctx context.Context, by auth.Principal, ref S
 				return err
 			}
 			out = row
-			return nil
+			// Times first recorded after approval change the pay as much
+			// as a correction does: keep them as an adjustment too.
+			return s.adjustIfApproved(ctx, tx, by.Name, attendanceRow{Status: ""}, row, reason, now)
 		}
 		if reason == "" {
 			return errs.Fields(errs.FieldError{Field: "reason", Message: "is required to correct recorded times (for example \"forgot to clock out\")"})
@@ -381,6 +391,10 @@ func (s *Service) changeAttendance(ctx context.Context, by auth.Principal, ref S
 		before := row
 		beforeMinutes, _ := before.paid()
 		apply(&row)
+		// A corrected row is paid as recorded (span): work out its pay as
+		// corrected, or the clamp to the scheduled times would still apply
+		// and the difference would be lost.
+		row.Corrected = true
 		afterMinutes, _ := row.paid()
 		approved, err := s.timesheetApproved(ctx, tx, row.EmployeeID, workDate)
 		if err != nil {
@@ -396,7 +410,7 @@ func (s *Service) changeAttendance(ctx context.Context, by auth.Principal, ref S
 		if res.RowsAffected == 0 {
 			return errs.E(errs.Conflict, "This attendance changed at the same moment; reload and try again.")
 		}
-		row.Corrected, row.Version = true, row.Version+1
+		row.Version++
 		c := correctionRow{ID: database.NewID(), AttendanceID: row.ID, EmployeeID: row.EmployeeID, WorkDate: workDate,
 			OldStatus: before.Status, NewStatus: row.Status, OldClockIn: before.ClockIn, OldClockOut: before.ClockOut,
 			NewClockIn: row.ClockIn, NewClockOut: row.ClockOut, OldBreak: before.BreakMinutes, NewBreak: row.BreakMinutes,
@@ -411,6 +425,45 @@ func (s *Service) changeAttendance(ctx context.Context, by auth.Principal, ref S
 		return Attendance{}, err
 	}
 	return out.attendance(), nil
+}
+
+// adjustIfApproved keeps a change to a shift's times that no correction
+// record covers (times first recorded, or a phone clock-out, after the
+// timesheet was approved) as an adjustment, so that approved minutes plus
+// the adjustments are always the minutes paid.
+func (s *Service) adjustIfApproved(ctx context.Context, tx *gorm.DB, byName string, before, after attendanceRow, reason string, now time.Time) error {
+	beforeMinutes, _ := before.paid()
+	afterMinutes, _ := after.paid()
+	if afterMinutes == beforeMinutes {
+		return nil
+	}
+	approved, err := s.timesheetApproved(ctx, tx, after.EmployeeID, after.WorkDate)
+	if err != nil || !approved {
+		return err
+	}
+	c := correctionRow{ID: database.NewID(), AttendanceID: after.ID, EmployeeID: after.EmployeeID, WorkDate: after.WorkDate,
+		OldStatus: before.Status, NewStatus: after.Status, OldClockIn: before.ClockIn, OldClockOut: before.ClockOut,
+		NewClockIn: after.ClockIn, NewClockOut: after.ClockOut, OldBreak: before.BreakMinutes, NewBreak: after.BreakMinutes,
+		Reason: reason, AfterApproval: true, DeltaMinutes: afterMinutes - beforeMinutes, CorrectedBy: byName, CreatedAt: now}
+	return tx.Create(&c).Error
+}
+
+// lockTimesheet makes sure the employee's timesheet for the period of d
+// exists and takes it for this transaction by moving its version
+// (PostgreSQL holds the row lock until commit; SQLite serialises writers).
+// A change of pay and the approval of its timesheet then always see each
+// other: an approval that read the timesheet before the change fails its
+// version check and is refused, and a change made after an approval reads
+// it (timesheetApproved, after this) and is kept as an adjustment.
+func (s *Service) lockTimesheet(ctx context.Context, tx *gorm.DB, employeeID string, d civil.Date) error {
+	p := s.cal.PeriodOf(d)
+	row := timesheetRow{ID: database.NewID(), EmployeeID: employeeID, Period: p.Key, StartDate: p.Start, EndDate: p.End,
+		Status: TimesheetOpen, Version: 1, CreatedAt: s.now().UTC()}
+	if err := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+		return err
+	}
+	return tx.WithContext(ctx).Model(&timesheetRow{}).Where("employee_id = ? AND period = ?", employeeID, p.Key).
+		Update("version", gorm.Expr("version + 1")).Error
 }
 
 func (s *Service) timesheetApproved(ctx context.Context, db *gorm.DB, employeeID string, d civil.Date) (bool, error) {
@@ -566,6 +619,8 @@ func describeCorrection(c correctionRow) string {
 		return hhmm(*p)
 	}
 	switch {
+	case c.OldStatus == "" && c.NewStatus == Worked:
+		return fmt.Sprintf("recorded %s–%s", t(c.NewClockIn), t(c.NewClockOut))
 	case c.NewStatus == NoShow:
 		return "marked no-show"
 	case c.OldStatus == NoShow:

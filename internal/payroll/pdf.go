@@ -24,6 +24,14 @@ func hm(m int) string {
 	return fmt.Sprintf("%s%d:%02d", sign, m/60, m%60)
 }
 
+// signedHM is a difference in minutes as hours:minutes with its sign: +0:30, -1:05, 0:00.
+func signedHM(m int) string {
+	if m > 0 {
+		return "+" + hm(m)
+	}
+	return hm(m)
+}
+
 var absenceLabels = map[string]string{Holiday: "Holiday", Sick: "Sick", Unpaid: "Unpaid leave", Authorised: "Authorised absence"}
 
 // TimesheetPDF renders a timesheet: organisation, employee and works
@@ -133,7 +141,7 @@ func (s *Service) TimesheetPDF(t Timesheet) ([]byte, error) {
 		tb := pdfdoc.Table{Columns: []pdfdoc.Column{{Title: "Shift date", Width: 0.15}, {Title: "Change", Width: 0.3}, {Title: "Reason", Width: 0.3},
 			{Title: "Hours", Width: 0.1, Align: "R"}, {Title: "By", Width: 0.15}}}
 		for _, a := range t.Adjustments {
-			tb.Rows = append(tb.Rows, []string{a.Date.Format("2 Jan"), a.Change, a.Reason, hm(a.DeltaMinutes), a.By})
+			tb.Rows = append(tb.Rows, []string{a.Date.Format("2 Jan"), a.Change, a.Reason, a.Delta, a.By})
 		}
 		doc.Table(tb)
 	}

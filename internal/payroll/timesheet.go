@@ -89,6 +89,7 @@ type TimesheetAdjustment struct {
 	Change       string     `json:"change"`
 	Reason       string     `json:"reason"`
 	DeltaMinutes int        `json:"delta_minutes"`
+	Delta        string     `json:"delta"` // DeltaMinutes as signed hours, "+0:30"
 	By           string     `json:"by"`
 	At           time.Time  `json:"at"`
 }
@@ -376,7 +377,7 @@ func (s *Service) build(ctx context.Context, d *periodData, p people.Person) (Ti
 			continue
 		}
 		t.Adjustments = append(t.Adjustments, TimesheetAdjustment{Date: c.WorkDate, Change: describeCorrection(c), Reason: c.Reason,
-			DeltaMinutes: c.DeltaMinutes, By: c.CorrectedBy, At: c.CreatedAt.UTC()})
+			DeltaMinutes: c.DeltaMinutes, Delta: signedHM(c.DeltaMinutes), By: c.CorrectedBy, At: c.CreatedAt.UTC()})
 	}
 	for day, m := range byDay {
 		t.Days = append(t.Days, DayPart{day, m})

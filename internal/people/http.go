@@ -72,7 +72,7 @@ func (h *Handler) apiLogin(c *gin.Context, req loginRequest) (loginResponse, err
 	if err != nil {
 		return loginResponse{}, err
 	}
-	web.SetSessionCookie(c, sess.Token, sess.ExpiresAt, h.secure)
+	web.SetSessionCookie(c, sess.Token, sess.Lifetime, h.secure)
 	return loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: p}, nil
 }
 
@@ -183,7 +183,7 @@ func (h *Handler) loginSubmit(c *gin.Context) {
 		h.shell.Renderer.HTML(c, status, "people/login", gin.H{"Next": next, "Email": email, "Error": msg})
 		return
 	}
-	web.SetSessionCookie(c, sess.Token, sess.ExpiresAt, h.secure)
+	web.SetSessionCookie(c, sess.Token, sess.Lifetime, h.secure)
 	web.Redirect(c, next)
 }
 

@@ -91,6 +91,9 @@ func sortRoles(rs []auth.Role) {
 	slices.SortFunc(rs, func(a, b auth.Role) int { return slices.Index(auth.Roles, a) - slices.Index(auth.Roles, b) })
 }
 
+// maxEmailLength is the longest email an account may have (RFC 5321).
+const maxEmailLength = 254
+
 // ErrNotFound is returned for a person who does not exist (or may not be seen).
 var ErrNotFound = errs.E(errs.NotFound, "There is no such person.")
 
@@ -100,7 +103,6 @@ type Service struct {
 	now       func() time.Time
 	passwords auth.Passwords
 	ttl       time.Duration
-	throttle  *throttle
 	logger    *slog.Logger
 	sessions  *sessionCache
 }
@@ -122,7 +124,7 @@ func NewService(c Config) *Service {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: c.DB, now: c.Now, passwords: c.Passwords, ttl: c.SessionTTL, throttle: newThrottle(c.Now), logger: c.Logger,
+	return &Service{db: c.DB, now: c.Now, passwords: c.Passwords, ttl: c.SessionTTL, logger: c.Logger,
 		sessions: newSessionCache()}
 }
 
@@ -142,7 +144,7 @@ func (n *NewPerson) normalise() error {
 	if n.Name == "" || len(n.Name) > 200 {
 		bad = append(bad, errs.FieldError{Field: "name", Message: "is required (at most 200 characters)"})
 	}
-	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > 254 {
+	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > maxEmailLength {
 		bad = append(bad, errs.FieldError{Field: "email", Message: "must be an email address like sam@example.org"})
 	}
 	bad = append(bad, checkRoles(n.Roles)...)

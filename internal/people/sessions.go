@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"time"
+	"unicode/utf8"
 
-	"golang.org/x/time/rate"
 	"gorm.io/gorm"
 
 	"github.com/goodshift/goodshift/internal/auth"
@@ -20,20 +19,32 @@ import (
 type Session struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// Lifetime is how long the session lasts from now (the cookie's
+	// Max-Age); ExpiresAt is the same instant on the server's clock.
+	Lifetime time.Duration `json:"-"`
 }
 
 var errBadLogin = errs.E(errs.Unauthenticated, "That email and password do not match an active account.")
 
-// Login checks an email and password and opens a session. Failed attempts
-// are limited per account and per client IP; a deactivated account cannot
-// sign in, and the answer never says whether an email exists.
+// Login checks an email and password and opens a session. Attempts are
+// limited per account and per client IP (see AccountSignInBurst), counted
+// before the password is checked and given back when it is right; a
+// deactivated account cannot sign in, and the answer never says whether an
+// email exists.
 func (s *Service) Login(ctx context.Context, email, password, ip string) (Session, Person, error) {
+	impossible := !utf8.ValidString(email) || strings.ContainsRune(email, 0) // checked before ToLower hides bad bytes
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" || password == "" {
 		return Session{}, Person{}, errs.E(errs.Invalid, "Enter your email and password.")
 	}
-	if !s.throttle.allowed(email, ip) {
-		return Session{}, Person{}, errs.E(errs.RateLimited, "Too many sign-in attempts. Wait a minute, then try again.")
+	if impossible || len(email) > maxEmailLength {
+		return Session{}, Person{}, errBadLogin // no account has such an email: nothing to guess
+	}
+	if err := s.takeSignInTokens(ctx, email, ip); err != nil {
+		if errs.CodeOf(err) == errs.RateLimited {
+			s.logger.InfoContext(ctx, "sign-in limited")
+		}
+		return Session{}, Person{}, err
 	}
 	var row personRow
 	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&row).Error
@@ -41,7 +52,6 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (Sessio
 		return Session{}, Person{}, err
 	}
 	if !s.passwords.Matches(row.PasswordHash, password) || !row.Active {
-		s.throttle.failed(email, ip)
 		s.logger.InfoContext(ctx, "sign-in refused", "known_account", row.ID != "", "active", row.Active)
 		return Session{}, Person{}, errBadLogin
 	}
@@ -51,14 +61,20 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (Sessio
 	}
 	now := s.now().UTC()
 	sess := sessionRow{ID: database.NewID(), TokenHash: hash, PersonID: row.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl), LastSeenAt: now}
-	if err := s.db.WithContext(ctx).Create(&sess).Error; err != nil {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := refundSignInTokens(tx, email, ip); err != nil {
+			return err
+		}
+		return tx.Create(&sess).Error
+	})
+	if err != nil {
 		return Session{}, Person{}, err
 	}
 	p, err := s.Get(ctx, row.ID)
 	if err != nil {
 		return Session{}, Person{}, err
 	}
-	return Session{Token: token, ExpiresAt: sess.ExpiresAt}, p, nil
+	return Session{Token: token, ExpiresAt: sess.ExpiresAt, Lifetime: s.ttl}, p, nil
 }
 
 // Logout ends the session a token belongs to. Unknown tokens are ignored.
@@ -124,70 +140,93 @@ func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principa
 	return p, nil
 }
 
-// PurgeExpiredSessions deletes sessions past their expiry.
+// PurgeExpiredSessions deletes sessions past their expiry, and sign-in
+// limit rows that no longer limit anything (PurgeSignInAttempts). The
+// count is of sessions.
 func (s *Service) PurgeExpiredSessions(ctx context.Context) (int64, error) {
 	res := s.db.WithContext(ctx).Where("expires_at <= ?", s.now().UTC()).Delete(&sessionRow{})
-	return res.RowsAffected, res.Error
-}
-
-// throttle limits failed sign-ins: 5 in a burst per account then one a
-// minute, 20 in a burst per IP then one every 6 seconds. It uses
-// golang.org/x/time/rate token buckets and forgets idle keys.
-type throttle struct {
-	mu       sync.Mutex
-	now      func() time.Time
-	accounts map[string]*bucket
-	ips      map[string]*bucket
-	swept    time.Time
-}
-
-type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-func newThrottle(now func() time.Time) *throttle {
-	return &throttle{now: now, accounts: map[string]*bucket{}, ips: map[string]*bucket{}}
-}
-
-func (t *throttle) get(m map[string]*bucket, key string, every time.Duration, burst int, now time.Time) *bucket {
-	b, ok := m[key]
-	if !ok {
-		b = &bucket{lim: rate.NewLimiter(rate.Every(every), burst)}
-		m[key] = b
+	if res.Error != nil {
+		return 0, res.Error
 	}
-	b.seen = now
-	return b
-}
-
-func (t *throttle) allowed(account, ip string) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	t.sweep(now)
-	a := t.get(t.accounts, account, time.Minute, 5, now)
-	i := t.get(t.ips, ip, 6*time.Second, 20, now)
-	return a.lim.TokensAt(now) >= 1 && i.lim.TokensAt(now) >= 1
-}
-
-func (t *throttle) failed(account, ip string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	t.get(t.accounts, account, time.Minute, 5, now).lim.AllowN(now, 1)
-	t.get(t.ips, ip, 6*time.Second, 20, now).lim.AllowN(now, 1)
-}
-
-func (t *throttle) sweep(now time.Time) {
-	if now.Sub(t.swept) < 10*time.Minute {
-		return
+	if _, err := s.PurgeSignInAttempts(ctx); err != nil {
+		return res.RowsAffected, err
 	}
-	t.swept = now
-	for _, m := range []map[string]*bucket{t.accounts, t.ips} {
-		for k, b := range m {
-			if now.Sub(b.seen) > 10*time.Minute {
-				delete(m, k)
+	return res.RowsAffected, nil
+}
+
+// Sign-in limits. Every attempt takes a token from the account's bucket
+// (the lower-cased email, whether or not it has an account) and from the
+// client address's bucket before the password is looked at; a successful
+// sign-in gives both back, so only wrong guesses use them up. The buckets
+// live in the database (signin_attempts), so any number of server
+// processes together allow no more guesses than one.
+const (
+	AccountSignInBurst = 5               // guesses at one account in a burst
+	AccountSignInEvery = time.Minute     // then one more each
+	IPSignInBurst      = 20              // guesses from one address in a burst
+	IPSignInEvery      = 6 * time.Second // then one more each
+)
+
+var errTooManySignIns = errs.E(errs.RateLimited, "Too many sign-in attempts. Wait a minute, then try again.")
+
+type signInBucket struct {
+	kind, subject string
+	every         time.Duration
+	burst         int
+}
+
+func signInBuckets(email, ip string) []signInBucket {
+	// Always account first, then address: two sign-ins lock rows in the
+	// same order, so they cannot deadlock on PostgreSQL.
+	return []signInBucket{
+		{"account", email, AccountSignInEvery, AccountSignInBurst},
+		{"ip", ip, IPSignInEvery, IPSignInBurst},
+	}
+}
+
+// takeSignInTokens takes one token from each bucket, or none: it answers
+// errTooManySignIns when either is empty. Each take is one conditional
+// upsert, atomic on both databases (PostgreSQL locks the row; SQLite's
+// writers are serialised), so concurrent attempts cannot share a token.
+func (s *Service) takeSignInTokens(ctx context.Context, email, ip string) error {
+	now := s.now().UTC().UnixMilli()
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, b := range signInBuckets(email, ip) {
+			every := b.every.Milliseconds()
+			var got []int64
+			err := tx.Raw(`INSERT INTO signin_attempts (kind, subject, full_at) VALUES (?, ?, ?)
+ON CONFLICT (kind, subject) DO UPDATE
+SET full_at = (CASE WHEN signin_attempts.full_at > ? THEN signin_attempts.full_at ELSE ? END) + ?
+WHERE signin_attempts.full_at <= ?
+RETURNING full_at`,
+				b.kind, b.subject, now+every, now, now, every, now+int64(b.burst-1)*every).Scan(&got).Error
+			if err != nil {
+				return err
+			}
+			if len(got) == 0 {
+				return errTooManySignIns // rolls back a token taken from the bucket before
 			}
 		}
+		return nil
+	})
+}
+
+// refundSignInTokens gives back the tokens a successful sign-in took, in
+// the transaction that opens its session.
+func refundSignInTokens(tx *gorm.DB, email, ip string) error {
+	for _, b := range signInBuckets(email, ip) {
+		err := tx.Exec("UPDATE signin_attempts SET full_at = full_at - ? WHERE kind = ? AND subject = ?",
+			b.every.Milliseconds(), b.kind, b.subject).Error
+		if err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// PurgeSignInAttempts deletes the sign-in buckets that are full again
+// (the same as having none). PurgeExpiredSessions calls it.
+func (s *Service) PurgeSignInAttempts(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Exec("DELETE FROM signin_attempts WHERE full_at <= ?", s.now().UTC().UnixMilli())
+	return res.RowsAffected, res.Error
 }

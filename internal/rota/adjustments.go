@@ -46,6 +46,10 @@ type Adjustments struct {
 	// Version is for concurrent edits: send back the version you read.
 	Version   int       `json:"version"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Unreadable is set when the stored rules could not be decoded: the
+	// person is then placed on no shift (rule "unreadable") until they are
+	// saved again. Ignored when sent.
+	Unreadable bool `json:"unreadable,omitempty"`
 }
 
 // PhaseStep is one step of a phased return: from a date, at most so many
@@ -98,6 +102,9 @@ func parseClock(s string) (int, bool) {
 func (a Adjustments) Empty() bool {
 	b := a
 	b.EffectiveFrom, b.EffectiveTo, b.ReviewDate, b.Version, b.UpdatedAt = civil.Date{}, civil.Date{}, civil.Date{}, 0, time.Time{}
+	if b.Unreadable {
+		return false
+	}
 	c, _ := json.Marshal(b)
 	e, _ := json.Marshal(Adjustments{})
 	return string(c) == string(e)
@@ -153,7 +160,12 @@ func (a *Adjustments) normalise() []errs.FieldError {
 	for _, l := range []struct {
 		f   string
 		ids *[]string
-	}{{"work_with", &a.WorkWith}, {"fixed_sites", &a.FixedSites}} {
+		max int
+	}{{"work_with", &a.WorkWith, MaxWorkWith}, {"fixed_sites", &a.FixedSites, MaxFixedSites}} {
+		if len(*l.ids) > l.max {
+			add(l.f, fmt.Sprintf("names at most %d; this names %d", l.max, len(*l.ids)))
+			*l.ids = nil
+		}
 		for _, id := range *l.ids {
 			if !database.ValidID(id) {
 				add(l.f, "must be a list of IDs")
@@ -168,6 +180,10 @@ func (a *Adjustments) normalise() []errs.FieldError {
 	}
 	if len(a.WorkWith) > 0 {
 		a.NotAlone = true
+	}
+	if len(a.PhasedReturn) > MaxPhasedSteps {
+		add("phased_return", fmt.Sprintf("has at most %d steps; this has %d", MaxPhasedSteps, len(a.PhasedReturn)))
+		a.PhasedReturn = nil
 	}
 	slices.SortFunc(a.PhasedReturn, func(x, y PhaseStep) int { return x.From.Compare(y.From) })
 	for i, p := range a.PhasedReturn {
@@ -215,35 +231,48 @@ func datePtr(d civil.Date) *civil.Date {
 // rulesMemo remembers the decoded rules of each rules text it has seen.
 // Ranking candidates reads everyone's adjustments, and decoding hundreds of
 // JSON documents on every request was a fifth of its CPU. The text itself
-// is the key, so a changed adjustment is simply a new entry: an answer is
-// never stale.
+// is the key (the row is always read, on the writer's transaction when
+// placing someone), so a changed adjustment is simply a new entry: an
+// answer is never stale.
 type rulesMemo struct {
 	mu sync.Mutex
-	m  map[string]Adjustments
+	m  map[string]decoded
+}
+
+type decoded struct {
+	a   Adjustments
+	err error
 }
 
 // decode is json.Unmarshal of rules into Adjustments, remembered. The
-// slices of the result are the caller's own.
-func (c *rulesMemo) decode(rules string) Adjustments {
+// slices of the result are the caller's own. Rules that do not decode give
+// no rules at all and the error.
+func (c *rulesMemo) decode(rules string) (Adjustments, error) {
 	c.mu.Lock()
-	a, ok := c.m[rules]
+	d, ok := c.m[rules]
 	c.mu.Unlock()
 	if !ok {
-		_ = json.Unmarshal([]byte(rules), &a)
+		if d.err = json.Unmarshal([]byte(rules), &d.a); d.err != nil {
+			d.a = Adjustments{}
+		}
 		c.mu.Lock()
 		if c.m == nil || len(c.m) >= 10000 { // a bound, far above any organisation's count of people
-			c.m = map[string]Adjustments{}
+			c.m = map[string]decoded{}
 		}
-		c.m[rules] = a
+		c.m[rules] = d
 		c.mu.Unlock()
 	}
+	a := d.a
 	a.DaysNeverWorked, a.WorkWith, a.FixedSites = slices.Clone(a.DaysNeverWorked), slices.Clone(a.WorkWith), slices.Clone(a.FixedSites)
 	a.PhasedReturn = slices.Clone(a.PhasedReturn)
-	return a
+	return a, d.err
 }
 
-func (r adjustmentRow) adjustments(memo *rulesMemo) Adjustments {
-	a := memo.decode(r.Rules)
+// adjustments decodes the row. Rules that do not decode are returned as
+// Unreadable, with the error for the log: never as "no rules".
+func (r adjustmentRow) adjustments(memo *rulesMemo) (Adjustments, error) {
+	a, err := memo.decode(r.Rules)
+	a.Unreadable = err != nil
 	a.EffectiveFrom, a.EffectiveTo, a.ReviewDate = civil.Date{}, civil.Date{}, civil.Date{}
 	if r.EffectiveFrom != nil {
 		a.EffectiveFrom = *r.EffectiveFrom
@@ -255,7 +284,7 @@ func (r adjustmentRow) adjustments(memo *rulesMemo) Adjustments {
 		a.ReviewDate = *r.ReviewDate
 	}
 	a.Version, a.UpdatedAt = r.Version, r.UpdatedAt.UTC()
-	return a.filled()
+	return a.filled(), err
 }
 
 func (a Adjustments) filled() Adjustments {
@@ -317,7 +346,13 @@ func (s *Service) adjustments(db *gorm.DB, ids []string) (map[string]Adjustments
 	}
 	out := make(map[string]Adjustments, len(rows))
 	for _, r := range rows {
-		out[r.EmployeeID] = r.adjustments(&s.rules)
+		a, err := r.adjustments(&s.rules)
+		if err != nil {
+			// IDs and the decoder's words only: the rules are personal.
+			s.cfg.Logger.ErrorContext(db.Statement.Context, "stored adjustments could not be read; nobody can be assigned to this person until they are saved again",
+				"employee_id", r.EmployeeID, "error", err.Error())
+		}
+		out[r.EmployeeID] = a
 	}
 	return out, nil
 }
@@ -333,6 +368,7 @@ func (s *Service) SetAdjustments(ctx context.Context, by auth.Principal, employe
 	if err != nil {
 		return Adjustments{}, errs.E(errs.NotFound, "There is no such employee.")
 	}
+	a.Unreadable = false
 	if bad := a.normalise(); len(bad) > 0 {
 		return Adjustments{}, errs.Fields(bad...)
 	}
@@ -349,6 +385,11 @@ func (s *Service) SetAdjustments(ctx context.Context, by auth.Principal, employe
 	row := adjustmentRow{EmployeeID: employeeID, Rules: string(rules), EffectiveFrom: datePtr(a.EffectiveFrom),
 		EffectiveTo: datePtr(a.EffectiveTo), ReviewDate: datePtr(a.ReviewDate), Version: 1, UpdatedBy: by.ID, UpdatedAt: now}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// New rules wait for any assignment of this person being checked
+		// against the old ones, and the next is checked against these.
+		if err := lockPeople(tx, employeeID); err != nil {
+			return err
+		}
 		var cur adjustmentRow
 		err := tx.Where("employee_id = ?", employeeID).Take(&cur).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -393,6 +434,9 @@ func (s *Service) SetAdjustments(ctx context.Context, by auth.Principal, employe
 // Explain lists each rule in an employee's adjustments in plain words.
 func (a Adjustments) Explain() []string {
 	var out []string
+	if a.Unreadable {
+		out = append(out, "These adjustments could not be read. Nobody can be assigned to this person until they are saved again.")
+	}
 	if a.EarliestStart != "" {
 		out = append(out, "No starts before "+a.EarliestStart+".")
 	}

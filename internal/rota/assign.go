@@ -52,7 +52,9 @@ func nearWindow(sh Work) (from, to civil.Date) {
 // wide window (windowBefore, windowAfter) rather than nearWindow.
 func needsWideWindow(a Adjustments) bool { return a.MaxConsecutiveDays > 0 }
 
-// Evaluate runs the rules engine for one person on one shift.
+// Evaluate runs the rules engine for one person on one shift, on what is
+// committed now: a preview (candidates, the demo). Writers evaluate inside
+// their transaction instead (evaluateIn).
 // Shifts named in without are left out of the person's other work (in a
 // trade, the shift they give away).
 func (s *Service) Evaluate(ctx context.Context, sh Shift, employeeID string, req Request, without ...string) ([]Violation, error) {
@@ -76,10 +78,50 @@ func (s *Service) employee(ctx context.Context, id string) (people.Person, error
 	return p, err
 }
 
-// gather builds the engine's facts for each person on one shift: their
-// other work around it, their hours over the 17-week reference period,
-// their adjustments and availability, and (through the seams) leave,
-// temporary limits and pay facts for the benefit cap.
+// outsideFacts is what other packages (people, payroll, wellbeing, the
+// sites) tell the rules about people on one shift. A writer asks for them
+// before its transaction opens (prepare): their stores use connections of
+// their own, and a second connection must not be opened inside a SQLite
+// transaction (it holds the one write lock).
+type outsideFacts struct {
+	shift  Shift
+	people []people.Person
+	seams  seamAnswers
+	site   string
+}
+
+// ownFacts is what the rota's own tables say about the people on one shift:
+// their other work around it, their hours over the 17-week reference
+// period, their adjustments and availability, and who else is on. A writer
+// reads them on its transaction, after locking the people (evaluateIn).
+type ownFacts struct {
+	adjs  map[string]Adjustments
+	work  map[string][]Work // nearWindow, or the wide window for those who need it
+	prior map[string]int
+	avail map[string]Availability
+	crew  []string
+}
+
+// tasks runs a use case's loads: at the same time on the pool (g set), or
+// one after another on a transaction, whose one connection answers one
+// query at a time.
+type tasks struct {
+	g   *errgroup.Group
+	err error
+}
+
+func (t *tasks) Go(f func() error) {
+	if t.g != nil {
+		t.g.Go(f)
+		return
+	}
+	if t.err == nil {
+		t.err = f()
+	}
+}
+
+// gather builds the engine's facts for each person on one shift from what
+// is committed (see collect).
 func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req Request, without ...string) ([]Facts, error) {
 	var filter []string // nil: everyone, one query without an IN list
 	if len(ps) <= 50 {
@@ -93,79 +135,135 @@ func (s *Service) gather(ctx context.Context, sh Shift, ps []people.Person, req 
 
 // collect is gather for the people load returns, reading the database for
 // the IDs in filter (nil: everyone, so that the loads need not wait for
-// load). The loads are independent queries and run at the same time:
-// ranking candidates waits for the slowest, not for their sum.
+// load). The loads are independent queries and run at the same time on the
+// pool: ranking candidates waits for the slowest, not for their sum. It is
+// for reading only; a writer uses prepare and evaluateIn.
 func (s *Service) collect(ctx context.Context, sh Shift, filter []string, load func(context.Context) ([]people.Person, error),
 	req Request, without ...string) ([]Facts, error) {
 	g, gctx := errgroup.WithContext(ctx)
-	db := s.cfg.DB.WithContext(gctx)
-	w := sh.Work()
-	mon := weekStart(sh.Date())
-	var (
-		ps    []people.Person
-		seams seamAnswers
-		adjs  map[string]Adjustments
-		work  map[string][]Work // nearWindow
-		wide  map[string][]Work // the wide window, for those who need it
-		prior map[string]int
-		avail map[string]Availability
-		crew  []string
-		site  string
-	)
+	out := outsideFacts{shift: sh}
 	g.Go(func() (err error) {
-		if ps, err = load(gctx); err != nil {
+		if out.people, err = load(gctx); err != nil {
 			return err
 		}
-		ids := make([]string, len(ps))
-		for i, p := range ps {
+		ids := make([]string, len(out.people))
+		for i, p := range out.people {
 			ids[i] = p.ID
 		}
-		s.askSeams(gctx, g, sh, ids, &seams)
+		s.askSeams(gctx, g, sh, ids, &out.seams)
 		return nil
 	})
-	g.Go(func() (err error) {
-		if adjs, err = s.adjustments(db, filter); err != nil {
-			return err
-		}
-		wide, err = s.wideWork(db, w, adjs)
-		return err
-	})
-	g.Go(func() (err error) {
-		from, to := nearWindow(w)
-		work, err = s.loadWork(db, filter, from, to)
-		return err
-	})
-	priorSum := s.priorMinutes(g, db, filter, mon)
-	g.Go(func() (err error) { avail, err = s.availabilities(db, filter); return err })
-	g.Go(func() (err error) { crew, err = s.crew(db, sh); return err })
-	g.Go(func() (err error) { site, err = s.siteName(gctx, sh); return err })
+	g.Go(func() (err error) { out.site, err = s.siteName(gctx, sh); return err })
+	own := s.loadOwn(&tasks{g: g}, s.cfg.DB.WithContext(gctx), sh, filter)
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	prior = priorSum()
-	for id, ws := range wide {
-		work[id] = ws
+	return s.combine(out, own(), req, without), nil
+}
+
+// prepare asks the other packages about the employees in ids for a shift,
+// before a writing transaction opens. Each must be an active employee (422).
+func (s *Service) prepare(ctx context.Context, sh Shift, ids ...string) (outsideFacts, error) {
+	out := outsideFacts{shift: sh, people: make([]people.Person, len(ids))}
+	for i, id := range ids {
+		p, err := s.employee(ctx, id)
+		if err != nil {
+			return outsideFacts{}, err
+		}
+		out.people[i] = p
 	}
-	out := make([]Facts, len(ps))
-	for i, p := range ps {
-		person := Person{ID: p.ID, Name: p.Name, PriorMinutes: prior[p.ID], Adjustments: adjs[p.ID], Availability: avail[p.ID],
-			Away: seams.away[p.ID], Temporary: seams.temporary[p.ID]}
+	g, gctx := errgroup.WithContext(ctx)
+	s.askSeams(gctx, g, sh, ids, &out.seams)
+	g.Go(func() (err error) { out.site, err = s.siteName(gctx, sh); return err })
+	return out, g.Wait()
+}
+
+// evaluateIn runs the rules for one of the people prepared on the prepared
+// shift, inside the writing transaction tx, which must already hold their
+// lock (lockPeople): the rota's own facts are read on tx, one query at a
+// time, so they include everything committed before the lock was granted
+// and nothing another writer for this person can still change.
+func (s *Service) evaluateIn(tx *gorm.DB, of outsideFacts, employeeID string, req Request, without ...string) ([]Violation, error) {
+	one := of
+	one.people = nil
+	for _, p := range of.people {
+		if p.ID == employeeID {
+			one.people = []people.Person{p}
+		}
+	}
+	if len(one.people) != 1 {
+		return nil, fmt.Errorf("rota: %s was not prepared for shift %s", employeeID, of.shift.ID)
+	}
+	t := &tasks{}
+	own := s.loadOwn(t, tx, of.shift, []string{employeeID})
+	if t.err != nil {
+		return nil, t.err
+	}
+	return Check(s.combine(one, own(), req, without)[0]), nil
+}
+
+// lockPeople takes the per-person write locks of ids in tx
+// (database.LockPeople: sorted, so swaps cannot deadlock).
+func lockPeople(tx *gorm.DB, ids ...string) error { return database.LockPeople(tx, ids...) }
+
+// loadOwn reads the rota's own facts about the people in filter (nil:
+// everyone) on db, through t; done assembles them once t's loads are done.
+func (s *Service) loadOwn(t *tasks, db *gorm.DB, sh Shift, filter []string) (done func() ownFacts) {
+	w := sh.Work()
+	var (
+		out        ownFacts
+		near, wide map[string][]Work
+	)
+	t.Go(func() (err error) {
+		if out.adjs, err = s.adjustments(db, filter); err != nil {
+			return err
+		}
+		wide, err = s.wideWork(db, w, out.adjs)
+		return err
+	})
+	t.Go(func() (err error) {
+		from, to := nearWindow(w)
+		near, err = s.loadWork(db, filter, from, to)
+		return err
+	})
+	prior := s.priorMinutes(t, db, filter, weekStart(sh.Date()))
+	t.Go(func() (err error) { out.avail, err = s.availabilities(db, filter); return err })
+	t.Go(func() (err error) { out.crew, err = s.crew(db, sh); return err })
+	return func() ownFacts {
+		out.work = near
+		for id, ws := range wide {
+			out.work[id] = ws
+		}
+		out.prior = prior()
+		return out
+	}
+}
+
+// combine builds one Facts for each person.
+func (s *Service) combine(of outsideFacts, own ownFacts, req Request, without []string) []Facts {
+	sh := of.shift
+	w := sh.Work()
+	prior := own.prior
+	out := make([]Facts, len(of.people))
+	for i, p := range of.people {
+		person := Person{ID: p.ID, Name: p.Name, PriorMinutes: prior[p.ID], Adjustments: own.adjs[p.ID], Availability: own.avail[p.ID],
+			Away: of.seams.away[p.ID], Temporary: of.seams.temporary[p.ID]}
 		if p.Employee != nil {
 			person.Age = p.Employee.AgeOn(sh.Date())
 		}
-		for _, w := range work[p.ID] {
-			if w.ShiftID != sh.ID && !slices.Contains(without, w.ShiftID) {
-				person.Other = append(person.Other, w)
+		for _, x := range own.work[p.ID] {
+			if x.ShiftID != sh.ID && !slices.Contains(without, x.ShiftID) {
+				person.Other = append(person.Other, x)
 			}
 		}
-		if l, ok := seams.permitted[p.ID]; ok || person.Adjustments.BenefitCap != "" {
+		if l, ok := of.seams.permitted[p.ID]; ok || person.Adjustments.BenefitCap != "" {
 			// The benefit-cap rule estimates earnings only for these.
 			person.Pay = PayFacts{MaxWeeklyMinutes: l.Minutes, MaxWeeklyEarnings: l.Earnings, Permitted: ok}
-			person.Pay.HourlyRate, person.Pay.HasRate = seams.rates[p.ID]
+			person.Pay.HourlyRate, person.Pay.HasRate = of.seams.rates[p.ID]
 		}
-		out[i] = Facts{Now: s.now(), Shift: w, SiteName: site, Person: person, Request: req, Crew: crew}
+		out[i] = Facts{Now: s.now(), Shift: w, SiteName: of.site, Person: person, Request: req, Crew: own.crew}
 	}
-	return out, nil
+	return out
 }
 
 // seamAnswers is what the other packages told the rota about the people
@@ -279,21 +377,21 @@ func (s *Service) loadWork(db *gorm.DB, ids []string, from, to civil.Date) (map[
 }
 
 // priorMinutes is each employee's work in the 16 weeks before mon, summed
-// by queries on g; sum adds them up once g is done. On PostgreSQL four
+// by queries on t; sum adds them up once they are done. On PostgreSQL four
 // queries of four weeks each run at the same time: with a year of shifts
 // for 500 employees the one sum (about 40,000 rows) was the slowest load of
 // ranking candidates. SQLite answers each with a skip scan over every
 // employee, so there one query is quicker.
-func (s *Service) priorMinutes(g *errgroup.Group, db *gorm.DB, ids []string, mon civil.Date) (sum func() map[string]int) {
+func (s *Service) priorMinutes(t *tasks, db *gorm.DB, ids []string, mon civil.Date) (sum func() map[string]int) {
 	weeks := Legal.AverageWeeks - 1
 	n := 1
-	if database.Dialect(db) == database.Postgres {
+	if t.g != nil && database.Dialect(db) == database.Postgres {
 		n = 4
 	}
 	parts := make([]map[string]int, n)
 	for i := range n {
 		from, to := mon.AddDays(-7*weeks*(n-i)/n), mon.AddDays(-7*weeks*(n-i-1)/n)
-		g.Go(func() (err error) { parts[i], err = s.minutesBetween(db, ids, from, to); return err })
+		t.Go(func() (err error) { parts[i], err = s.minutesBetween(db, ids, from, to); return err })
 	}
 	return func() map[string]int {
 		out := make(map[string]int, len(parts[0]))
@@ -335,8 +433,8 @@ func decide(vs []Violation, reason string, mayOverride bool) (string, error) {
 	if len(vs) == 0 {
 		return "", nil
 	}
-	if len(reason) > 500 {
-		return "", errs.Fields(errs.FieldError{Field: "override_reason", Message: "is at most 500 characters"})
+	if err := checkReason("override_reason", reason); err != nil {
+		return "", err
 	}
 	for _, v := range vs {
 		if v.Severity == Hard {
@@ -357,7 +455,8 @@ func decide(vs []Violation, reason string, mayOverride bool) (string, error) {
 }
 
 // checkNoOverlap is the last word inside the transaction: the person has no
-// other assigned shift at the same time (two supervisors racing).
+// other assigned shift at the same time. With the person's lock held no
+// other writer can be adding one, so it sees every shift they have.
 func (s *Service) checkNoOverlap(tx *gorm.DB, employeeID string, sh Shift) error {
 	var n int64
 	err := tx.Model(&shiftRow{}).Where("employee_id = ? AND status = ? AND id <> ? AND starts_at < ? AND ends_at > ?",
@@ -379,7 +478,14 @@ type AssignResult struct {
 
 // Assign puts an employee on a shift (supervisors). Hard rules refuse with
 // 422 and the violations; soft rules need overrideReason.
+//
+// The rules are checked inside the writing transaction, after the person's
+// lock (and the lock of whoever had the shift): every writer for this
+// person waits for the others, so two at once cannot both fit under a cap.
 func (s *Service) Assign(ctx context.Context, actorID, shiftID, employeeID, overrideReason string) (AssignResult, error) {
+	if err := checkReason("override_reason", overrideReason); err != nil {
+		return AssignResult{}, err
+	}
 	cur, err := s.Shift(ctx, shiftID)
 	if err != nil {
 		return AssignResult{}, err
@@ -393,15 +499,22 @@ func (s *Service) Assign(ctx context.Context, actorID, shiftID, employeeID, over
 	if cur.End.Before(s.now()) {
 		return AssignResult{}, errs.E(errs.RuleViolation, "This shift is over; it can no longer be assigned.")
 	}
-	vs, err := s.Evaluate(ctx, cur, employeeID, Request{Kind: KindAssign})
+	of, err := s.prepare(ctx, cur, employeeID)
 	if err != nil {
 		return AssignResult{}, err
 	}
-	override, err := decide(vs, overrideReason, true)
-	if err != nil {
-		return AssignResult{}, err
-	}
+	var vs []Violation
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockPeople(tx, employeeID, cur.EmployeeID); err != nil {
+			return err
+		}
+		if vs, err = s.evaluateIn(tx, of, employeeID, Request{Kind: KindAssign}); err != nil {
+			return err
+		}
+		override, err := decide(vs, overrideReason, true)
+		if err != nil {
+			return err
+		}
 		if err := s.put(tx, cur, employeeID, false); err != nil {
 			return err
 		}
@@ -425,6 +538,7 @@ func (s *Service) Assign(ctx context.Context, actorID, shiftID, employeeID, over
 
 // put gives a shift to an employee, conditional on the version the caller
 // saw (and, for claims, on it still being open), then checks no overlap.
+// The caller holds the employee's lock.
 func (s *Service) put(tx *gorm.DB, cur Shift, employeeID string, mustBeOpen bool) error {
 	q := tx.Model(&shiftRow{}).Where("id = ? AND version = ? AND status <> ?", cur.ID, cur.Version, Cancelled)
 	if mustBeOpen {
@@ -452,7 +566,8 @@ func (s *Service) put(tx *gorm.DB, cur Shift, employeeID string, mustBeOpen bool
 
 // Claim gives an open shift to the employee asking for it, if every rule
 // allows it. Two people claiming at once: exactly one wins, the other gets
-// ErrTaken (409).
+// ErrTaken (409). One person claiming several at once: the claims run one
+// after another (the person's lock), each checked against the ones before.
 func (s *Service) Claim(ctx context.Context, employeeID, shiftID string) (Shift, error) {
 	cur, err := s.Shift(ctx, shiftID)
 	if err != nil {
@@ -467,14 +582,21 @@ func (s *Service) Claim(ctx context.Context, employeeID, shiftID string) (Shift,
 	if !cur.Start.After(s.now()) {
 		return Shift{}, errs.E(errs.RuleViolation, "This shift has already started; it can no longer be claimed.")
 	}
-	vs, err := s.Evaluate(ctx, cur, employeeID, Request{Kind: KindClaim})
+	of, err := s.prepare(ctx, cur, employeeID)
 	if err != nil {
 		return Shift{}, err
 	}
-	if _, err := decide(vs, "", false); err != nil {
-		return Shift{}, err
-	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockPeople(tx, employeeID); err != nil {
+			return err
+		}
+		vs, err := s.evaluateIn(tx, of, employeeID, Request{Kind: KindClaim})
+		if err != nil {
+			return err
+		}
+		if _, err := decide(vs, "", false); err != nil {
+			return err
+		}
 		if err := s.put(tx, cur, employeeID, true); err != nil {
 			return err
 		}
@@ -728,6 +850,9 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 	note := "Temporary availability change, until " + dateText(to) + "."
 	released := 0
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockPeople(tx, employeeID); err != nil {
+			return err
+		}
 		var rows []shiftRow
 		if err := tx.Where("employee_id = ? AND status = ? AND starts_at >= ? AND starts_at < ?", employeeID, Assigned, lo, hi).
 			Find(&rows).Error; err != nil {

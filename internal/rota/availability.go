@@ -21,6 +21,10 @@ type Availability struct {
 	Weekly      []Window     `json:"weekly"`
 	Unavailable []civil.Date `json:"unavailable"`
 	Version     int          `json:"version"`
+	// Unreadable is set when the stored availability could not be decoded:
+	// the person is then placed on no shift (rule "unreadable") until it is
+	// saved again. Ignored when sent.
+	Unreadable bool `json:"unreadable,omitempty"`
 }
 
 // Window is a usual time on a day of the week, site-local ("07:00"–"15:00").
@@ -81,17 +85,21 @@ type availabilityRow struct {
 
 func (availabilityRow) TableName() string { return "availability" }
 
-func (r availabilityRow) availability() Availability {
+// availability decodes the row. What does not decode is returned as
+// Unreadable, with the error for the log: never as "any time".
+func (r availabilityRow) availability() (Availability, error) {
 	a := Availability{Version: r.Version}
-	_ = json.Unmarshal([]byte(r.Weekly), &a.Weekly)
-	_ = json.Unmarshal([]byte(r.Unavailable), &a.Unavailable)
+	err := errors.Join(json.Unmarshal([]byte(r.Weekly), &a.Weekly), json.Unmarshal([]byte(r.Unavailable), &a.Unavailable))
+	if err != nil {
+		a = Availability{Version: r.Version, Unreadable: true}
+	}
 	if a.Weekly == nil {
 		a.Weekly = []Window{}
 	}
 	if a.Unavailable == nil {
 		a.Unavailable = []civil.Date{}
 	}
-	return a
+	return a, err
 }
 
 func (s *Service) availabilities(db *gorm.DB, ids []string) (map[string]Availability, error) {
@@ -105,7 +113,12 @@ func (s *Service) availabilities(db *gorm.DB, ids []string) (map[string]Availabi
 	}
 	out := make(map[string]Availability, len(rows))
 	for _, r := range rows {
-		out[r.EmployeeID] = r.availability()
+		a, err := r.availability()
+		if err != nil {
+			s.cfg.Logger.ErrorContext(db.Statement.Context, "stored availability could not be read; nobody can be assigned to this person until it is saved again",
+				"employee_id", r.EmployeeID, "error", err.Error())
+		}
+		out[r.EmployeeID] = a
 	}
 	return out, nil
 }
@@ -127,6 +140,7 @@ func (s *Service) AvailabilityOf(ctx context.Context, employeeID string) (Availa
 // SetAvailability replaces an employee's own availability. Send the version
 // you read (0 the first time).
 func (s *Service) SetAvailability(ctx context.Context, employeeID string, a Availability) (Availability, error) {
+	a.Unreadable = false
 	if bad := a.normalise(civil.In(s.now(), civil.London)); len(bad) > 0 {
 		return Availability{}, errs.Fields(bad...)
 	}
@@ -135,6 +149,9 @@ func (s *Service) SetAvailability(ctx context.Context, employeeID string, a Avai
 	now := s.now()
 	conflict := errs.E(errs.Conflict, "Your availability changed on another device. Reload and try again.")
 	err := s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockPeople(tx, employeeID); err != nil {
+			return err
+		}
 		var cur availabilityRow
 		err := tx.Where("employee_id = ?", employeeID).Take(&cur).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -167,7 +167,7 @@ type Service struct {
 // NewService builds the service.
 func NewService(c Config) *Service {
 	if c.Now == nil {
-		c.Now = time.Now
+		panic("rota: Config.Now (the clock) is required")
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -141,6 +141,7 @@ var Legal = struct {
 // Rules is the one rules engine: every path that puts a person on a shift
 // runs all of them.
 var Rules = []Rule{
+	{"unreadable", ruleUnreadable},
 	{"no_overlap", ruleNoOverlap},
 	{"daily_rest", ruleDailyRest},
 	{"rest_break", ruleRestBreak},

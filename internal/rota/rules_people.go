@@ -35,6 +35,26 @@ func (w Work) days() []civil.Date {
 	return out
 }
 
+// ruleUnreadable stops anyone placing a person whose stored adjustments or
+// availability could not be read: reading them as "no rules" would
+// silently stop protecting them.
+func ruleUnreadable(f Facts) []Violation {
+	if !f.Person.Adjustments.Unreadable && !f.Person.Availability.Unreadable {
+		return nil
+	}
+	name := f.Person.FirstName()
+	var out []Violation
+	if f.Person.Adjustments.Unreadable {
+		out = append(out, hard("unreadable", "%s's agreed adjustments could not be read — nobody can be assigned to %s until they are fixed. A supervisor can save them again on %s's adjustments page.",
+			name, name, name))
+	}
+	if f.Person.Availability.Unreadable {
+		out = append(out, hard("unreadable", "%s's availability could not be read — nobody can be assigned to %s until it is fixed. %s can save it again on the availability page.",
+			name, name, name))
+	}
+	return out
+}
+
 func ruleAway(f Facts) []Violation {
 	for _, d := range f.Shift.days() {
 		if slices.Contains(f.Person.Away, d) {

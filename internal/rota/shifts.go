@@ -106,21 +106,25 @@ func (in *ShiftInput) check() []errs.FieldError {
 		bad = append(bad, errs.FieldError{Field: "break_minutes", Message: "must be between 0 and 180 and shorter than the shift"})
 	}
 	var skills []string
+	if len(in.Skills) > MaxSkills {
+		bad = append(bad, errs.FieldError{Field: "skills", Message: fmt.Sprintf("has at most %d skills; this has %d", MaxSkills, len(in.Skills))})
+		in.Skills = nil
+	}
 	for _, k := range in.Skills {
 		k = strings.ToLower(strings.TrimSpace(k))
 		if k == "" {
 			continue
 		}
-		if len(k) > 40 || strings.Contains(k, ",") {
-			bad = append(bad, errs.FieldError{Field: "skills", Message: "each skill is a short word without commas"})
+		if tooLong(k, MaxSkillChars) || strings.Contains(k, ",") {
+			bad = append(bad, errs.FieldError{Field: "skills", Message: fmt.Sprintf("each skill is a short word of at most %d characters, without commas", MaxSkillChars)})
 			break
 		}
 		skills = append(skills, k)
 	}
 	slices.Sort(skills)
 	in.Skills = slices.Compact(skills)
-	if len(in.Notes) > 2000 {
-		bad = append(bad, errs.FieldError{Field: "notes", Message: "is at most 2000 characters"})
+	if tooLong(in.Notes, MaxNotesChars) {
+		bad = append(bad, errs.FieldError{Field: "notes", Message: fmt.Sprintf("is at most %d characters", MaxNotesChars)})
 	}
 	return bad
 }
@@ -398,19 +402,33 @@ func (s *Service) UpdateShift(ctx context.Context, actorID, id string, u ShiftUp
 	if bad := in.check(); len(bad) > 0 {
 		return Shift{}, errs.Fields(bad...)
 	}
+	if err := checkReason("override_reason", u.OverrideReason); err != nil {
+		return Shift{}, err
+	}
 	next := cur
 	next.Start, next.End, next.BreakMinutes = in.Start, in.End, *in.BreakMinutes
-	var override string
+	var of outsideFacts
 	if cur.Status == Assigned {
-		vs, err := s.Evaluate(ctx, next, cur.EmployeeID, Request{Kind: KindChange})
-		if err != nil {
-			return Shift{}, err
-		}
-		if override, err = decide(vs, u.OverrideReason, true); err != nil {
+		if of, err = s.prepare(ctx, next, cur.EmployeeID); err != nil {
 			return Shift{}, err
 		}
 	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var override string
+		if cur.Status == Assigned {
+			// New times for someone's shift: checked like putting them on
+			// it, inside the transaction, holding their lock.
+			if err := lockPeople(tx, cur.EmployeeID); err != nil {
+				return err
+			}
+			vs, err := s.evaluateIn(tx, of, cur.EmployeeID, Request{Kind: KindChange})
+			if err != nil {
+				return err
+			}
+			if override, err = decide(vs, u.OverrideReason, true); err != nil {
+				return err
+			}
+		}
 		res := tx.Model(&shiftRow{}).Where("id = ? AND version = ?", id, cur.Version).Updates(map[string]any{
 			"starts_at": in.Start, "ends_at": in.End, "break_minutes": *in.BreakMinutes, "work_minutes": in.workMinutes(),
 			"skills": strings.Join(in.Skills, ","), "notes": in.Notes, "version": gorm.Expr("version + 1"), "updated_at": s.now(),
@@ -441,8 +459,8 @@ func (s *Service) UpdateShift(ctx context.Context, actorID, id string, u ShiftUp
 // CancelShift cancels a shift; its employee, if any, is told.
 func (s *Service) CancelShift(ctx context.Context, actorID, id, reason string) (Shift, error) {
 	reason = strings.TrimSpace(reason)
-	if len(reason) > 500 {
-		return Shift{}, errs.Fields(errs.FieldError{Field: "reason", Message: "is at most 500 characters"})
+	if err := checkReason("reason", reason); err != nil {
+		return Shift{}, err
 	}
 	cur, err := s.Shift(ctx, id)
 	if err != nil {
@@ -452,6 +470,9 @@ func (s *Service) CancelShift(ctx context.Context, actorID, id, reason string) (
 		return cur, nil
 	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockPeople(tx, cur.EmployeeID); err != nil {
+			return err
+		}
 		res := tx.Model(&shiftRow{}).Where("id = ? AND version = ?", id, cur.Version).Updates(map[string]any{
 			"status": Cancelled, "cancel_reason": reason, "version": gorm.Expr("version + 1"), "updated_at": s.now(),
 		})
@@ -486,6 +507,9 @@ func (s *Service) Unassign(ctx context.Context, actorID, id string) (Shift, erro
 		return Shift{}, errs.E(errs.Conflict, "This shift has nobody on it.")
 	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockPeople(tx, cur.EmployeeID); err != nil {
+			return err
+		}
 		if err := s.release(tx, cur); err != nil {
 			return err
 		}

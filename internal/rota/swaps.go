@@ -391,19 +391,41 @@ func boolRank(b bool) int {
 	return 0
 }
 
-// check runs the engine for the people a swap moves: the taker on the
-// shift and, in a trade, the offerer on the trade shift.
-func (s *Service) checkSwap(ctx context.Context, w Swap, taker string) ([]Violation, error) {
+// swapCheck is what the rules need from other packages about the people a
+// swap moves (see prepare): the taker on the shift and, in a trade, the
+// offerer on the trade shift.
+type swapCheck struct {
+	taker, back outsideFacts
+}
+
+func (s *Service) prepareSwap(ctx context.Context, w Swap, taker string) (swapCheck, error) {
+	var c swapCheck
+	var err error
+	if c.taker, err = s.prepare(ctx, w.Shift, taker); err != nil {
+		return swapCheck{}, err
+	}
+	if w.TradeShift != nil {
+		if c.back, err = s.prepare(ctx, *w.TradeShift, w.FromEmployeeID); err != nil {
+			return swapCheck{}, err
+		}
+	}
+	return c, nil
+}
+
+// checkSwap runs the engine for the people a swap moves, inside tx, which
+// holds both people's locks: the taker on the shift (without the trade
+// shift they give away) and, in a trade, the offerer on the trade shift.
+func (s *Service) checkSwap(tx *gorm.DB, w Swap, c swapCheck, taker string) ([]Violation, error) {
 	var without []string
 	if w.TradeShift != nil {
 		without = []string{w.TradeShift.ID}
 	}
-	vs, err := s.Evaluate(ctx, w.Shift, taker, Request{Kind: KindSwap}, without...)
+	vs, err := s.evaluateIn(tx, c.taker, taker, Request{Kind: KindSwap}, without...)
 	if err != nil {
 		return nil, err
 	}
 	if w.TradeShift != nil {
-		back, err := s.Evaluate(ctx, *w.TradeShift, w.FromEmployeeID, Request{Kind: KindSwap}, w.Shift.ID)
+		back, err := s.evaluateIn(tx, c.back, w.FromEmployeeID, Request{Kind: KindSwap}, w.Shift.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -460,25 +482,33 @@ func (s *Service) AcceptSwap(ctx context.Context, by auth.Principal, id string) 
 		}
 		return Swap{}, errs.E(errs.Conflict, "This request is %s; it can no longer be accepted.", strings.ReplaceAll(w.Status, "_", " "))
 	}
-	vs, err := s.checkSwap(ctx, w, by.ID)
+	c, err := s.prepareSwap(ctx, w, by.ID)
 	if err != nil {
 		return Swap{}, err
-	}
-	for _, v := range vs {
-		if v.Severity == Hard {
-			return Swap{}, errs.E(errs.RuleViolation, "You cannot take this shift: %s", v.Message).WithDetails(vs)
-		}
 	}
 	auto, err := s.AutoApprove(ctx, w.Shift.SiteID)
 	if err != nil {
 		return Swap{}, err
 	}
-	complete := len(vs) == 0 && auto
-	vjson, _ := json.Marshal(vs)
-	if vs == nil {
-		vjson = []byte("[]")
-	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Both people, in the one order every writer uses.
+		if err := lockPeople(tx, by.ID, w.FromEmployeeID); err != nil {
+			return err
+		}
+		vs, err := s.checkSwap(tx, w, c, by.ID)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if v.Severity == Hard {
+				return errs.E(errs.RuleViolation, "You cannot take this shift: %s", v.Message).WithDetails(vs)
+			}
+		}
+		complete := len(vs) == 0 && auto
+		vjson, _ := json.Marshal(vs)
+		if vs == nil {
+			vjson = []byte("[]")
+		}
 		next := SwapAwaitingApproval
 		if complete {
 			next = SwapCompleted
@@ -622,8 +652,8 @@ func (s *Service) RejectSwap(ctx context.Context, by auth.Principal, id, reason 
 	if err != nil {
 		return Swap{}, err
 	}
-	if len(strings.TrimSpace(reason)) > 500 {
-		return Swap{}, errs.Fields(errs.FieldError{Field: "reason", Message: "is at most 500 characters"})
+	if err := checkReason("reason", reason); err != nil {
+		return Swap{}, err
 	}
 	return s.endSwap(ctx, w, by.ID, []string{SwapAwaitingApproval, SwapPending}, SwapRejected, "rejected", strings.TrimSpace(reason))
 }
@@ -665,15 +695,25 @@ func (s *Service) ApproveSwap(ctx context.Context, by auth.Principal, id, reason
 	if w.Status != SwapAwaitingApproval {
 		return Swap{}, errs.E(errs.Conflict, "This request is %s; only an accepted swap can be approved.", strings.ReplaceAll(w.Status, "_", " "))
 	}
-	vs, err := s.checkSwap(ctx, w, w.ToEmployeeID)
-	if err != nil {
+	if err := checkReason("reason", reason); err != nil {
 		return Swap{}, err
 	}
-	override, err := decide(vs, reason, true)
+	c, err := s.prepareSwap(ctx, w, w.ToEmployeeID)
 	if err != nil {
 		return Swap{}, err
 	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockPeople(tx, w.ToEmployeeID, w.FromEmployeeID); err != nil {
+			return err
+		}
+		vs, err := s.checkSwap(tx, w, c, w.ToEmployeeID)
+		if err != nil {
+			return err
+		}
+		override, err := decide(vs, reason, true)
+		if err != nil {
+			return err
+		}
 		res := tx.Model(&swapRow{}).Where("id = ? AND version = ? AND status = ?", w.ID, w.Version, SwapAwaitingApproval).
 			Updates(map[string]any{"version": gorm.Expr("version + 1"), "updated_at": s.now()})
 		if res.Error != nil {

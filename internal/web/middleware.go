@@ -90,7 +90,7 @@ func (h contextHandler) WithGroup(n string) slog.Handler {
 // body, a query string, a password or a token.
 func accessLog(logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		start := time.Now()
+		start := time.Now() // wall clock: real elapsed time of the request, for logs and metrics
 		c.Set(loggerKey, logger)
 		c.Next()
 		status := c.Writer.Status()
@@ -98,7 +98,7 @@ func accessLog(logger *slog.Logger) gin.HandlerFunc {
 			"method", c.Request.Method,
 			"route", routeOf(c),
 			"status", status,
-			"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+			"duration_ms", float64(time.Since(start).Microseconds()) / 1000, // wall clock: elapsed
 			"bytes", c.Writer.Size(),
 		}
 		if p, ok := PrincipalOf(c); ok {
@@ -140,11 +140,11 @@ func NewMetrics() *Metrics {
 
 func (m *Metrics) middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		start := time.Now()
+		start := time.Now() // wall clock: real elapsed time of the request, for logs and metrics
 		c.Next()
 		route := routeOf(c)
 		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
-		m.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+		m.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds()) // wall clock: elapsed
 	}
 }
 
@@ -252,10 +252,17 @@ func bearerToken(c *gin.Context) (string, bool) {
 }
 
 // SetSessionCookie stores the session token for pages: HttpOnly, SameSite=Lax.
-func SetSessionCookie(c *gin.Context, token string, expires time.Time, secure bool) {
+//
+// The cookie carries a relative lifetime only (Max-Age, from the session's
+// TTL), never an instant: the browser judges an Expires date by its own
+// clock, which need not agree with the server's (tests run the app at a
+// fixed date). The server alone decides when a session has expired, by the
+// injected clock, and refuses the token after that whatever the browser
+// sends.
+func SetSessionCookie(c *gin.Context, token string, lifetime time.Duration, secure bool) {
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: SessionCookie, Value: token, Path: "/", Expires: expires,
-		MaxAge: int(time.Until(expires).Seconds()), HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+		Name: SessionCookie, Value: token, Path: "/",
+		MaxAge: max(int(lifetime.Seconds()), 1), HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	})
 }
 

@@ -8,11 +8,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +25,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/goodshift/goodshift/internal/app"
+	"github.com/goodshift/goodshift/internal/civil"
 	"github.com/goodshift/goodshift/internal/config"
 	"github.com/goodshift/goodshift/internal/demo"
 )
@@ -57,7 +62,7 @@ func (c *Clock) Set(t time.Time) {
 
 // Options adjust the server.
 type Options struct {
-	Now    time.Time            // default: 2026-11-23 09:00 London (a Monday)
+	Now    time.Time            // default: StartTime() — DefaultNow unless GOODSHIFT_TEST_NOW says otherwise
 	NoDemo bool                 // start with an empty database
 	Config func(*config.Config) // change configuration
 	Env    map[string]string    // environment for config.Load
@@ -65,6 +70,53 @@ type Options struct {
 
 // DefaultNow is a Monday morning in November 2026.
 var DefaultNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// ClockVar names the variable that moves the application's clock in tests
+// that do not choose their own (Options.Now): an instant (RFC 3339), a date
+// (2027-12-06, meaning 09:00 London that day), or a number of years from
+// the real date ("+1y", "-1y"). The suite's outcome must not depend on the
+// real date, and this is how that is checked (TestSmokeOnAnyDate).
+const ClockVar = "GOODSHIFT_TEST_NOW"
+
+// StartTime is where a test application's clock starts: DefaultNow, or
+// what ClockVar says. A value it cannot read stops the test run.
+func StartTime() time.Time {
+	v := strings.TrimSpace(os.Getenv(ClockVar))
+	if v == "" {
+		return DefaultNow
+	}
+	t, err := ParseStartTime(v)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// ParseStartTime reads a ClockVar value. Relative values are counted in
+// whole 52-week years from the real date, moved to 09:00 London on that
+// week's Monday, so the weekday and the time of day match DefaultNow.
+func ParseStartTime(v string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	if d, err := civil.Parse(v); err == nil {
+		return d.At(9, 0, civil.London).UTC(), nil
+	}
+	if n, ok := strings.CutSuffix(v, "y"); ok {
+		if years, err := strconv.Atoi(n); err == nil {
+			return RealDateYearsAway(years), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%s=%q: want an RFC 3339 instant, a date like 2027-12-06, or +1y/-1y", ClockVar, v)
+}
+
+// RealDateYearsAway is 09:00 London on the Monday of the real current week,
+// moved by the given number of 52-week years.
+func RealDateYearsAway(years int) time.Time {
+	today := civil.In(time.Now(), civil.London) // wall clock: the real date, which the suite must not depend on
+	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
+	return monday.AddDays(years*52*7).At(9, 0, civil.London).UTC()
+}
 
 // New starts the application on db, seeded with demo data.
 func New(t testing.TB, db *gorm.DB, o Options) *Server {
@@ -81,7 +133,7 @@ func New(t testing.TB, db *gorm.DB, o Options) *Server {
 	}
 	now := o.Now
 	if now.IsZero() {
-		now = DefaultNow
+		now = StartTime()
 	}
 	clock := &Clock{t: now}
 	logs := &syncBuffer{}

@@ -75,7 +75,7 @@ wait $pid`
 		User: "postgres", Database: "postgres", Options: "sslmode=disable",
 		ForceTerminateConnections: true,
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // wall clock: how long to wait for the test cluster to start
 	for {
 		db, err := conf.Connect()
 		if err == nil {
@@ -85,11 +85,11 @@ wait $pid`
 		if err == nil {
 			return conf, nil
 		}
-		if time.Now().After(deadline) {
+		if time.Now().After(deadline) { // wall clock: see deadline
 			log, _ := os.ReadFile(filepath.Join(dir, "log"))
 			return pgtestdb.Config{}, fmt.Errorf("postgres did not start: %v: %s", err, log)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond) // wall clock: poll the starting cluster
 	}
 }
 

@@ -1,0 +1,5 @@
+package rota
+
+import "time"
+
+func late(start time.Time) bool { return time.Now().After(start) }

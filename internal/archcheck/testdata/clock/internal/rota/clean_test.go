@@ -1,0 +1,5 @@
+package rota
+
+import "time"
+
+var testStart = time.Now()

@@ -1,0 +1,9 @@
+package web
+
+import "time"
+
+func elapsed(f func()) time.Duration {
+	start := time.Now() // wall clock: real elapsed time, for metrics
+	f()
+	return time.Since(start)
+}
