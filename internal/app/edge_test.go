@@ -403,3 +403,47 @@ func TestMetricsAreNotPublic(t *testing.T) {
 		}
 	}
 }
+
+// TestIssue16Bounds: the probes of issue 16 that were accepted — a
+// contract ending 9999-12-31, 5,000 skills on a shift, a 100 kB override
+// reason — are refused with a message that states the bound, and change
+// nothing.
+func TestIssue16Bounds(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{})
+		ctx := context.Background()
+		cts, err := srv.App.Contracts.Contracts(ctx, contracts.ContractFilter{})
+		if err != nil || len(cts) == 0 {
+			t.Fatalf("contracts: %v", err)
+		}
+		ct := cts[0]
+		finance, dana := srv.Login(t, "femi@goodshift.example"), srv.Login(t, "dana@goodshift.example")
+		before := tableCounts(t, db)
+		for _, tc := range []struct {
+			c            *apptest.Client
+			method, path string
+			body         string
+			words        string
+		}{
+			{finance, http.MethodPatch, "/api/v1/contracts/" + ct.ID, `{"end_date":"9999-12-31"}`, "outside the years 1900 to 2100"},
+			{finance, http.MethodPatch, "/api/v1/contracts/" + ct.ID, `{"end_date":"1999-12-31"}`, "between 2000 and 2100"},
+			{finance, http.MethodPost, "/api/v1/contracts", `{"reference":"FAR-1","client_id":"` + ct.ClientID + `","site_ids":["` + ct.SiteIDs[0] + `"],"start_date":"2026-12-01","end_date":"9999-12-31","pricing":"per_visit","price":1000}`, "outside the years"},
+			{dana, http.MethodPost, "/api/v1/shifts", `{"skills":[` + strings.TrimSuffix(strings.Repeat(`"mop",`, 5000), ",") + `]}`, "skills: has more than 1,000 items"},
+			{dana, http.MethodPost, "/api/v1/shifts/" + ct.ID + "/assign", `{"employee_id":"x","override_reason":"` + strings.Repeat("r", 100_000) + `"}`, "override_reason: is longer than 10,000 characters"},
+		} {
+			res := sendJSON(tc.c, tc.method, tc.path, tc.body)
+			if res.StatusCode != http.StatusBadRequest {
+				t.Errorf("%s %s: %d, want 400: %.200s", tc.method, tc.path, res.StatusCode, res.Body)
+				continue
+			}
+			apptest.ErrorBody(t, res)
+			if !bytes.Contains(res.Body, []byte(tc.words)) { // the message or a field's
+				t.Errorf("%s %s: %.300s does not say %q", tc.method, tc.path, res.Body, tc.words)
+			}
+		}
+		sameCounts(t, "bounds", before, tableCounts(t, db))
+		if got, _ := srv.App.Contracts.Contract(ctx, ct.ID); got.EndDate != ct.EndDate {
+			t.Errorf("end date changed to %s", got.EndDate)
+		}
+	})
+}
