@@ -182,8 +182,6 @@ func isJSONType(mt string) bool {
 	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }
 
-type bodyKey struct{}
-
 // bufferBody reads the whole (already size-capped) body and replaces it with
 // an in-memory copy, setting ContentLength to what was read.
 func bufferBody(r *http.Request) ([]byte, error) {
