@@ -23,6 +23,7 @@ import (
 	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/notify"
+	"github.com/goodshift/goodshift/internal/outcomes"
 	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/people"
 	"github.com/goodshift/goodshift/internal/rota"
@@ -63,6 +64,7 @@ type App struct {
 	Rota      *rota.Service
 	Notify    *notify.Service
 	Wellbeing *wellbeing.Service
+	Outcomes  *outcomes.Service
 	// Metrics serves the Prometheus metrics, for GOODSHIFT_METRICS_ADDR.
 	Metrics http.Handler
 }
@@ -131,6 +133,11 @@ func New(d Deps) (*App, error) {
 	// Wellbeing and the rota meet only through these two narrow seams.
 	a.Rota.UseTemporaryLimits(rotaFlexLimits{a.Wellbeing})
 	a.Wellbeing.SetRota(a.Rota)
+	// Outcomes reads aggregates through its own seams (seams_outcomes.go).
+	if a.Outcomes, err = outcomes.NewService(outcomes.Config{Now: d.Now, Records: a.People, Payroll: outcomesPayroll{a.Payroll},
+		Flex: outcomesFlex{a.Wellbeing}, Caseload: a.Wellbeing, Directory: a.People, Org: d.Config.Org.Name, Logger: d.Logger}); err != nil {
+		return nil, err
+	}
 	shell, err := web.NewShell(web.Options{
 		Logger:         d.Logger,
 		Templates:      templates.FS,
@@ -163,6 +170,7 @@ func New(d Deps) (*App, error) {
 	rota.NewHandler(a.Rota, shell).Routes(api, root)
 	notify.NewHandler(a.Notify, shell).Routes(api, root)
 	wellbeing.NewHandler(a.Wellbeing, shell, d.Config.Org.Name).Routes(api, root)
+	outcomes.NewHandler(a.Outcomes, shell).Routes(api, root)
 	declareBodies(shell.Routes) // bodies.go: plain handlers that read a JSON body
 	return a, nil
 }

@@ -265,6 +265,7 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 			start = append(start, concretePaths(t, db, p)...)
 		}
 		start = append(start, feedLinks(t, srv, []string{"sam@goodshift.example", "hannah@goodshift.example", "grace@goodshift.example", "tomasz@goodshift.example"})...)
+		start = append(start, outcomesLeakPaths...) // issue 13: outcomes page, CSV and PDF over periods holding the planted flex periods
 		roles := map[string]auth.Role{
 			"dana@goodshift.example": auth.Supervisor, "rosa@goodshift.example": auth.Supervisor,
 			"femi@goodshift.example": auth.Finance, "alex@goodshift.example": auth.Admin,
@@ -371,4 +372,12 @@ func TestDomainPackagesDoNotDependOnWellbeing(t *testing.T) {
 			t.Errorf("wellbeing depends on %s", dom)
 		}
 	}
+}
+
+// outcomesLeakPaths are the outcomes report (issue 13) as a page, JSON, CSV
+// and PDF, over periods that hold the planted flex periods and sickness.
+var outcomesLeakPaths = []string{
+	"/outcomes?period=2026", "/outcomes?from=2026-11-01&to=2026-12-31",
+	"/api/v1/outcomes?period=2026-Q4", "/api/v1/outcomes.csv?period=2026-Q4", "/api/v1/outcomes.pdf?period=2026-Q4",
+	"/api/v1/outcomes.csv?from=2026-11-01&to=2026-12-31", "/api/v1/outcomes.pdf?from=2026-11-01&to=2026-12-31",
 }

@@ -73,6 +73,11 @@ const (
 	PayRatesRead      Action = "payrates.read"
 	PayRatesWrite     Action = "payrates.write"
 	PayrollManage     Action = "payroll.manage"
+
+	// Outcomes (job outcomes and social value: aggregates only).
+	OutcomesRead          Action = "outcomes.read"             // the outcomes report, CSV and PDF
+	EmploymentRecordWrite Action = "outcomes.employment.write" // leaving, referral, consent flags, postcode district
+	JourneyOwn            Action = "outcomes.journey"          // an employee's own journey page
 )
 
 func roles(r ...Role) []Role { return r }
@@ -124,6 +129,10 @@ var Policy = map[Action]Rule{
 	PayRatesRead:      {Roles: roles(Finance)},
 	PayRatesWrite:     {Roles: roles(Finance)},
 	PayrollManage:     {Roles: roles(Finance)},
+
+	OutcomesRead:          {Roles: roles(Admin)},
+	EmploymentRecordWrite: {Roles: roles(Admin, SupportWorker)},
+	JourneyOwn:            {Roles: roles(Employee)},
 }
 
 // Decision is the outcome of asking the policy.

@@ -99,6 +99,9 @@ func Seed(ctx context.Context, a *app.App) (logins []Login, seeded bool, err err
 	if err := a.Wellbeing.SeedDemo(ctx); err != nil { // last: its flex period changes the rota
 		return nil, false, err
 	}
+	if err := seedOutcomesHistory(ctx, a, hash); err != nil { // after everything: people the cast never meets
+		return nil, false, err
+	}
 	return logins, true, nil
 }
 
