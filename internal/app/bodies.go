@@ -29,6 +29,8 @@ func declareBodies(t *web.RouteTable) {
 		"POST /api/v1/employees/:id/support-notes",
 		"POST /api/v1/employees/:id/flex-periods",
 		"POST /api/v1/support-workers/:id/caseload",
+		// outcomes
+		"PUT /api/v1/employees/:id/employment-record",
 	)
 	t.DeclareBody(web.BodyOptional,
 		// rota: an optional reason
