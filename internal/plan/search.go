@@ -1,0 +1,786 @@
+package plan
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+)
+
+// Solve searches for the best plan it can find before ctx is done or the
+// move budget is spent (with no budget it runs until ctx is done, so give
+// it a deadline). It returns the best plan found so far when ctx is
+// cancelled; the error is only for an invalid problem. The plan never holds
+// an assignment that breaks a hard rule when one without breaks was found;
+// if none was, workers whose schedule still breaks a rule are cut back until
+// it does not (or to nothing), and Feasible says whether that succeeded.
+func Solve(ctx context.Context, p *Problem, opt Options) (Solution, error) {
+	if err := p.validate(); err != nil {
+		return Solution{}, err
+	}
+	n := opt.Searches
+	if n <= 0 {
+		n = 2
+	}
+	results := make([]result, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			s := newSearch(p, opt, i)
+			s.run(ctx)
+			results[i] = s.result()
+		})
+	}
+	wg.Wait()
+	best := 0
+	var moves int64
+	for i, r := range results {
+		moves += r.moves
+		if r.better(results[best]) {
+			best = i
+		}
+	}
+	assign := results[best].assign
+	repair(p, assign)
+	terms, breaks := p.Evaluate(assign)
+	return Solution{
+		Assign:    assign,
+		Feasible:  breaks == 0,
+		Breaks:    breaks,
+		Objective: p.Weigh(terms),
+		Terms:     terms,
+		Moves:     moves,
+		Search:    best,
+	}, nil
+}
+
+type result struct {
+	assign [][]int
+	breaks int
+	soft   int64
+	moves  int64
+}
+
+func (r result) better(o result) bool {
+	if r.breaks != o.breaks {
+		return r.breaks < o.breaks
+	}
+	return r.soft < o.soft
+}
+
+// repair cuts back schedules that break a hard rule: it drops, one at a
+// time, the task whose removal leaves the fewest breaks.
+func repair(p *Problem, assign [][]int) {
+	count := make([]int, len(p.Tasks))
+	for w := range assign {
+		for _, t := range assign[w] {
+			count[t]++
+		}
+	}
+	for w := range assign {
+		for len(assign[w]) > 0 {
+			v := p.Rules.Violations(w, assign[w])
+			for _, t := range assign[w] {
+				if count[t] > p.Tasks[t].Max {
+					v++
+				}
+			}
+			if v == 0 {
+				break
+			}
+			bestI, bestV := 0, math.MaxInt
+			for i := range assign[w] {
+				rest := slices.Delete(slices.Clone(assign[w]), i, i+1)
+				rv := p.Rules.Violations(w, rest)
+				for _, t := range rest {
+					if count[t] > p.Tasks[t].Max {
+						rv++
+					}
+				}
+				if count[assign[w][i]] <= p.Tasks[assign[w][i]].Max {
+					rv++ // prefer dropping an over-full task
+				}
+				if rv < bestV {
+					bestI, bestV = i, rv
+				}
+			}
+			count[assign[w][bestI]]--
+			assign[w] = slices.Delete(assign[w], bestI, bestI+1)
+		}
+	}
+}
+
+// search is one simulated-annealing run with its own state and random source.
+type search struct {
+	p                *Problem
+	rng              *rand.Rand
+	opt              Options
+	days             int
+	hardW            int64 // current price of a hard break
+	hardMin, hardMax int64
+	temp0            float64
+
+	elig    []bool    // elig[w*T+t]
+	eligDay [][][]int // eligDay[w][d]: eligible tasks of w on day d
+
+	assign []([]int)
+	count  []int
+	wViol  []int
+	wCost  []int64
+	tCost  []int64 // weighted cover cost of each task
+	tOver  []int   // over-Max breaks of each task
+	breaks int
+	soft   int64
+
+	// scratch
+	terms   Terms
+	nw      [2][]int
+	nv      [2]int
+	nc      [2]int64
+	mark    []uint32
+	stamp   uint32
+	touched []int
+
+	rows    RowSolver // nil if the rules have none
+	price   []int64
+	weights []int64
+	rowBuf  []int
+	saved   [][]int
+
+	best      [][]int
+	bestBreak int
+	bestSoft  int64
+	moves     int64
+}
+
+func newSearch(p *Problem, opt Options, index int) *search {
+	T := len(p.Tasks)
+	s := &search{
+		p:    p,
+		opt:  opt,
+		rng:  rand.New(rand.NewPCG(opt.Seed, uint64(index)*0x9E3779B97F4A7C15+1)),
+		elig: make([]bool, p.Workers*T),
+		mark: make([]uint32, T),
+	}
+	for _, t := range p.Tasks {
+		s.days = max(s.days, t.Day+1)
+	}
+	s.eligDay = make([][][]int, p.Workers)
+	for w, el := range p.Eligible {
+		s.eligDay[w] = make([][]int, s.days)
+		for _, t := range el {
+			if !s.elig[w*T+t] {
+				s.elig[w*T+t] = true
+				d := p.Tasks[t].Day
+				s.eligDay[w][d] = append(s.eligDay[w][d], t)
+			}
+		}
+	}
+	var maxW int64 = 1
+	for i := range MaxTerms {
+		maxW = max(maxW, p.weight(i))
+	}
+	s.hardMax = opt.HardWeight
+	if s.hardMax <= 0 {
+		s.hardMax = 1000 * maxW
+	}
+	s.hardW = s.hardMax
+	s.assign = make([][]int, p.Workers)
+	s.count = make([]int, T)
+	if p.Initial != nil {
+		for w := range min(len(p.Initial), p.Workers) {
+			for _, t := range p.Initial[w] {
+				if t >= 0 && t < T && s.elig[w*T+t] && !slices.Contains(s.assign[w], t) {
+					s.assign[w] = append(s.assign[w], t)
+				}
+			}
+			p.sortTasks(s.assign[w])
+		}
+	}
+	s.wViol = make([]int, p.Workers)
+	s.wCost = make([]int64, p.Workers)
+	s.tCost = make([]int64, T)
+	s.tOver = make([]int, T)
+	for w := range s.assign {
+		s.wViol[w], s.wCost[w] = s.scoreWorker(w, s.assign[w])
+		s.breaks += s.wViol[w]
+		s.soft += s.wCost[w]
+		for _, t := range s.assign[w] {
+			s.count[t]++
+		}
+	}
+	for t := range T {
+		s.tCost[t], s.tOver[t] = s.scoreTask(t, s.count[t])
+		s.soft += s.tCost[t]
+		s.breaks += s.tOver[t]
+	}
+	s.saveBest()
+	if rs, ok := p.Rules.(RowSolver); ok {
+		s.rows = rs
+		s.price = make([]int64, T)
+		s.weights = make([]int64, MaxTerms)
+		for i := range s.weights {
+			s.weights[i] = p.weight(i)
+		}
+	}
+	s.temp0 = opt.Temperature
+	if s.temp0 <= 0 {
+		s.temp0 = s.calibrate()
+	}
+	s.hardMin = max(1, min(s.hardMax, int64(s.temp0)))
+	return s
+}
+
+func (s *search) scoreWorker(w int, ts []int) (int, int64) {
+	s.terms = Terms{} // a field, so that passing it to Rules does not allocate
+	s.p.Rules.WorkerCost(w, ts, &s.terms)
+	return s.p.Rules.Violations(w, ts), s.p.Weigh(s.terms)
+}
+
+func (s *search) scoreTask(t, n int) (int64, int) {
+	s.terms = Terms{}
+	s.p.Rules.CoverCost(t, n, &s.terms)
+	return s.p.Weigh(s.terms), max(0, n-s.p.Tasks[t].Max)
+}
+
+func (s *search) saveBest() {
+	if s.best == nil {
+		s.best = make([][]int, len(s.assign))
+	}
+	for w := range s.assign {
+		s.best[w] = append(s.best[w][:0], s.assign[w]...)
+	}
+	s.bestBreak, s.bestSoft = s.breaks, s.soft
+}
+
+func (s *search) result() result {
+	return result{assign: s.best, breaks: s.bestBreak, soft: s.bestSoft, moves: s.moves}
+}
+
+// calibrate measures the typical size of a worsening move's soft change.
+func (s *search) calibrate() float64 {
+	var sum float64
+	var n int
+	for range 2000 {
+		d, ok := s.propose()
+		if !ok {
+			continue
+		}
+		dv, ds := s.evaluate(d)
+		s.revert(d)
+		if dv == 0 && ds != 0 {
+			sum += math.Abs(float64(ds))
+			n++
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return max(1, sum/float64(n))
+}
+
+// change is a proposed move: up to two workers get new task lists.
+type change struct {
+	n int
+	w [2]int
+}
+
+func (s *search) run(ctx context.Context) {
+	s.anneal(ctx)
+	s.polish(ctx)
+}
+
+func (s *search) anneal(ctx context.Context) {
+	if s.p.Workers == 0 || s.days == 0 {
+		return // nothing to plan
+	}
+	done := ctx.Done()
+	budget := s.opt.MaxMoves
+	// With a budget, one cooling over it; without, cycles that start at 50k
+	// moves and double, each reheating from the best plan, so that a short
+	// run cools too.
+	cycle := budget
+	if cycle <= 0 {
+		cycle = 50_000
+	}
+	rowEvery := s.opt.RowEvery
+	if rowEvery <= 0 {
+		rowEvery = 1024
+	}
+	tEnd := s.temp0 / 1000
+	cool := math.Pow(tEnd/s.temp0, 1/float64(cycle))
+	temp := s.temp0
+	var step int64
+	for {
+		if budget > 0 && s.moves >= budget {
+			return
+		}
+		if s.moves&15 == 0 {
+			select {
+			case <-done:
+				return
+			default:
+			}
+		}
+		s.moves++
+		if s.moves&1023 == 0 {
+			s.adaptHardWeight()
+		}
+		if step >= cycle {
+			// reheat from the best plan
+			s.restore()
+			step = 0
+			cycle = min(2*cycle, 8_000_000)
+			cool = math.Pow(tEnd/s.temp0, 1/float64(cycle))
+			temp = s.temp0
+		}
+		step++
+		temp *= cool
+		if s.rows != nil && s.moves%rowEvery == 0 {
+			s.replan(1+s.rng.IntN(2), temp)
+			continue
+		}
+		d, ok := s.propose()
+		if !ok {
+			continue
+		}
+		dv, ds := s.evaluate(d)
+		delta := float64(int64(dv)*s.hardW + ds)
+		if s.accept(delta, temp) {
+			s.commit(d, dv, ds)
+			if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
+				s.saveBest()
+			}
+		} else {
+			s.revert(d)
+		}
+	}
+}
+
+// polish makes the best plan the current one and then locally optimal:
+// every single take, drop, hand-over, swap of a day between two workers
+// and (with a RowSolver) exact re-plan of one worker that lowers the
+// objective without a hard break is made, in a fixed order, until none is
+// left or ctx is done.
+func (s *search) polish(ctx context.Context) {
+	s.restore()
+	if s.bestBreak > 0 {
+		return
+	}
+	T := len(s.p.Tasks)
+	improving := func(c change) bool {
+		dv, ds := s.evaluate(c)
+		if dv <= 0 && s.breaks+dv == 0 && ds < 0 {
+			s.commit(c, dv, ds)
+			return true
+		}
+		s.revert(c)
+		return false
+	}
+	for improved := true; improved; {
+		improved = false
+		if ctx.Err() != nil {
+			break
+		}
+		for w := range s.p.Workers {
+			for _, t := range s.p.Eligible[w] {
+				s.nw[0] = s.toggled(s.nw[0][:0], s.assign[w], t)
+				if improving(change{n: 1, w: [2]int{w}}) {
+					improved = true
+				}
+			}
+			for i := 0; i < len(s.assign[w]); i++ {
+				t := s.assign[w][i]
+				for w2 := range s.p.Workers {
+					if w2 == w || !s.elig[w2*T+t] || slices.Contains(s.assign[w2], t) {
+						continue
+					}
+					s.nw[0] = s.without(s.nw[0][:0], s.assign[w], t)
+					s.nw[1] = s.toggled(s.nw[1][:0], s.assign[w2], t)
+					if improving(change{n: 2, w: [2]int{w, w2}}) {
+						improved = true
+						break
+					}
+				}
+			}
+		}
+		for w := range s.p.Workers {
+			for w2 := w + 1; w2 < s.p.Workers; w2++ {
+				for d := range s.days {
+					if c, ok := s.swapDays(w, w2, d, d+1); ok && improving(c) {
+						improved = true
+					}
+				}
+			}
+		}
+		if s.rows == nil {
+			continue
+		}
+		for w := range s.p.Workers {
+			if ctx.Err() != nil {
+				break
+			}
+			s.setPrices(w, true)
+			row, ok := s.rows.BestSchedule(w, s.price, s.weights, s.rowBuf[:0])
+			s.rowBuf = row
+			if ok && !slices.Equal(row, s.assign[w]) {
+				s.nw[0] = append(s.nw[0][:0], row...)
+				if improving(change{n: 1, w: [2]int{w}}) {
+					improved = true
+				}
+			}
+		}
+	}
+	if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
+		s.saveBest()
+	}
+}
+
+// accept is the annealing rule: better or equal always, worse by delta
+// with probability exp(-delta/temp).
+func (s *search) accept(delta, temp float64) bool {
+	if delta <= 0 {
+		return true
+	}
+	if delta > 20*temp {
+		return false
+	}
+	return s.rng.Float64() < math.Exp(-delta/temp)
+}
+
+// adaptHardWeight raises the price of a hard break while the current plan
+// has some and lowers it while it has none, so the search may pass through
+// plans with breaks on its way between plans without (strategic
+// oscillation). The price stays between hardMin and hardMax.
+func (s *search) adaptHardWeight() {
+	if s.breaks > 0 {
+		s.hardW = min(s.hardMax, s.hardW+max(1, s.hardW/8))
+	} else {
+		s.hardW = max(s.hardMin, s.hardW-max(1, s.hardW/8))
+	}
+}
+
+// replan clears k random workers' schedules and plans each again, in random
+// order, exactly against everyone else; the result is accepted like any
+// other move.
+func (s *search) replan(k int, temp float64) {
+	W := s.p.Workers
+	k = min(k, W)
+	ws := s.rng.Perm(W)[:k]
+	oldB, oldS := s.breaks, s.soft
+	for len(s.saved) < k {
+		s.saved = append(s.saved, nil)
+	}
+	for i, w := range ws {
+		s.saved[i] = append(s.saved[i][:0], s.assign[w]...)
+		s.setRow(w, nil)
+	}
+	for _, w := range ws {
+		s.setPrices(w, false)
+		row, ok := s.rows.BestSchedule(w, s.price, s.weights, s.rowBuf[:0])
+		s.rowBuf = row
+		if ok {
+			s.setRow(w, row)
+		}
+	}
+	delta := float64(int64(s.breaks-oldB)*s.hardW + (s.soft - oldS))
+	if s.accept(delta, temp) {
+		if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
+			s.saveBest()
+		}
+		return
+	}
+	for i, w := range ws {
+		s.setRow(w, s.saved[i])
+	}
+}
+
+// setPrices prices each task worker w may take at the change in the other
+// workers' cover cost if w held it. held says whether w's current tasks are
+// to be discounted (w is re-planned without being cleared first).
+func (s *search) setPrices(w int, held bool) {
+	for _, t := range s.p.Eligible[w] {
+		n := s.count[t]
+		if held && slices.Contains(s.assign[w], t) {
+			n--
+		}
+		c0, o0 := s.scoreTask(t, n)
+		c1, o1 := s.scoreTask(t, n+1)
+		s.price[t] = c1 - c0 + int64(o1-o0)*s.hardW
+	}
+}
+
+// setRow gives worker w exactly the tasks ts (sorted).
+func (s *search) setRow(w int, ts []int) {
+	s.nw[0] = append(s.nw[0][:0], ts...)
+	c := change{n: 1, w: [2]int{w}}
+	dv, ds := s.evaluate(c)
+	s.commit(c, dv, ds)
+}
+
+// restore makes the best plan the current one.
+func (s *search) restore() {
+	for w := range s.assign {
+		s.assign[w] = append(s.assign[w][:0], s.best[w]...)
+	}
+	clear(s.count)
+	s.breaks, s.soft = 0, 0
+	for w := range s.assign {
+		s.wViol[w], s.wCost[w] = s.scoreWorker(w, s.assign[w])
+		s.breaks += s.wViol[w]
+		s.soft += s.wCost[w]
+		for _, t := range s.assign[w] {
+			s.count[t]++
+		}
+	}
+	for t := range s.count {
+		s.tCost[t], s.tOver[t] = s.scoreTask(t, s.count[t])
+		s.soft += s.tCost[t]
+		s.breaks += s.tOver[t]
+	}
+}
+
+// propose builds a random move's new task lists in s.nw.
+func (s *search) propose() (change, bool) {
+	W := s.p.Workers
+	if W == 0 || s.days == 0 {
+		return change{}, false
+	}
+	switch r := s.rng.IntN(100); {
+	case r < 35: // take or drop one task
+		w := s.rng.IntN(W)
+		el := s.p.Eligible[w]
+		if len(el) == 0 {
+			return change{}, false
+		}
+		t := el[s.rng.IntN(len(el))]
+		s.nw[0] = s.toggled(s.nw[0][:0], s.assign[w], t)
+		return change{n: 1, w: [2]int{w}}, true
+	case r < 55: // hand a task to a colleague, or exchange one each
+		w1 := s.rng.IntN(W)
+		if len(s.assign[w1]) == 0 {
+			return change{}, false
+		}
+		t := s.assign[w1][s.rng.IntN(len(s.assign[w1]))]
+		w2 := s.rng.IntN(W)
+		T := len(s.p.Tasks)
+		if w2 == w1 || !s.elig[w2*T+t] || slices.Contains(s.assign[w2], t) {
+			return change{}, false
+		}
+		if r < 45 || len(s.assign[w2]) == 0 {
+			s.nw[0] = s.without(s.nw[0][:0], s.assign[w1], t)
+			s.nw[1] = s.toggled(s.nw[1][:0], s.assign[w2], t)
+			return change{n: 2, w: [2]int{w1, w2}}, true
+		}
+		u := s.assign[w2][s.rng.IntN(len(s.assign[w2]))]
+		if !s.elig[w1*T+u] || slices.Contains(s.assign[w1], u) {
+			return change{}, false
+		}
+		s.nw[0] = s.insert(s.without(s.nw[0][:0], s.assign[w1], t), u)
+		s.nw[1] = s.insert(s.without(s.nw[1][:0], s.assign[w2], u), t)
+		return change{n: 2, w: [2]int{w1, w2}}, true
+	case r < 85: // swap a day or a block of days between two workers
+		w1, w2 := s.rng.IntN(W), s.rng.IntN(W)
+		if w1 == w2 {
+			return change{}, false
+		}
+		d := s.rng.IntN(s.days)
+		k := 1
+		if r >= 65 {
+			k = 2 + s.rng.IntN(6)
+		}
+		return s.swapDays(w1, w2, d, min(s.days, d+k))
+	default: // set a block of one worker's days to one kind of task, or to off
+		w := s.rng.IntN(W)
+		d := s.rng.IntN(s.days)
+		e := min(s.days, d+1+s.rng.IntN(5))
+		kind := -1
+		if s.rng.IntN(3) > 0 {
+			for dd := d; dd < e && kind < 0; dd++ {
+				if ts := s.eligDay[w][dd]; len(ts) > 0 {
+					kind = s.p.Tasks[ts[s.rng.IntN(len(ts))]].Kind
+				}
+			}
+		}
+		return s.setBlock(w, d, e, kind)
+	}
+}
+
+// toggled is ts without t if it holds t, else ts with t and without the
+// tasks overlapping it.
+func (s *search) toggled(dst, ts []int, t int) []int {
+	if slices.Contains(ts, t) {
+		return s.without(dst, ts, t)
+	}
+	for _, u := range ts {
+		if !s.p.overlap(u, t) {
+			dst = append(dst, u)
+		}
+	}
+	return s.insert(dst, t)
+}
+
+func (s *search) without(dst, ts []int, t int) []int {
+	for _, u := range ts {
+		if u != t {
+			dst = append(dst, u)
+		}
+	}
+	return dst
+}
+
+// insert puts t into the sorted list ts.
+func (s *search) insert(ts []int, t int) []int {
+	ts = append(ts, t)
+	for i := len(ts) - 1; i > 0 && s.less(ts[i], ts[i-1]); i-- {
+		ts[i], ts[i-1] = ts[i-1], ts[i]
+	}
+	return ts
+}
+
+func (s *search) less(a, b int) bool {
+	ta, tb := s.p.Tasks[a].Start, s.p.Tasks[b].Start
+	return ta < tb || (ta == tb && a < b)
+}
+
+func (s *search) swapDays(w1, w2, from, to int) (change, bool) {
+	T := len(s.p.Tasks)
+	a, b := s.nw[0][:0], s.nw[1][:0]
+	moved := false
+	for _, t := range s.assign[w1] {
+		if d := s.p.Tasks[t].Day; d >= from && d < to {
+			if !s.elig[w2*T+t] {
+				return change{}, false
+			}
+			b = append(b, t)
+			moved = true
+		} else {
+			a = append(a, t)
+		}
+	}
+	for _, t := range s.assign[w2] {
+		if d := s.p.Tasks[t].Day; d >= from && d < to {
+			if !s.elig[w1*T+t] {
+				return change{}, false
+			}
+			a = append(a, t)
+			moved = true
+		} else {
+			b = append(b, t)
+		}
+	}
+	if !moved {
+		return change{}, false
+	}
+	s.sortList(a)
+	s.sortList(b)
+	s.nw[0], s.nw[1] = a, b
+	return change{n: 2, w: [2]int{w1, w2}}, true
+}
+
+func (s *search) sortList(ts []int) {
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && s.less(ts[j], ts[j-1]); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}
+
+// setBlock gives worker w, on days [from, to), one eligible task of the kind
+// each day (kind < 0: none).
+func (s *search) setBlock(w, from, to, kind int) (change, bool) {
+	a := s.nw[0][:0]
+	for _, t := range s.assign[w] {
+		if d := s.p.Tasks[t].Day; d < from || d >= to {
+			a = append(a, t)
+		}
+	}
+	if kind >= 0 {
+		for d := from; d < to; d++ {
+			for _, t := range s.eligDay[w][d] {
+				if s.p.Tasks[t].Kind == kind {
+					ok := true
+					for _, u := range a {
+						if s.p.overlap(u, t) {
+							ok = false
+							break
+						}
+					}
+					if ok {
+						a = append(a, t)
+					}
+					break
+				}
+			}
+		}
+	}
+	s.sortList(a)
+	s.nw[0] = a
+	return change{n: 1, w: [2]int{w}}, true
+}
+
+// evaluate applies the move's count changes tentatively and returns the
+// change in hard breaks and in the weighted soft objective.
+func (s *search) evaluate(c change) (dv int, ds int64) {
+	s.stamp++
+	if s.stamp == 0 {
+		clear(s.mark)
+		s.stamp = 1
+	}
+	s.touched = s.touched[:0]
+	for i := range c.n {
+		w := c.w[i]
+		for _, t := range s.assign[w] {
+			s.count[t]--
+			s.touch(t)
+		}
+		for _, t := range s.nw[i] {
+			s.count[t]++
+			s.touch(t)
+		}
+		v, cost := s.scoreWorker(w, s.nw[i])
+		s.nv[i], s.nc[i] = v, cost
+		dv += v - s.wViol[w]
+		ds += cost - s.wCost[w]
+	}
+	for _, t := range s.touched {
+		cost, over := s.scoreTask(t, s.count[t])
+		dv += over - s.tOver[t]
+		ds += cost - s.tCost[t]
+	}
+	return dv, ds
+}
+
+func (s *search) touch(t int) {
+	if s.mark[t] != s.stamp {
+		s.mark[t] = s.stamp
+		s.touched = append(s.touched, t)
+	}
+}
+
+// revert undoes evaluate's count changes.
+func (s *search) revert(c change) {
+	for i := range c.n {
+		w := c.w[i]
+		for _, t := range s.nw[i] {
+			s.count[t]--
+		}
+		for _, t := range s.assign[w] {
+			s.count[t]++
+		}
+	}
+}
+
+func (s *search) commit(c change, dv int, ds int64) {
+	for i := range c.n {
+		w := c.w[i]
+		s.assign[w] = append(s.assign[w][:0], s.nw[i]...)
+		s.wViol[w], s.wCost[w] = s.nv[i], s.nc[i]
+	}
+	for _, t := range s.touched {
+		s.tCost[t], s.tOver[t] = s.scoreTask(t, s.count[t])
+	}
+	s.breaks += dv
+	s.soft += ds
+}
