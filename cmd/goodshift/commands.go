@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -55,24 +55,33 @@ func serveCmd(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
-	purgeSessions(ctx, a.People, rt.logger) // before listening, then hourly
-	go func() {
-		tick := time.NewTicker(time.Hour) // wall clock: housekeeping interval
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				purgeSessions(ctx, a.People, rt.logger)
-			}
-		}
-	}()
+	// Spent sessions and sign-in limits go before listening; after that the
+	// daily sessions-purge job does it, once across all servers.
+	if n, err := a.People.PurgeExpiredSessions(ctx); err != nil {
+		rt.logger.Warn("purging expired sessions failed", "err", err)
+	} else if n > 0 {
+		rt.logger.Info("purged expired sessions", "sessions", n)
+	}
 	ln, err := e.listen("tcp", rt.cfg.Addr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Goodshift is running at %s (listening on %s). Press Ctrl+C to stop.\n", browseURL(ln.Addr()), ln.Addr())
+	if rt.cfg.MetricsAddr != "" { // metrics on their own (private) address
+		mln, err := e.listen("tcp", rt.cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", a.Metrics)
+		msrv := app.NewServer(rt.cfg.MetricsAddr, mux, rt.logger)
+		go func() {
+			if err := app.Serve(ctx, msrv, mln, 5*time.Second, rt.logger); err != nil {
+				rt.logger.Error("metrics server stopped", "error", err.Error())
+			}
+		}()
+	}
 	if err := a.StartWorkers(ctx); err != nil {
 		return err
 	}
@@ -120,19 +129,6 @@ func requireProductionKeys(cfg config.Config, demo bool) error {
 		"without them each process would make its own development key, and wellbeing content sealed by one could not be read by another. "+
 		"(To try Goodshift on PostgreSQL with development key files, run `goodshift serve --demo`.)",
 		strings.Join(missing, " and ")+verb)
-}
-
-// purgeSessions deletes expired sessions and sign-in limits that limit
-// nothing any more. Every server process does it; the deletes are
-// idempotent, so several at once do no harm.
-func purgeSessions(ctx context.Context, p *people.Service, logger *slog.Logger) {
-	n, err := p.PurgeExpiredSessions(ctx)
-	switch {
-	case err != nil && ctx.Err() == nil:
-		logger.Warn("purging expired sessions failed", "err", err)
-	case n > 0:
-		logger.Info("purged expired sessions", "sessions", n)
-	}
 }
 
 func browseURL(a net.Addr) string {

@@ -261,7 +261,8 @@ func startServer(t *testing.T, bin string, vars map[string]string) string {
 }
 
 // serve purges sign-in limits that limit nothing any more before it
-// listens (and hourly after), keeping the ones still counting.
+// listens (the daily sessions-purge job after that), keeping the ones still
+// counting.
 func TestServePurgesSpentSignInLimits(t *testing.T) {
 	te := newTestEnv(t, "")
 	ctx := t.Context()

@@ -71,6 +71,8 @@ type App struct {
 	// Broadcast tells other server processes to drop cached entries
 	// (PostgreSQL only; nil on SQLite).
 	Broadcast *jobs.Broadcast
+	// Metrics serves the Prometheus metrics, for GOODSHIFT_METRICS_ADDR.
+	Metrics http.Handler
 }
 
 // New builds the application. The database must already be migrated.
@@ -169,6 +171,7 @@ func New(d Deps) (*App, error) {
 		Authenticator:  a.People,
 		SecretKey:      d.Config.SecretKey,
 		SecureCookies:  d.Config.SecureCookies(),
+		HSTS:           d.Config.HSTS(),
 		MaxBodyBytes:   d.Config.MaxBodyBytes,
 		Metrics:        metrics,
 		TrustedProxies: d.Config.TrustedProxies,
@@ -181,7 +184,11 @@ func New(d Deps) (*App, error) {
 
 	root.GET("/healthz", auth.Public, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "workers": a.workersStatus()}) })
 	root.GET("/readyz", auth.Public, a.ready)
-	root.GET("/metrics", auth.Public, gin.WrapH(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{})))
+	a.Metrics = promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{})
+	if d.Config.MetricsToken != "" && d.Config.MetricsAddr == "" {
+		// Only with the token; with neither setting, not served at all.
+		root.GET("/metrics", auth.Public, web.RequireBearer(d.Config.MetricsToken), gin.WrapH(a.Metrics))
+	}
 	root.GET("/static/*file", auth.Public, gin.WrapH(shell.StaticFiles()))
 
 	people.NewHandler(a.People, shell, d.Config.SecureCookies()).Routes(api, root)
@@ -192,6 +199,7 @@ func New(d Deps) (*App, error) {
 	notify.NewHandler(a.Notify, shell).Routes(api, root)
 	wellbeing.NewHandler(a.Wellbeing, shell, d.Config.Org.Name).Routes(api, root)
 	outcomes.NewHandler(a.Outcomes, shell).Routes(api, root)
+	declareBodies(shell.Routes) // bodies.go: plain handlers that read a JSON body
 	return a, nil
 }
 

@@ -257,7 +257,8 @@ func TestAdminCreatesPeople(t *testing.T) {
 }
 
 func TestHealthReadinessAndMetrics(t *testing.T) {
-	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	const token = "metrics-token-for-tests"
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{Env: map[string]string{"GOODSHIFT_METRICS_TOKEN": token}})
 	c := srv.Anonymous(t)
 	if r := c.Get("/healthz"); r.StatusCode != http.StatusOK {
 		t.Errorf("healthz: %d", r.StatusCode)
@@ -266,7 +267,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		t.Errorf("readyz: %d", r.StatusCode)
 	}
 	c.Get("/login")
-	m := c.Get("/metrics")
+	m := c.Do(http.MethodGet, "/metrics", nil, http.Header{"Authorization": {"Bearer " + token}}) // edge_test.go: not without it
 	for _, want := range []string{`goodshift_http_requests_total{method="GET",route="/login",status="200"}`, "goodshift_http_request_duration_seconds_bucket", `go_sql_max_open_connections{db_name="goodshift"}`} {
 		if !bytes.Contains(m.Body, []byte(want)) {
 			t.Errorf("/metrics lacks %s", want)

@@ -10,6 +10,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 	_ "time/tzdata" // Europe/London must load on machines without a zoneinfo database
 )
@@ -47,13 +48,49 @@ func Of(t time.Time) Date {
 // In is the date of instant t in loc.
 func In(t time.Time, loc *time.Location) Date { return Of(t.In(loc)) }
 
-// Parse reads "2006-01-02".
+// The years any parsed date or month may fall in: wide enough for a date of
+// birth, narrow enough that 9999-12-31 is refused as the typo or probe it is.
+const (
+	MinYear = 1900
+	MaxYear = 2100
+)
+
+// The years a date of work may fall in (a contract, a shift, an invoice, a
+// pay period): see CheckWorkDate.
+const (
+	MinWorkYear = 2000
+	MaxWorkYear = 2100
+)
+
+// Parse reads "2006-01-02", a date in the years MinYear to MaxYear.
 func Parse(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, fmt.Errorf("%q is not a date like 2026-11-30", s)
+		return Date{}, fmt.Errorf("%s is not a date like 2026-11-30", quoted(s))
 	}
-	return Of(t), nil
+	d := Of(t)
+	if d.Year < MinYear || d.Year > MaxYear {
+		return Date{}, fmt.Errorf("%s is outside the years %d to %d", d, MinYear, MaxYear)
+	}
+	return d, nil
+}
+
+// CheckWorkDate refuses a date of work outside MinWorkYear to MaxWorkYear,
+// in words that name it ("the end date").
+func CheckWorkDate(d Date, what string) error {
+	if d.IsZero() || (d.Year >= MinWorkYear && d.Year <= MaxWorkYear) {
+		return nil
+	}
+	return fmt.Errorf("%s must be between %d and %d, not %s", what, MinWorkYear, MaxWorkYear, d.Format("2 Jan 2006"))
+}
+
+// quoted is s in quotes, short and printable whatever was sent.
+func quoted(s string) string {
+	q := []rune(strconv.Quote(s))
+	if len(q) > 40 {
+		q = append(q[:38], '…', '"')
+	}
+	return string(q)
 }
 
 // IsZero reports whether d is the zero Date.
@@ -181,11 +218,13 @@ func (d *Date) scanString(s string) error {
 	if len(s) >= 10 {
 		s = s[:10]
 	}
-	v, err := Parse(s)
+	// What is stored is read as it is, whatever the year: the range is for
+	// input, not for rows.
+	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return err
+		return fmt.Errorf("civil: %s is not a stored date", quoted(s))
 	}
-	*d = v
+	*d = Of(t)
 	return nil
 }
 
@@ -199,7 +238,10 @@ type Month struct {
 func ParseMonth(s string) (Month, error) {
 	t, err := time.Parse("2006-01", s)
 	if err != nil {
-		return Month{}, fmt.Errorf("%q is not a month like 2026-11", s)
+		return Month{}, fmt.Errorf("%s is not a month like 2026-11", quoted(s))
+	}
+	if t.Year() < MinYear || t.Year() > MaxYear {
+		return Month{}, fmt.Errorf("%04d-%02d is outside the years %d to %d", t.Year(), t.Month(), MinYear, MaxYear)
 	}
 	return Month{t.Year(), t.Month()}, nil
 }

@@ -37,6 +37,11 @@ type Config struct {
 	LogFormat        string // "json" or "text"
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []string
+	// MetricsToken, when set, serves /metrics to requests bearing it.
+	MetricsToken string
+	// MetricsAddr, when set, serves /metrics (without a token) on its own
+	// listen address, e.g. 127.0.0.1:9090, and not on Addr.
+	MetricsAddr string
 
 	DB DBPool
 
@@ -125,6 +130,8 @@ var Vars = []Var{
 	{"GOODSHIFT_PASSWORD_COST", "12", "bcrypt cost for password hashes (each step doubles the work; lower it only in tests)"},
 	{"GOODSHIFT_MAX_BODY_BYTES", "1048576", "largest request body accepted"},
 	{"GOODSHIFT_TRUSTED_PROXIES", "none", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is trusted (per-IP sign-in limits)"},
+	{"GOODSHIFT_METRICS_TOKEN", "unset", "bearer token that /metrics requires (at least 16 characters); with neither this nor GOODSHIFT_METRICS_ADDR, /metrics is not served"},
+	{"GOODSHIFT_METRICS_ADDR", "unset", "separate listen address for /metrics, e.g. 127.0.0.1:9090 (keep it private); /metrics is then not on the main address"},
 	{"GOODSHIFT_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"GOODSHIFT_LOG_FORMAT", "json", "json or text"},
 	{"GOODSHIFT_DB_MAX_OPEN_CONNS", "20 (PostgreSQL), 8 (SQLite)", "connection pool size"},
@@ -180,6 +187,8 @@ func Load(getenv func(string) string) (Config, error) {
 		LogLevel:         r.oneOf("GOODSHIFT_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		LogFormat:        r.oneOf("GOODSHIFT_LOG_FORMAT", "json", "json", "text"),
 		TrustedProxies:   r.list("GOODSHIFT_TRUSTED_PROXIES"),
+		MetricsToken:     r.str("GOODSHIFT_METRICS_TOKEN", ""),
+		MetricsAddr:      r.str("GOODSHIFT_METRICS_ADDR", ""),
 		Org: Organisation{
 			Name:          r.str("GOODSHIFT_ORG_NAME", "Goodshift Cleaning CIC"),
 			Address:       strings.Split(r.str("GOODSHIFT_ORG_ADDRESS", "Unit 4, 12 Cable Street|London|E1 8JG"), "|"),
@@ -249,6 +258,12 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.MaxBodyBytes < 1024 {
 		r.fail("GOODSHIFT_MAX_BODY_BYTES", "must be at least 1024")
 	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		r.fail("GOODSHIFT_METRICS_TOKEN", "must be at least 16 characters (openssl rand -hex 32)")
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
+		r.fail("GOODSHIFT_METRICS_ADDR", "must differ from GOODSHIFT_ADDR")
+	}
 	if c.Stripe.WebhookSecret != "" && !c.Stripe.Enabled() {
 		r.fail("STRIPE_WEBHOOK_SECRET", "is set but STRIPE_SECRET_KEY is not")
 	}
@@ -260,6 +275,10 @@ func Load(getenv func(string) string) (Config, error) {
 
 // SecureCookies reports whether cookies must be marked Secure (an https base URL).
 func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// HSTS reports whether browsers must be told to use https only (an https
+// base URL).
+func (c Config) HSTS() bool { return strings.HasPrefix(c.BaseURL, "https://") }
 
 func pick(cond bool, a, b int) int {
 	if cond {

@@ -27,6 +27,8 @@ func TestBadValuesAreNamed(t *testing.T) {
 		"GOODSHIFT_BASE_URL":       "ftp://x",
 		"GOODSHIFT_LOG_LEVEL":      "loud",
 		"GOODSHIFT_MAX_BODY_BYTES": "12",
+		"GOODSHIFT_METRICS_TOKEN":  "short",
+		"GOODSHIFT_METRICS_ADDR":   ":8080",
 	} {
 		env := map[string]string{name: value}
 		_, err := config.Load(func(k string) string { return env[k] })

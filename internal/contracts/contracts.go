@@ -114,6 +114,15 @@ type ContractInput struct {
 	Status    ContractStatus     `json:"status"` // draft (default) or active
 }
 
+// appendWorkDate adds a field error when d (if set) is outside the years a
+// date of work may fall in: 9999-12-31 is a typo, not an open end.
+func appendWorkDate(bad []errs.FieldError, field, what string, d civil.Date) []errs.FieldError {
+	if err := civil.CheckWorkDate(d, what); err != nil {
+		return append(bad, errs.FieldError{Field: field, Message: err.Error()})
+	}
+	return bad
+}
+
 const maxPrice = money.Pence(100_000_000) // £1,000,000: anything above is a typo
 
 func checkPrice(field string, p money.Pence) *errs.FieldError {
@@ -150,6 +159,8 @@ func (s *Service) CreateContract(ctx context.Context, in ContractInput) (Contrac
 	if !in.EndDate.IsZero() && in.EndDate.Before(in.StartDate) {
 		bad = append(bad, errs.FieldError{Field: "end_date", Message: "must not be before the start date"})
 	}
+	bad = appendWorkDate(bad, "start_date", "the start date", in.StartDate)
+	bad = appendWorkDate(bad, "end_date", "the end date", in.EndDate)
 	switch in.Pricing {
 	case PerVisit, PerCleanerHour, FixedMonthly:
 	default:
@@ -263,6 +274,7 @@ func (s *Service) UpdateContract(ctx context.Context, id string, ch ContractChan
 		if !ch.EndDate.IsZero() && ch.EndDate.Before(c.StartDate) {
 			bad = append(bad, errs.FieldError{Field: "end_date", Message: "must not be before the start date"})
 		}
+		bad = appendWorkDate(bad, "end_date", "the end date", *ch.EndDate)
 		upd["end_date"] = *ch.EndDate
 	}
 	if ch.VATRate != nil {
@@ -377,6 +389,9 @@ func (s *Service) AddPrice(ctx context.Context, id string, p Price) (Contract, e
 	}
 	if f := checkPrice("amount", p.Amount); f != nil {
 		return Contract{}, errs.Fields(*f)
+	}
+	if bad := appendWorkDate(nil, "effective_from", "the date the price takes effect", p.EffectiveFrom); len(bad) > 0 {
+		return Contract{}, errs.Fields(bad...)
 	}
 	if p.EffectiveFrom.Before(c.StartDate) {
 		return Contract{}, errs.Fields(errs.FieldError{Field: "effective_from", Message: "must not be before the contract starts"})

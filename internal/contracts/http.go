@@ -1,8 +1,6 @@
 package contracts
 
 import (
-	"net/http"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/goodshift/goodshift/internal/auth"
@@ -22,14 +20,14 @@ func NewHandler(svc *Service, shell *web.Shell) *Handler {
 
 // Routes registers the routes.
 func (h *Handler) Routes(api, root web.Routes) {
-	api.GET("/clients", auth.ClientsRead, h.listClients)
-	api.POST("/clients", auth.ClientsWrite, h.createClient)
-	api.GET("/clients/:id", auth.ClientsRead, h.getClient)
-	api.PUT("/clients/:id", auth.ClientsWrite, h.updateClient)
-	api.POST("/clients/:id/sites", auth.ClientsWrite, h.createSite)
-	api.GET("/sites", auth.ClientsRead, h.listSites)
-	api.GET("/sites/:id", auth.ClientsRead, h.getSite)
-	api.PATCH("/sites/:id", auth.SiteNotesWrite, h.updateSiteNotes)
+	api.GET("/clients", auth.ClientsRead, web.NoBody(h.listClients))
+	api.POST("/clients", auth.ClientsWrite, web.JSON(h.createClient).Created())
+	api.GET("/clients/:id", auth.ClientsRead, web.NoBody(h.getClient))
+	api.PUT("/clients/:id", auth.ClientsWrite, web.JSON(h.updateClient))
+	api.POST("/clients/:id/sites", auth.ClientsWrite, web.JSON(h.createSite).Created())
+	api.GET("/sites", auth.ClientsRead, web.NoBody(h.listSites))
+	api.GET("/sites/:id", auth.ClientsRead, web.NoBody(h.getSite))
+	api.PATCH("/sites/:id", auth.SiteNotesWrite, web.JSON(h.updateSiteNotes))
 	h.contractRoutes(api)
 	h.visitRoutes(api)
 	h.invoiceRoutes(api)
@@ -37,123 +35,60 @@ func (h *Handler) Routes(api, root web.Routes) {
 	h.pageRoutes(root)
 }
 
-func (h *Handler) listClients(c *gin.Context) {
+func (h *Handler) listClients(c *gin.Context) (web.List[Client], error) {
 	cs, err := h.svc.Clients(c.Request.Context())
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, web.Items(cs))
+	return web.Items(cs), err
 }
 
-func (h *Handler) createClient(c *gin.Context) {
-	var in ClientInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	cl, err := h.svc.CreateClient(c.Request.Context(), in)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, cl)
+func (h *Handler) createClient(c *gin.Context, in ClientInput) (Client, error) {
+	return h.svc.CreateClient(c.Request.Context(), in)
 }
 
-func (h *Handler) getClient(c *gin.Context) {
+func (h *Handler) getClient(c *gin.Context) (Client, error) {
 	id, err := web.PathID(c, "id", "client")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Client{}, err
 	}
-	cl, err := h.svc.Client(c.Request.Context(), id)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, cl)
+	return h.svc.Client(c.Request.Context(), id)
 }
 
-func (h *Handler) updateClient(c *gin.Context) {
+func (h *Handler) updateClient(c *gin.Context, in ClientInput) (Client, error) {
 	id, err := web.PathID(c, "id", "client")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Client{}, err
 	}
-	var in ClientInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	cl, err := h.svc.UpdateClient(c.Request.Context(), id, in)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, cl)
+	return h.svc.UpdateClient(c.Request.Context(), id, in)
 }
 
-func (h *Handler) createSite(c *gin.Context) {
+func (h *Handler) createSite(c *gin.Context, in SiteInput) (Site, error) {
 	id, err := web.PathID(c, "id", "client")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Site{}, err
 	}
-	var in SiteInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	s, err := h.svc.CreateSite(c.Request.Context(), id, in)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, s)
+	return h.svc.CreateSite(c.Request.Context(), id, in)
 }
 
-func (h *Handler) listSites(c *gin.Context) {
+func (h *Handler) listSites(c *gin.Context) (web.List[Site], error) {
 	ss, err := h.svc.Sites(c.Request.Context(), c.Query("client"))
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, web.Items(ss))
+	return web.Items(ss), err
 }
 
-func (h *Handler) getSite(c *gin.Context) {
+func (h *Handler) getSite(c *gin.Context) (Site, error) {
 	id, err := web.PathID(c, "id", "site")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Site{}, err
 	}
-	s, err := h.svc.Site(c.Request.Context(), id)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s)
+	return h.svc.Site(c.Request.Context(), id)
 }
 
 type siteNotesRequest struct {
 	AccessNotes string `json:"access_notes"`
 }
 
-func (h *Handler) updateSiteNotes(c *gin.Context) {
+func (h *Handler) updateSiteNotes(c *gin.Context, in siteNotesRequest) (Site, error) {
 	id, err := web.PathID(c, "id", "site")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Site{}, err
 	}
-	var in siteNotesRequest
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	s, err := h.svc.SetAccessNotes(c.Request.Context(), id, in.AccessNotes)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s)
+	return h.svc.SetAccessNotes(c.Request.Context(), id, in.AccessNotes)
 }

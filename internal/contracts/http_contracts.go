@@ -1,8 +1,6 @@
 package contracts
 
 import (
-	"net/http"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/goodshift/goodshift/internal/auth"
@@ -11,12 +9,12 @@ import (
 )
 
 func (h *Handler) contractRoutes(api web.Routes) {
-	api.GET("/contracts", auth.ContractsRead, h.listContracts)
-	api.POST("/contracts", auth.ContractsWrite, h.createContract)
-	api.GET("/contracts/:id", auth.ContractsRead, h.getContract)
-	api.PATCH("/contracts/:id", auth.ContractsWrite, h.updateContract)
-	api.POST("/contracts/:id/status", auth.ContractsWrite, h.setContractStatus)
-	api.POST("/contracts/:id/prices", auth.ContractsWrite, h.addPrice)
+	api.GET("/contracts", auth.ContractsRead, web.NoBody(h.listContracts))
+	api.POST("/contracts", auth.ContractsWrite, web.JSON(h.createContract).Created())
+	api.GET("/contracts/:id", auth.ContractsRead, web.NoBody(h.getContract))
+	api.PATCH("/contracts/:id", auth.ContractsWrite, web.JSON(h.updateContract))
+	api.POST("/contracts/:id/status", auth.ContractsWrite, web.JSON(h.setContractStatus))
+	api.POST("/contracts/:id/prices", auth.ContractsWrite, web.JSON(h.addPrice).Created())
 }
 
 // forRole hides prices from people who may read a contract but not its
@@ -28,104 +26,68 @@ func forRole(c *gin.Context, ct Contract) Contract {
 	return ct
 }
 
-// respond answers with v, or the error.
-func respond(c *gin.Context, status int, v any, err error) {
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(status, v)
-}
-
-func (h *Handler) listContracts(c *gin.Context) {
+func (h *Handler) listContracts(c *gin.Context) (web.List[Contract], error) {
 	f := ContractFilter{ClientID: c.Query("client"), Status: ContractStatus(c.Query("status"))}
 	switch f.Status {
 	case "", Draft, Active, Suspended, Ended:
 	default:
-		web.Fail(c, errs.Fields(errs.FieldError{Field: "status", Message: "must be draft, active, suspended or ended"}))
-		return
+		return web.List[Contract]{}, errs.Fields(errs.FieldError{Field: "status", Message: "must be draft, active, suspended or ended"})
 	}
 	cs, err := h.svc.Contracts(c.Request.Context(), f)
 	for i := range cs {
 		cs[i] = forRole(c, cs[i])
 	}
-	respond(c, http.StatusOK, web.Items(cs), err)
+	return web.Items(cs), err
 }
 
-func (h *Handler) createContract(c *gin.Context) {
-	var in ContractInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	ct, err := h.svc.CreateContract(c.Request.Context(), in)
-	respond(c, http.StatusCreated, ct, err)
+func (h *Handler) createContract(c *gin.Context, in ContractInput) (Contract, error) {
+	return h.svc.CreateContract(c.Request.Context(), in)
 }
 
-func (h *Handler) getContract(c *gin.Context) {
+func (h *Handler) getContract(c *gin.Context) (Contract, error) {
 	id, err := web.PathID(c, "id", "contract")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Contract{}, err
 	}
 	ct, err := h.svc.Contract(c.Request.Context(), id)
-	respond(c, http.StatusOK, forRole(c, ct), err)
+	return forRole(c, ct), err
 }
 
-func (h *Handler) updateContract(c *gin.Context) {
+func (h *Handler) updateContract(c *gin.Context, in ContractChanges) (Contract, error) {
 	id, err := web.PathID(c, "id", "contract")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Contract{}, err
 	}
-	var in ContractChanges
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	ct, err := h.svc.UpdateContract(c.Request.Context(), id, in)
-	respond(c, http.StatusOK, ct, err)
+	return h.svc.UpdateContract(c.Request.Context(), id, in)
 }
 
 type statusRequest struct {
 	Status ContractStatus `json:"status"`
 }
 
-func (h *Handler) setContractStatus(c *gin.Context) {
+type statusResponse struct {
+	Contract
+	Visits StatusChange `json:"visits"`
+}
+
+func (h *Handler) setContractStatus(c *gin.Context, in statusRequest) (statusResponse, error) {
 	id, err := web.PathID(c, "id", "contract")
 	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	var in statusRequest
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
+		return statusResponse{}, err
 	}
 	switch in.Status {
 	case Draft, Active, Suspended, Ended:
 	default:
-		web.Fail(c, errs.Fields(errs.FieldError{Field: "status", Message: "must be active, suspended or ended"}))
-		return
+		return statusResponse{}, errs.Fields(errs.FieldError{Field: "status", Message: "must be active, suspended or ended"})
 	}
 	ct, change, err := h.svc.SetStatus(c.Request.Context(), id, in.Status)
-	respond(c, http.StatusOK, struct {
-		Contract
-		Visits StatusChange `json:"visits"`
-	}{ct, change}, err)
+	return statusResponse{ct, change}, err
 }
 
-func (h *Handler) addPrice(c *gin.Context) {
+func (h *Handler) addPrice(c *gin.Context, in Price) (Contract, error) {
 	id, err := web.PathID(c, "id", "contract")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Contract{}, err
 	}
-	var in Price
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	ct, err := h.svc.AddPrice(c.Request.Context(), id, in)
-	respond(c, http.StatusCreated, ct, err)
+	return h.svc.AddPrice(c.Request.Context(), id, in)
 }

@@ -14,19 +14,19 @@ import (
 )
 
 func (h *Handler) invoiceRoutes(api web.Routes) {
-	api.POST("/invoice-runs", auth.InvoicesWrite, h.runInvoices)
-	api.GET("/invoice-runs", auth.InvoicesRead, h.listRuns)
-	api.GET("/invoices", auth.InvoicesRead, h.listInvoices)
-	api.GET("/invoices/:id", auth.InvoicesRead, h.getInvoice) // also :id.pdf
-	api.POST("/invoices/:id/issue", auth.InvoicesWrite, h.issueInvoice)
-	api.POST("/invoices/:id/lines", auth.InvoicesWrite, h.addLine)
-	api.DELETE("/invoices/:id/lines/:line", auth.InvoicesWrite, h.removeLine)
-	api.GET("/invoices/:id/payments", auth.InvoicesRead, h.listPayments)
-	api.POST("/invoices/:id/payments", auth.InvoicesWrite, h.recordPayment)
-	api.GET("/invoices/:id/credit-notes", auth.InvoicesRead, h.listCreditNotes)
-	api.POST("/invoices/:id/credit-notes", auth.InvoicesWrite, h.creditInvoice)
-	api.GET("/credit-notes/:id", auth.InvoicesRead, h.getCreditNote) // also :id.pdf
-	api.GET("/reports/aged-debtors", auth.InvoicesRead, h.agedDebtors)
+	api.POST("/invoice-runs", auth.InvoicesWrite, web.JSON(h.runInvoices))
+	api.GET("/invoice-runs", auth.InvoicesRead, web.NoBody(h.listRuns))
+	api.GET("/invoices", auth.InvoicesRead, web.NoBody(h.listInvoices))
+	api.GET("/invoices/:id", auth.InvoicesRead, web.NoBody(h.getInvoice)) // also :id.pdf
+	api.POST("/invoices/:id/issue", auth.InvoicesWrite, web.NoBody(h.issueInvoice))
+	api.POST("/invoices/:id/lines", auth.InvoicesWrite, web.JSON(h.addLine).Created())
+	api.DELETE("/invoices/:id/lines/:line", auth.InvoicesWrite, web.NoBody(h.removeLine))
+	api.GET("/invoices/:id/payments", auth.InvoicesRead, web.NoBody(h.listPayments))
+	api.POST("/invoices/:id/payments", auth.InvoicesWrite, web.JSON(h.recordPayment).Created())
+	api.GET("/invoices/:id/credit-notes", auth.InvoicesRead, web.NoBody(h.listCreditNotes))
+	api.POST("/invoices/:id/credit-notes", auth.InvoicesWrite, web.JSON(h.creditInvoice).Created())
+	api.GET("/credit-notes/:id", auth.InvoicesRead, web.NoBody(h.getCreditNote)) // also :id.pdf
+	api.GET("/reports/aged-debtors", auth.InvoicesRead, web.NoBody(h.agedDebtors))
 	api.GET("/reports/aged-debtors.csv", auth.InvoicesRead, h.agedDebtorsCSV)
 }
 
@@ -34,23 +34,16 @@ type runRequest struct {
 	Period civil.Month `json:"period"`
 }
 
-func (h *Handler) runInvoices(c *gin.Context) {
-	var in runRequest
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
+func (h *Handler) runInvoices(c *gin.Context, in runRequest) (RunSummary, error) {
 	if in.Period.Year == 0 {
-		web.Fail(c, errs.Fields(errs.FieldError{Field: "period", Message: "is required, a month like 2026-11"}))
-		return
+		return RunSummary{}, errs.Fields(errs.FieldError{Field: "period", Message: "is required, a month like 2026-11"})
 	}
-	sum, err := h.svc.RunInvoices(c.Request.Context(), in.Period, nil)
-	respond(c, http.StatusOK, sum, err)
+	return h.svc.RunInvoices(c.Request.Context(), in.Period, nil)
 }
 
-func (h *Handler) listRuns(c *gin.Context) {
+func (h *Handler) listRuns(c *gin.Context) (web.List[RunSummary], error) {
 	runs, err := h.svc.InvoiceRuns(c.Request.Context(), 50)
-	respond(c, http.StatusOK, web.Items(runs), err)
+	return web.Items(runs), err
 }
 
 func invoiceFilter(c *gin.Context) (InvoiceFilter, error) {
@@ -68,14 +61,13 @@ func invoiceFilter(c *gin.Context) (InvoiceFilter, error) {
 	return f, nil
 }
 
-func (h *Handler) listInvoices(c *gin.Context) {
+func (h *Handler) listInvoices(c *gin.Context) (web.List[Invoice], error) {
 	f, err := invoiceFilter(c)
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return web.List[Invoice]{}, err
 	}
 	invs, err := h.svc.Invoices(c.Request.Context(), f)
-	respond(c, http.StatusOK, web.Items(invs), err)
+	return web.Items(invs), err
 }
 
 // idParam reads an ID path parameter that may end in ".pdf".
@@ -89,133 +81,103 @@ func idParam(c *gin.Context, what string) (id string, pdf bool, err error) {
 	return id, pdf, err
 }
 
-func (h *Handler) getInvoice(c *gin.Context) {
+// getInvoice answers JSON, or the PDF for /invoices/:id.pdf (written by
+// invoicePDF itself).
+func (h *Handler) getInvoice(c *gin.Context) (Invoice, error) {
 	id, pdf, err := idParam(c, "invoice")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Invoice{}, err
 	}
 	if pdf {
 		h.invoicePDF(c, id)
-		return
+		return Invoice{}, nil
 	}
-	inv, err := h.svc.Invoice(c.Request.Context(), id)
-	respond(c, http.StatusOK, inv, err)
+	return h.svc.Invoice(c.Request.Context(), id)
 }
 
-func (h *Handler) issueInvoice(c *gin.Context) {
+func (h *Handler) issueInvoice(c *gin.Context) (Invoice, error) {
 	id, err := web.PathID(c, "id", "invoice")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Invoice{}, err
 	}
-	inv, err := h.svc.Issue(c.Request.Context(), id)
-	respond(c, http.StatusOK, inv, err)
+	return h.svc.Issue(c.Request.Context(), id)
 }
 
-func (h *Handler) addLine(c *gin.Context) {
+func (h *Handler) addLine(c *gin.Context, in ManualLine) (Invoice, error) {
 	id, err := web.PathID(c, "id", "invoice")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Invoice{}, err
 	}
-	var in ManualLine
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	inv, err := h.svc.AddManualLine(c.Request.Context(), id, in)
-	respond(c, http.StatusCreated, inv, err)
+	return h.svc.AddManualLine(c.Request.Context(), id, in)
 }
 
-func (h *Handler) removeLine(c *gin.Context) {
+func (h *Handler) removeLine(c *gin.Context) (Invoice, error) {
 	id, err := web.PathID(c, "id", "invoice")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Invoice{}, err
 	}
 	line, err := web.PathID(c, "line", "invoice line")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Invoice{}, err
 	}
-	inv, err := h.svc.RemoveManualLine(c.Request.Context(), id, line)
-	respond(c, http.StatusOK, inv, err)
+	return h.svc.RemoveManualLine(c.Request.Context(), id, line)
 }
 
-func (h *Handler) listPayments(c *gin.Context) {
+func (h *Handler) listPayments(c *gin.Context) (web.List[Payment], error) {
 	id, err := web.PathID(c, "id", "invoice")
 	if err == nil {
 		_, err = h.svc.Invoice(c.Request.Context(), id)
 	}
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return web.List[Payment]{}, err
 	}
 	ps, err := h.svc.Payments(c.Request.Context(), id)
-	respond(c, http.StatusOK, web.Items(ps), err)
+	return web.Items(ps), err
 }
 
-func (h *Handler) recordPayment(c *gin.Context) {
+func (h *Handler) recordPayment(c *gin.Context, in PaymentInput) (Invoice, error) {
 	id, err := web.PathID(c, "id", "invoice")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Invoice{}, err
 	}
-	var in PaymentInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	inv, err := h.svc.RecordPayment(c.Request.Context(), id, in)
-	respond(c, http.StatusCreated, inv, err)
+	return h.svc.RecordPayment(c.Request.Context(), id, in)
 }
 
-func (h *Handler) listCreditNotes(c *gin.Context) {
+func (h *Handler) listCreditNotes(c *gin.Context) (web.List[CreditNote], error) {
 	id, err := web.PathID(c, "id", "invoice")
 	if err == nil {
 		_, err = h.svc.Invoice(c.Request.Context(), id)
 	}
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return web.List[CreditNote]{}, err
 	}
 	ns, err := h.svc.CreditNotes(c.Request.Context(), id)
-	respond(c, http.StatusOK, web.Items(ns), err)
+	return web.Items(ns), err
 }
 
-func (h *Handler) creditInvoice(c *gin.Context) {
+func (h *Handler) creditInvoice(c *gin.Context, in CreditRequest) (CreditNote, error) {
 	id, err := web.PathID(c, "id", "invoice")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return CreditNote{}, err
 	}
-	var in CreditRequest
-	if err := web.DecodeJSON(c, &in); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	cn, err := h.svc.Credit(c.Request.Context(), id, in)
-	respond(c, http.StatusCreated, cn, err)
+	return h.svc.Credit(c.Request.Context(), id, in)
 }
 
-func (h *Handler) getCreditNote(c *gin.Context) {
+// getCreditNote answers JSON, or the PDF for /credit-notes/:id.pdf.
+func (h *Handler) getCreditNote(c *gin.Context) (CreditNote, error) {
 	id, pdf, err := idParam(c, "credit note")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return CreditNote{}, err
 	}
 	if pdf {
 		h.creditNotePDF(c, id)
-		return
+		return CreditNote{}, nil
 	}
-	cn, err := h.svc.CreditNote(c.Request.Context(), id)
-	respond(c, http.StatusOK, cn, err)
+	return h.svc.CreditNote(c.Request.Context(), id)
 }
 
-func (h *Handler) agedDebtors(c *gin.Context) {
-	ad, err := h.svc.AgedDebtors(c.Request.Context())
-	respond(c, http.StatusOK, ad, err)
+func (h *Handler) agedDebtors(c *gin.Context) (AgedDebtors, error) {
+	return h.svc.AgedDebtors(c.Request.Context())
 }
 
 func (h *Handler) agedDebtorsCSV(c *gin.Context) {

@@ -12,8 +12,8 @@ import (
 )
 
 func (h *Handler) stripeRoutes(api, root web.Routes) {
-	root.POST("/webhooks/stripe", auth.StripeWebhook, h.stripeWebhook)
-	api.POST("/invoices/:id/stripe-sync", auth.InvoicesWrite, h.stripeSync)
+	root.POST("/webhooks/stripe", auth.StripeWebhook, web.RawBody(h.stripeWebhook))
+	api.POST("/invoices/:id/stripe-sync", auth.InvoicesWrite, web.NoBody(h.stripeSync))
 }
 
 // stripeWebhook answers 200 for events it handled, replays and events it
@@ -26,22 +26,23 @@ func (h *Handler) stripeWebhook(c *gin.Context) {
 		return
 	}
 	res, err := h.svc.HandleWebhook(c.Request.Context(), payload, c.GetHeader("Stripe-Signature"))
-	respond(c, http.StatusOK, res, err)
-}
-
-func (h *Handler) stripeSync(c *gin.Context) {
-	id, err := web.PathID(c, "id", "invoice")
 	if err != nil {
 		web.Fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+func (h *Handler) stripeSync(c *gin.Context) (Invoice, error) {
+	id, err := web.PathID(c, "id", "invoice")
+	if err != nil {
+		return Invoice{}, err
 	}
 	if err := h.svc.SyncStripe(c.Request.Context(), id); err != nil {
 		if errs.CodeOf(err) == errs.Internal {
 			err = errs.Wrap(errs.Unavailable, err, "Stripe did not accept the invoice; it stays issued and marked pending. Try again later.")
 		}
-		web.Fail(c, err)
-		return
+		return Invoice{}, err
 	}
-	inv, err := h.svc.Invoice(c.Request.Context(), id)
-	respond(c, http.StatusOK, inv, err)
+	return h.svc.Invoice(c.Request.Context(), id)
 }

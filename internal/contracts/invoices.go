@@ -630,6 +630,7 @@ func (s *Service) AddManualLine(ctx context.Context, invoiceID string, m ManualL
 	if f := checkPrice("unit_price", m.UnitPrice); f != nil {
 		bad = append(bad, *f)
 	}
+	bad = appendWorkDate(bad, "date", "the service date", m.Date)
 	if m.VATRate != nil {
 		if f := checkVAT("vat_rate_bp", *m.VATRate); f != nil {
 			bad = append(bad, *f)

@@ -349,6 +349,7 @@ func (s *Service) RecordPayment(ctx context.Context, invoiceID string, in Paymen
 	if in.Method != "bacs" && in.Method != "cheque" {
 		bad = append(bad, errs.FieldError{Field: "method", Message: "must be bacs or cheque"})
 	}
+	bad = appendWorkDate(bad, "received_on", "the date received", in.ReceivedOn)
 	today := civil.In(s.now(), civil.London)
 	if in.ReceivedOn.IsZero() {
 		in.ReceivedOn = today

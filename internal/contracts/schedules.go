@@ -154,6 +154,8 @@ func (in ScheduleInput) check(c Contract) (Schedule, error) {
 	if sc.CrewSize < 1 || sc.CrewSize > 50 {
 		bad = append(bad, errs.FieldError{Field: "crew_size", Message: "must be between 1 and 50 people"})
 	}
+	bad = appendWorkDate(bad, "valid_from", "the first date", sc.ValidFrom)
+	bad = appendWorkDate(bad, "valid_to", "the last date", sc.ValidTo)
 	if !sc.ValidFrom.IsZero() && sc.ValidFrom.Before(c.StartDate) {
 		bad = append(bad, errs.FieldError{Field: "valid_from", Message: "must not be before the contract starts (" + c.StartDate.String() + ")"})
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/money"
+	"github.com/goodshift/goodshift/internal/web"
 )
 
 // Stripe sync states of an issued invoice.
@@ -262,6 +263,11 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature s
 	ev, err := webhook.ConstructEventWithOptions(payload, signature, s.stripe.webhookSecret, webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
 	if err != nil {
 		return WebhookResult{}, ErrBadSignature
+	}
+	// Signed is not the same as storable: refuse NUL and invalid UTF-8,
+	// which the event decoder would pass on (NUL) or silently replace.
+	if err := web.CheckJSONText(payload); err != nil {
+		return WebhookResult{}, err
 	}
 	res := WebhookResult{EventID: ev.ID, Type: string(ev.Type), Outcome: "ignored"}
 	if ev.ID == "" {

@@ -111,6 +111,9 @@ func (s *Service) GenerateVisits(ctx context.Context, contractID string, from, t
 	if from.IsZero() || to.IsZero() {
 		return res, errs.Fields(errs.FieldError{Field: "from", Message: "from and to are required dates like 2026-11-01"})
 	}
+	if bad := appendWorkDate(appendWorkDate(nil, "from", "the first date", from), "to", "the last date", to); len(bad) > 0 {
+		return res, errs.Fields(bad...)
+	}
 	if to.Before(from) || from.DaysUntil(to) >= maxGenerateDays {
 		return res, errs.Fields(errs.FieldError{Field: "to", Message: "must be on or after from, and at most a year later"})
 	}

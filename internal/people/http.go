@@ -28,15 +28,15 @@ func NewHandler(svc *Service, shell *web.Shell, secureCookies bool) *Handler {
 
 // Routes registers the API and the pages.
 func (h *Handler) Routes(api, root web.Routes) {
-	api.POST("/auth/login", auth.Public, h.apiLogin)
-	api.POST("/auth/logout", auth.SignedIn, h.apiLogout)
-	api.GET("/me", auth.SignedIn, h.apiMe)
-	api.PUT("/me/password", auth.SignedIn, h.apiChangePassword)
-	api.GET("/people", auth.PeopleManage, h.apiList)
-	api.POST("/people", auth.PeopleManage, h.apiCreate)
-	api.GET("/people/:id", auth.PeopleManage, h.apiGet)
-	api.PATCH("/people/:id", auth.PeopleManage, h.apiUpdate)
-	api.GET("/employees", auth.EmployeesList, h.apiEmployees)
+	api.POST("/auth/login", auth.Public, web.JSON(h.apiLogin))
+	api.POST("/auth/logout", auth.SignedIn, web.NoBody(h.apiLogout))
+	api.GET("/me", auth.SignedIn, web.NoBody(h.apiMe))
+	api.PUT("/me/password", auth.SignedIn, web.JSON(h.apiChangePassword))
+	api.GET("/people", auth.PeopleManage, web.NoBody(h.apiList))
+	api.POST("/people", auth.PeopleManage, web.JSON(h.apiCreate).Created())
+	api.GET("/people/:id", auth.PeopleManage, web.NoBody(h.apiGet))
+	api.PATCH("/people/:id", auth.PeopleManage, web.JSON(h.apiUpdate))
+	api.GET("/employees", auth.EmployeesList, web.NoBody(h.apiEmployees))
 
 	root.GET("/login", auth.Public, h.loginPage)
 	root.POST("/login", auth.Public, h.loginSubmit)
@@ -67,37 +67,25 @@ type loginResponse struct {
 	User      Person    `json:"user"`
 }
 
-func (h *Handler) apiLogin(c *gin.Context) {
-	var req loginRequest
-	if err := web.DecodeJSON(c, &req); err != nil {
-		web.Fail(c, err)
-		return
-	}
+func (h *Handler) apiLogin(c *gin.Context, req loginRequest) (loginResponse, error) {
 	sess, p, err := h.svc.Login(c.Request.Context(), req.Email, req.Password, c.ClientIP())
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return loginResponse{}, err
 	}
 	web.SetSessionCookie(c, sess.Token, sess.Lifetime, h.secure)
-	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: p})
+	return loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: p}, nil
 }
 
-func (h *Handler) apiLogout(c *gin.Context) {
+func (h *Handler) apiLogout(c *gin.Context) (web.NoContent, error) {
 	if err := h.svc.Logout(c.Request.Context(), web.SessionToken(c)); err != nil {
-		web.Fail(c, err)
-		return
+		return web.NoContent{}, err
 	}
 	web.ClearSessionCookie(c, h.secure)
-	c.Status(http.StatusNoContent)
+	return web.NoContent{}, nil
 }
 
-func (h *Handler) apiMe(c *gin.Context) {
-	p, err := h.svc.Get(c.Request.Context(), web.MustPrincipal(c).ID)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, p)
+func (h *Handler) apiMe(c *gin.Context) (Person, error) {
+	return h.svc.Get(c.Request.Context(), web.MustPrincipal(c).ID)
 }
 
 type passwordRequest struct {
@@ -105,31 +93,17 @@ type passwordRequest struct {
 	NewPassword     string `json:"new_password"`
 }
 
-func (h *Handler) apiChangePassword(c *gin.Context) {
-	var req passwordRequest
-	if err := web.DecodeJSON(c, &req); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	if err := h.svc.ChangePassword(c.Request.Context(), web.MustPrincipal(c).ID, req.CurrentPassword, req.NewPassword, web.SessionToken(c)); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+func (h *Handler) apiChangePassword(c *gin.Context, req passwordRequest) (web.NoContent, error) {
+	return web.NoContent{}, h.svc.ChangePassword(c.Request.Context(), web.MustPrincipal(c).ID, req.CurrentPassword, req.NewPassword, web.SessionToken(c))
 }
 
-func (h *Handler) apiList(c *gin.Context) {
+func (h *Handler) apiList(c *gin.Context) (web.List[Person], error) {
 	f := Filter{Role: auth.Role(c.Query("role")), ActiveOnly: c.Query("active") == "true"}
 	if f.Role != "" && !f.Role.Valid() {
-		web.Fail(c, errs.Fields(errs.FieldError{Field: "role", Message: "is not a role"}))
-		return
+		return web.List[Person]{}, errs.Fields(errs.FieldError{Field: "role", Message: "is not a role"})
 	}
 	ps, err := h.svc.List(c.Request.Context(), f)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, web.Items(ps))
+	return web.Items(ps), err
 }
 
 type createResponse struct {
@@ -137,60 +111,33 @@ type createResponse struct {
 	TemporaryPassword string `json:"temporary_password,omitempty"`
 }
 
-func (h *Handler) apiCreate(c *gin.Context) {
-	var req NewPerson
-	if err := web.DecodeJSON(c, &req); err != nil {
-		web.Fail(c, err)
-		return
-	}
+func (h *Handler) apiCreate(c *gin.Context, req NewPerson) (createResponse, error) {
 	temp := ""
 	if req.Password == "" {
 		temp = TemporaryPassword()
 		req.Password = temp
 	}
 	p, err := h.svc.Create(c.Request.Context(), req)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, createResponse{Person: p, TemporaryPassword: temp})
+	return createResponse{Person: p, TemporaryPassword: temp}, err
 }
 
-func (h *Handler) apiGet(c *gin.Context) {
+func (h *Handler) apiGet(c *gin.Context) (Person, error) {
 	id, err := web.PathID(c, "id", "person")
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return Person{}, err
 	}
-	p, err := h.svc.Get(c.Request.Context(), id)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, p)
+	return h.svc.Get(c.Request.Context(), id)
 }
 
-func (h *Handler) apiUpdate(c *gin.Context) {
+func (h *Handler) apiUpdate(c *gin.Context, req Update) (Person, error) {
 	id, err := web.PathID(c, "id", "person")
 	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	var req Update
-	if err := web.DecodeJSON(c, &req); err != nil {
-		web.Fail(c, err)
-		return
+		return Person{}, err
 	}
 	if id == web.MustPrincipal(c).ID && req.Active != nil && !*req.Active {
-		web.Fail(c, errs.E(errs.RuleViolation, "You cannot deactivate your own account."))
-		return
+		return Person{}, errs.E(errs.RuleViolation, "You cannot deactivate your own account.")
 	}
-	p, err := h.svc.Update(c.Request.Context(), id, req)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, p)
+	return h.svc.Update(c.Request.Context(), id, req)
 }
 
 // DirectoryEntry is what colleagues may know of an employee.
@@ -201,11 +148,10 @@ type DirectoryEntry struct {
 	ContractType string `json:"contract_type"`
 }
 
-func (h *Handler) apiEmployees(c *gin.Context) {
+func (h *Handler) apiEmployees(c *gin.Context) (web.List[DirectoryEntry], error) {
 	ps, err := h.svc.Employees(c.Request.Context())
 	if err != nil {
-		web.Fail(c, err)
-		return
+		return web.List[DirectoryEntry]{}, err
 	}
 	out := make([]DirectoryEntry, 0, len(ps))
 	for _, p := range ps {
@@ -215,7 +161,7 @@ func (h *Handler) apiEmployees(c *gin.Context) {
 		}
 		out = append(out, e)
 	}
-	c.JSON(http.StatusOK, web.Items(out))
+	return web.Items(out), nil
 }
 
 // Pages.

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -173,10 +175,14 @@ func limitBody(max int64) gin.HandlerFunc {
 }
 
 // securityHeaders: no framing, no sniffing, scripts and styles only from us,
-// and nothing personal cached by a shared phone's browser.
-func securityHeaders() gin.HandlerFunc {
+// and nothing personal cached by a shared phone's browser. With an https
+// base URL, browsers are told to use https only (HSTS, one year).
+func securityHeaders(hsts bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
+		if hsts {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
@@ -199,6 +205,10 @@ type Authenticator interface {
 // token on the API is refused at once so a client learns its token is dead.
 func authenticate(a Authenticator, secureCookies bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if c.Request.URL.Path == "/metrics" {
+			c.Next() // its bearer token is the metrics token (RequireBearer), not a session
+			return
+		}
 		token, bearer := bearerToken(c)
 		if !bearer {
 			token, _ = c.Cookie(SessionCookie)
@@ -270,4 +280,20 @@ func SessionToken(c *gin.Context) string {
 	}
 	t, _ := c.Cookie(SessionCookie)
 	return t
+}
+
+// RequireBearer lets through only requests bearing token (for /metrics):
+// anything else is 401, whatever session it carries.
+func RequireBearer(token string) gin.HandlerFunc {
+	want := sha256.Sum256([]byte(token))
+	return func(c *gin.Context) {
+		got, ok := bearerToken(c)
+		h := sha256.Sum256([]byte(got))
+		if !ok || token == "" || subtle.ConstantTimeCompare(h[:], want[:]) != 1 {
+			c.Header("WWW-Authenticate", `Bearer realm="metrics"`)
+			Fail(c, errs.E(errs.Unauthenticated, "Metrics need the metrics token: send Authorization: Bearer <GOODSHIFT_METRICS_TOKEN>."))
+			return
+		}
+		c.Next()
+	}
 }

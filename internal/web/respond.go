@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,9 +63,6 @@ func Fail(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, ErrorBody{ErrorDetail{code, msg, details, RequestID(c)}})
 }
 
-// JSON writes v with status.
-func JSON(c *gin.Context, status int, v any) { c.JSON(status, v) }
-
 // List is the shape of every list response, so fields can be added later.
 type List[T any] struct {
 	Items []T `json:"items"`
@@ -79,26 +77,48 @@ func Items[T any](items []T) List[T] {
 }
 
 // DecodeJSON reads the request body into dst strictly: one JSON object, no
-// unknown fields, right types, within the size limit. Every failure is an
-// errs.Invalid with a message that says what to fix.
+// unknown fields, right types, within the size limit, text that is valid
+// UTF-8 without NUL, no string longer than MaxTextChars and no list longer
+// than MaxListItems. Every failure is an errs.Invalid with a message that
+// says what to fix.
 func DecodeJSON(c *gin.Context, dst any) error {
 	if c.Request.Body == nil || c.Request.Body == http.NoBody {
 		return errs.E(errs.Invalid, "The request body is empty; send a JSON object.")
 	}
-	dec := json.NewDecoder(c.Request.Body)
+	raw, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return jsonError(err)
+	}
+	c.Set(bodyReadKey, true)
+	return Decode(raw, dst)
+}
+
+// Decode is DecodeJSON on bytes already read.
+func Decode(raw []byte, dst any) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return errs.E(errs.Invalid, "The request body is empty; send a JSON object.")
+	}
+	// encoding/json turns invalid UTF-8 into U+FFFD without a word: check
+	// the bytes themselves first.
+	if err := CheckJSONText(raw); err != nil {
+		return err
+	}
+	// Bounds before types, so an over-long value is named as such whatever
+	// else is wrong with the body.
+	if json.Valid(raw) {
+		if err := checkJSONBounds(raw); err != nil {
+			return err
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		if err != nil {
-			if mbe := new(http.MaxBytesError); errors.As(err, &mbe) {
-				return jsonError(err)
-			}
-		}
 		return errs.E(errs.Invalid, "The request body must hold a single JSON object and nothing after it.")
 	}
-	return nil
+	return nil // a body that decodes is valid JSON: its bounds were checked above
 }
 
 func jsonError(err error) error {

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -17,6 +20,10 @@ type Route struct {
 	Method string
 	Path   string // gin pattern, e.g. /api/v1/shifts/:id/assign
 	Action auth.Action
+	Body   BodyRule // what body it takes
+	// Request is the type of the JSON body, when the handler is an
+	// Endpoint (nil otherwise).
+	Request reflect.Type
 }
 
 // RouteTable records every route registered through Routes, so a test can
@@ -27,6 +34,29 @@ type RouteTable struct {
 }
 
 func newRouteTable() *RouteTable { return &RouteTable{routes: map[string]Route{}} }
+
+// BodyRule is the body rule of a registered route (NoBodyAllowed if none).
+func (t *RouteTable) BodyRule(method, path string) BodyRule {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.routes[method+" "+path].Body
+}
+
+// DeclareBody sets the body rule of routes whose handlers are plain gin
+// handlers, not Endpoints ("POST /api/v1/shifts"). It panics for a route
+// that is not registered, so a renamed route cannot keep a stale rule.
+func (t *RouteTable) DeclareBody(rule BodyRule, routes ...string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, key := range routes {
+		r, ok := t.routes[key]
+		if !ok {
+			panic("web: DeclareBody: no route " + key)
+		}
+		r.Body = rule
+		t.routes[key] = r
+	}
+}
 
 // Lookup returns the route registered for method and gin path.
 func (t *RouteTable) Lookup(method, path string) (Route, bool) {
@@ -67,31 +97,54 @@ func (r Routes) Group(path string, middleware ...gin.HandlerFunc) Routes {
 	return Routes{group: r.group.Group(path, middleware...), table: r.table}
 }
 
-// Handle registers a route that performs action.
-func (r Routes) Handle(method, path string, action auth.Action, handlers ...gin.HandlerFunc) {
+// Handle registers a route that performs action. Each handler is a
+// gin.HandlerFunc, a func(*gin.Context) or an Endpoint (web.JSON,
+// web.OptionalJSON, web.NoBody, web.RawBody); an Endpoint declares the body
+// the route takes. Routes without one take no body on the API and a form on
+// pages (DeclareBody changes that for plain handlers).
+func (r Routes) Handle(method, path string, action auth.Action, handlers ...any) {
 	if _, ok := auth.Policy[action]; !ok {
 		panic("web: action " + string(action) + " is not in auth.Policy")
 	}
 	full := joinPaths(r.group.BasePath(), path)
+	api := strings.HasPrefix(full, "/api/") || strings.HasPrefix(full, "/webhooks/")
+	rule, req := NoBodyAllowed, reflect.Type(nil)
+	if !api && method != http.MethodGet && method != http.MethodHead {
+		rule = BodyForm
+	}
+	chain := []gin.HandlerFunc{Require(action), guardBody(r.table, method, full, api)}
+	for _, h := range handlers {
+		switch h := h.(type) {
+		case gin.HandlerFunc:
+			chain = append(chain, h)
+		case func(*gin.Context):
+			chain = append(chain, h)
+		case Endpoint:
+			rule, req = h.body, h.req
+			chain = append(chain, h.Handle)
+		default:
+			panic(fmt.Sprintf("web: %s %s: handler of type %T (want a gin.HandlerFunc or a web.Endpoint)", method, full, h))
+		}
+	}
 	r.table.mu.Lock()
-	r.table.routes[method+" "+full] = Route{Method: method, Path: full, Action: action}
+	r.table.routes[method+" "+full] = Route{Method: method, Path: full, Action: action, Body: rule, Request: req}
 	r.table.mu.Unlock()
-	r.group.Handle(method, path, append([]gin.HandlerFunc{Require(action)}, handlers...)...)
+	r.group.Handle(method, path, chain...)
 }
 
-func (r Routes) GET(path string, a auth.Action, h ...gin.HandlerFunc) {
+func (r Routes) GET(path string, a auth.Action, h ...any) {
 	r.Handle(http.MethodGet, path, a, h...)
 }
-func (r Routes) POST(path string, a auth.Action, h ...gin.HandlerFunc) {
+func (r Routes) POST(path string, a auth.Action, h ...any) {
 	r.Handle(http.MethodPost, path, a, h...)
 }
-func (r Routes) PUT(path string, a auth.Action, h ...gin.HandlerFunc) {
+func (r Routes) PUT(path string, a auth.Action, h ...any) {
 	r.Handle(http.MethodPut, path, a, h...)
 }
-func (r Routes) PATCH(path string, a auth.Action, h ...gin.HandlerFunc) {
+func (r Routes) PATCH(path string, a auth.Action, h ...any) {
 	r.Handle(http.MethodPatch, path, a, h...)
 }
-func (r Routes) DELETE(path string, a auth.Action, h ...gin.HandlerFunc) {
+func (r Routes) DELETE(path string, a auth.Action, h ...any) {
 	r.Handle(http.MethodDelete, path, a, h...)
 }
 

@@ -31,8 +31,10 @@ type Options struct {
 	Authenticator Authenticator
 	SecretKey     []byte // 32 bytes: CSRF and flash cookies
 	SecureCookies bool   // https base URL
-	MaxBodyBytes  int64
-	Metrics       *Metrics
+	// HSTS sends Strict-Transport-Security (the base URL is https).
+	HSTS         bool
+	MaxBodyBytes int64
+	Metrics      *Metrics
 	// TrustedProxies may set X-Forwarded-For (for per-IP sign-in limits);
 	// none by default.
 	TrustedProxies []string
@@ -106,8 +108,9 @@ func NewShell(o Options) (*Shell, error) {
 		o.Metrics.middleware(),
 		func(c *gin.Context) { c.Set(rendererKey, s.Renderer); c.Next() },
 		recovery(o.Logger),
-		securityHeaders(),
+		securityHeaders(o.HSTS),
 		limitBody(o.MaxBodyBytes),
+		guardText(), // before anything reads the body or asks the database
 		csrfProtection(o.SecretKey, o.SecureCookies),
 		authenticate(o.Authenticator, o.SecureCookies),
 	)
