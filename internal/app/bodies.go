@@ -18,6 +18,8 @@ func declareBodies(t *web.RouteTable) {
 		"PUT /api/v1/rota/sites/:id/policy",
 		"PUT /api/v1/employees/:id/adjustments",
 		"PUT /api/v1/me/availability",
+		"POST /api/v1/rota/publish",
+		"POST /api/v1/rota/copy",
 		// payroll
 		"PUT /api/v1/employees/:id/pay-rate",
 		"POST /api/v1/employees/:id/absences",
@@ -35,6 +37,7 @@ func declareBodies(t *web.RouteTable) {
 	t.DeclareBody(web.BodyOptional,
 		// rota: an optional reason
 		"POST /api/v1/shifts/:id/cancel",
+		"POST /api/v1/shifts/:id/unassign",
 		"POST /api/v1/swaps/:id/accept",
 		"POST /api/v1/swaps/:id/decline",
 		"POST /api/v1/swaps/:id/cancel",
