@@ -12,6 +12,13 @@ func TestHealthcheckCommand(t *testing.T) {
 	te := newTestEnv(t, "")
 	base, stop := serve(t, te, "serve")
 	defer stop()
+	// The listener is open before serve has migrated; the command's own
+	// short timeout is for a server that is up, so wait until this one is.
+	res, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
 	if err := te.run(context.Background(), "", "healthcheck", "--url", base+"/readyz"); err != nil {
 		t.Fatalf("healthcheck of a running server: %v", err)
 	}
@@ -19,7 +26,7 @@ func TestHealthcheckCommand(t *testing.T) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
 	defer down.Close()
-	err := te.run(context.Background(), "", "healthcheck", "--url", down.URL+"/readyz")
+	err = te.run(context.Background(), "", "healthcheck", "--url", down.URL+"/readyz")
 	if err == nil || !strings.Contains(err.Error(), "503") {
 		t.Fatalf("healthcheck of an unready server: got %v, want an error naming 503", err)
 	}

@@ -204,7 +204,9 @@ func startServeProcess(t *testing.T, bin string, vars map[string]string) server 
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
+	// Hide the buffer's ReadFrom: os/exec would io.Copy into it directly,
+	// around the lock that String takes.
+	cmd.Stdout, cmd.Stderr = struct{ io.Writer }{logs}, struct{ io.Writer }{logs}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
