@@ -36,8 +36,9 @@ type Server struct {
 	App *app.App
 	// Clock is the time the application sees; tests may move it.
 	Clock *Clock
-	// Logs collects everything the application logged.
-	Logs *bytes.Buffer
+	// Logs collects everything the application logged. Requests may still
+	// be writing to it (the access log is written after the response).
+	Logs *SyncBuffer
 }
 
 // Clock is a settable clock, safe for concurrent use.
@@ -136,7 +137,7 @@ func New(t testing.TB, db *gorm.DB, o Options) *Server {
 		now = StartTime()
 	}
 	clock := &Clock{t: now}
-	logs := &syncBuffer{}
+	logs := &SyncBuffer{}
 	a, err := app.New(app.Deps{
 		Config: cfg, DB: db, Now: clock.Now, PasswordCost: bcrypt.MinCost,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -151,18 +152,26 @@ func New(t testing.TB, db *gorm.DB, o Options) *Server {
 	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
-	return &Server{Server: srv, App: a, Clock: clock, Logs: &logs.Buffer}
+	return &Server{Server: srv, App: a, Clock: clock, Logs: logs}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	bytes.Buffer
+// SyncBuffer is a log buffer safe to write and read at once.
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
+}
+
+// String is everything written so far.
+func (b *SyncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // Client talks to the server as one person (or nobody).
