@@ -2,4 +2,4 @@ package rota
 
 import "time"
 
-func late(start time.Time) bool { return time.Now().After(start) }
+func late(start time.Time) bool { return time.Now().After(start) } // fixture: an unmarked wall clock read
