@@ -98,6 +98,7 @@ func TestContractToInvoiceAndTimesheet(t *testing.T) {
 			mustStatus(t, sup.JSON(http.MethodPost, "/api/v1/shifts/"+shiftID+"/assign", map[string]any{"employee_id": chosen}, nil), http.StatusOK)
 			crew = append(crew, chosen)
 		}
+		publishAPI(t, sup, "2026-11-26", "2026-11-26") // the cleaners see (and can clock in to) published shifts only
 
 		// Thursday morning: both clock in a little early and out a little late.
 		for i, shiftID := range open {

@@ -36,6 +36,9 @@ func TestBrowserEmployeeClocksInFromAPhone(t *testing.T) {
 	if _, err := srv.App.Rota.Assign(bg, "", sh.ID, sam.ID, "cover"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := srv.App.Rota.Publish(bg, "", rota.PublishRequest{From: civil.D(2026, 11, 23), To: civil.D(2026, 11, 23)}); err != nil {
+		t.Fatal(err)
+	}
 
 	apptest.Steps(t, ctx, "sign-in", srv.SignInSteps("sam@goodshift.example", demo.Password)...)
 	apptest.Steps(t, ctx, "clock-in",

@@ -66,6 +66,7 @@ func TestNightShiftOverTheOctoberClockChangeEndToEnd(t *testing.T) {
 		if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": tom.ID(), "override_reason": "night cover agreed"}, nil); res.StatusCode != http.StatusOK {
 			t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
 		}
+		publishAPI(t, dana, "2026-10-24", "2026-10-24") // a draft is nobody's shift to clock in to
 		// Someone else cannot clock in to Tomasz's shift.
 		srv.Clock.Set(start.Add(-15 * time.Minute))
 		if res := sam.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/clock-in", nil, nil); res.StatusCode != http.StatusNotFound {

@@ -33,6 +33,7 @@ func TestPayrollPages(t *testing.T) {
 		if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": samAPI.ID(), "override_reason": "cover"}, nil); res.StatusCode != http.StatusOK {
 			t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
 		}
+		publishAPI(t, dana, "2026-11-23", "2026-11-23") // a draft is nobody's shift to clock in to
 
 		sam := srv.SignIn(t, "sam@goodshift.example")
 		_, home := sam.Page("/")

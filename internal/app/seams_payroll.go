@@ -11,7 +11,9 @@ import (
 )
 
 // payrollShifts gives payroll the shifts it needs from the rota: who, where,
-// when and the planned break.
+// when and the planned break. Payroll acts for employees (clocking in, their
+// day, planned hours against permitted work, pay), so it sees published
+// shifts only: a draft is nobody's shift yet.
 type payrollShifts struct{ r *rota.Service }
 
 func shiftRef(sh rota.Shift) payroll.ShiftRef {
@@ -26,11 +28,14 @@ func (a payrollShifts) Shift(ctx context.Context, id string) (payroll.ShiftRef, 
 	if err != nil {
 		return payroll.ShiftRef{}, err
 	}
+	if !sh.Published {
+		return payroll.ShiftRef{}, rota.ErrNotFound
+	}
 	return shiftRef(sh), nil
 }
 
-// AssignedShifts lists assigned shifts overlapping [from, to), asking the
-// rota in runs of dates it accepts.
+// AssignedShifts lists assigned, published shifts overlapping [from, to),
+// asking the rota in runs of dates it accepts.
 func (a payrollShifts) AssignedShifts(ctx context.Context, from, to time.Time, employeeID string) ([]payroll.ShiftRef, error) {
 	var out []payroll.ShiftRef
 	first := civil.In(from, civil.London).AddDays(-1) // a night shift that started the day before
@@ -40,7 +45,7 @@ func (a payrollShifts) AssignedShifts(ctx context.Context, from, to time.Time, e
 		if end.After(last) {
 			end = last
 		}
-		shs, err := a.r.Shifts(ctx, rota.Filter{From: d, To: end, EmployeeID: employeeID, Status: rota.Assigned})
+		shs, err := a.r.Shifts(ctx, rota.Filter{From: d, To: end, EmployeeID: employeeID, Status: rota.Assigned, PublishedOnly: true})
 		if err != nil {
 			return nil, err
 		}

@@ -616,6 +616,11 @@ func (s *Service) Claim(ctx context.Context, employeeID, shiftID string) (Shift,
 		if err := s.put(tx, cur, employeeID, true); err != nil {
 			return err
 		}
+		// A published shift that gains a person is a change (the person
+		// chose it, so no reason is asked for).
+		if err := s.recordChange(tx, cur, employeeID, ChangeAdded, employeeID, "claimed from the open shifts", ""); err != nil {
+			return err
+		}
 		return s.event(tx, shiftID, employeeID, "claimed", employeeID, "")
 	})
 	if err != nil {

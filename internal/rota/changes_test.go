@@ -156,3 +156,60 @@ func TestShortNoticeCancellationIsRecordedWithItsPay(t *testing.T) {
 		}
 	})
 }
+
+// TestClaimsAndSwapsAreChanges: a published shift claimed from the open
+// shifts, or handed over by a swap, is a change recorded with who and when
+// (the people chose it, so no reason is asked for).
+func TestClaimsAndSwapsAreChanges(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		priya := f.employee(t, "Priya Shah", civil.D(1995, 2, 3))
+		day := civil.D(2026, 12, 2)
+		open := f.shift(t, day, 12, 15)
+		mine := f.assigned(t, day, 7, 11, sam) // publishes the day, open shift included
+
+		if _, err := f.svc.Claim(ctx, priya.ID, open.ID); err != nil {
+			t.Fatal(err)
+		}
+		w, err := f.svc.RequestSwap(ctx, sam.ID, rota.SwapRequest{ShiftID: mine.ID, ToEmployeeID: priya.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.SetAutoApprove(ctx, f.site.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		// Priya would now have two shifts that day; whether it completes at
+		// once or waits for a supervisor, a completed swap is a change.
+		if w, err = f.svc.AcceptSwap(ctx, principal(priya), w.ID); err != nil {
+			t.Fatal(err)
+		}
+		if w.Status == rota.SwapAwaitingApproval {
+			if w, err = f.svc.ApproveSwap(ctx, principal(f.sup), w.ID, "Priya asked for the longer day"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if w.Status != rota.SwapCompleted {
+			t.Fatalf("swap %s", w.Status)
+		}
+		cs, err := f.svc.Changes(ctx, day, day)
+		if err != nil || len(cs) != 2 {
+			t.Fatalf("changes: %+v %v", cs, err)
+		}
+		byShift := map[string]rota.Change{}
+		for _, c := range cs {
+			byShift[c.ShiftID] = c
+		}
+		if c := byShift[open.ID]; c.Kind != rota.ChangeAdded || c.By != "Priya Shah" || c.Employee != "Priya Shah" || !strings.Contains(c.Detail, "claimed") || c.At.IsZero() {
+			t.Errorf("claim: %+v", c)
+		}
+		if c := byShift[mine.ID]; c.Kind != rota.ChangeReassigned || c.PreviousEmployee != "Sam Okafor" || c.Employee != "Priya Shah" || c.By == "" || !strings.Contains(c.Detail, "swap") {
+			t.Errorf("swap: %+v", c)
+		}
+		changed, err := f.svc.ChangedShifts(ctx, day, day)
+		if err != nil || len(changed) != 2 || !changed[open.ID] {
+			t.Errorf("changed on the board: %v %v", changed, err)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package rota
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -29,6 +30,9 @@ type PublishRequest struct {
 	From    civil.Date `json:"from"`
 	To      civil.Date `json:"to"`
 	SiteIDs []string   `json:"site_ids"`
+	// Reason is needed when the drafts include assigned shifts added to
+	// already-published days inside the notice period.
+	Reason string `json:"reason"`
 }
 
 // PersonTold is one employee told about their newly published shifts.
@@ -53,9 +57,19 @@ type PublishResult struct {
 	ShiftIDs  []string     `json:"shift_ids"`
 	Told      []PersonTold `json:"told"`
 	Preview   bool         `json:"preview,omitempty"`
+	// Added counts drafts on days already published (changes, recorded as
+	// added); AddedInsideNotice those assigned inside the notice period,
+	// which need a reason (NeedsReason, in a preview).
+	Added             int  `json:"added"`
+	AddedInsideNotice int  `json:"added_inside_notice"`
+	NeedsReason       bool `json:"needs_reason,omitempty"`
 }
 
 func (r *PublishRequest) check() error {
+	if err := checkReason("reason", r.Reason); err != nil {
+		return err
+	}
+	r.Reason = strings.TrimSpace(r.Reason)
 	var bad []errs.FieldError
 	switch {
 	case r.From.IsZero():
@@ -103,16 +117,33 @@ func (s *Service) drafts(db *gorm.DB, r PublishRequest) ([]shiftRow, error) {
 // tells each employee with a newly published shift once, listing their
 // shifts in the range. Publishing again changes nothing and tells nobody.
 //
-// The transaction reads and writes the rota's own tables only; names and
-// sites (other packages, other connections) are looked up after it.
+// The shifts, the record of what was published and the messages (with
+// their emails queued) commit together or not at all. The transaction
+// reads and writes through tx only: sites are read before it, names after.
+//
+// A draft added to a day whose shifts were published before (at the same
+// site) is a change to that day: it is recorded as "added", and inside the
+// notice period it needs the request's reason, like any other change.
 func (s *Service) Publish(ctx context.Context, actorID string, r PublishRequest) (PublishResult, error) {
 	if err := r.check(); err != nil {
 		return PublishResult{}, err
 	}
+	sites, err := s.siteMap(ctx)
+	if err != nil {
+		return PublishResult{}, err
+	}
 	var rows, theirs []shiftRow
-	err := s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	var added []Shift
+	var later []notice
+	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if rows, err = s.drafts(tx, r); err != nil || len(rows) == 0 {
+			return err
+		}
+		if added, err = s.addedToPublishedDays(tx, r, rows, sites); err != nil {
+			return err
+		}
+		if err := s.checkAdded(added, r.Reason); err != nil {
 			return err
 		}
 		now := s.now()
@@ -139,28 +170,128 @@ func (s *Service) Publish(ctx context.Context, actorID string, r PublishRequest)
 				return err
 			}
 		}
-		theirs, err = s.theirShifts(tx, r, rows, true)
+		for _, sh := range added {
+			published := sh
+			published.Published = true // the change is to a published day
+			if err := s.recordChange(tx, published, actorID, ChangeAdded, sh.EmployeeID, "added to a day already published", r.Reason); err != nil {
+				return err
+			}
+		}
+		if theirs, err = s.theirShifts(tx, r, rows, true); err != nil {
+			return err
+		}
+		later, err = s.tellIn(ctx, tx, publishNotes(r, rows, theirs, sites))
 		return err
 	})
 	if err != nil {
 		return PublishResult{}, err
 	}
-	res, messages, err := s.publishResult(ctx, r, rows, theirs, false)
+	s.sendNotes(ctx, later) // only for a notifier that cannot write in the transaction
+	res, err := s.publishResult(ctx, r, rows, theirs, sites, false)
+	for _, sh := range added {
+		res.Added++
+		if sh.Status == Assigned && s.insideNotice(sh.Start) {
+			res.AddedInsideNotice++
+		}
+	}
 	if err != nil {
-		// Published and committed: say so even if the names could not be read.
-		s.cfg.Logger.WarnContext(ctx, "publish: people not told", "error", err.Error())
+		// Published, told and committed: say so even if the names could not be read.
+		s.cfg.Logger.WarnContext(ctx, "publish: names not read", "error", err.Error())
 		return res, nil
 	}
-	subject := "Your shifts are published"
-	for _, p := range res.Told {
-		s.notify(ctx, []string{p.EmployeeID}, subject, messages[p.EmployeeID], "/rota/week?from="+r.From.String())
-	}
 	return res, nil
+}
+
+// publishNotes is one message for each person with a newly published
+// shift, listing their published shifts in the range.
+func publishNotes(r PublishRequest, rows, theirs []shiftRow, sites map[string]Site) []notice {
+	lines := shiftLines(theirs, sites)
+	fresh := newlyAssigned(rows)
+	ids := make([]string, 0, len(fresh))
+	for id := range fresh {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out := make([]notice, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, notice{to: []string{id}, subject: "Your shifts are published",
+			body: fmt.Sprintf("Your shifts from %s to %s:\n%s", dateText(r.From), dateText(r.To), strings.Join(lines[id], "\n")),
+			link: "/rota/week?from=" + r.From.String()})
+	}
+	return out
+}
+
+// shiftLines is each employee's shifts as "Mon 7 Dec, 07:00–11:00 at Site".
+func shiftLines(rows []shiftRow, sites map[string]Site) map[string][]string {
+	lines := map[string][]string{}
+	for _, row := range rows {
+		sh := row.shift()
+		lines[sh.EmployeeID] = append(lines[sh.EmployeeID], describeTimes(sh)+" at "+sites[sh.SiteID].Name)
+	}
+	return lines
+}
+
+// addedToPublishedDays are the drafts among rows on a day (at their site)
+// whose other shifts were published before: shifts added after the day
+// was published.
+func (s *Service) addedToPublishedDays(db *gorm.DB, r PublishRequest, rows []shiftRow, sites map[string]Site) ([]Shift, error) {
+	var done []shiftRow
+	if err := r.inRange(db.Where("published_at IS NOT NULL")).Select("site_id, starts_at").Find(&done).Error; err != nil {
+		return nil, err
+	}
+	day := func(siteID string, t time.Time) string {
+		return siteID + " " + t.In(sites[siteID].Location()).Format(time.DateOnly)
+	}
+	published := map[string]bool{}
+	for _, d := range done {
+		published[day(d.SiteID, d.StartsAt)] = true
+	}
+	var out []Shift
+	for _, row := range rows {
+		if published[day(row.SiteID, row.StartsAt)] {
+			out = append(out, row.shift())
+		}
+	}
+	return out, nil
+}
+
+// checkAdded refuses (422) publishing assigned shifts added to published
+// days inside the notice period without a reason.
+func (s *Service) checkAdded(added []Shift, reason string) error {
+	if strings.TrimSpace(reason) != "" || s.cfg.Notice.Days <= 0 {
+		return nil
+	}
+	n, first := 0, time.Time{}
+	for _, sh := range added {
+		if sh.Status == Assigned && s.insideNotice(sh.Start) {
+			if n == 0 || sh.Start.Before(first) {
+				first = sh.Start
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return errs.E(errs.RuleViolation,
+		"%s added to days that are already published and start within the %d-day notice period (the first on %s). Give a reason for the short notice; the people on them will be told when you publish.",
+		shiftsWord(n), s.cfg.Notice.Days, dateText(civil.In(first, civil.London)))
+}
+
+func shiftsWord(n int) string {
+	if n == 1 {
+		return "1 shift is"
+	}
+	return fmt.Sprintf("%d shifts are", n)
 }
 
 // PublishPreview says what Publish would do now, changing nothing.
 func (s *Service) PublishPreview(ctx context.Context, r PublishRequest) (PublishResult, error) {
 	if err := r.check(); err != nil {
+		return PublishResult{}, err
+	}
+	sites, err := s.siteMap(ctx)
+	if err != nil {
 		return PublishResult{}, err
 	}
 	db := s.cfg.DB.WithContext(ctx)
@@ -172,7 +303,18 @@ func (s *Service) PublishPreview(ctx context.Context, r PublishRequest) (Publish
 	if err != nil {
 		return PublishResult{}, err
 	}
-	res, _, err := s.publishResult(ctx, r, rows, theirs, true)
+	added, err := s.addedToPublishedDays(db, r, rows, sites)
+	if err != nil {
+		return PublishResult{}, err
+	}
+	res, err := s.publishResult(ctx, r, rows, theirs, sites, true)
+	for _, sh := range added {
+		res.Added++
+		if sh.Status == Assigned && s.insideNotice(sh.Start) {
+			res.AddedInsideNotice++
+		}
+	}
+	res.NeedsReason = s.checkAdded(added, "") != nil
 	return res, err
 }
 
@@ -206,9 +348,9 @@ func (s *Service) theirShifts(db *gorm.DB, r PublishRequest, rows []shiftRow, pu
 	return findShiftRows(q.Order("starts_at, site_id, slot, id"))
 }
 
-// publishResult describes publishing rows (the drafts): who is told and
-// what each message says, listing theirs.
-func (s *Service) publishResult(ctx context.Context, r PublishRequest, rows, theirs []shiftRow, preview bool) (PublishResult, map[string]string, error) {
+// publishResult describes publishing rows (the drafts): who is told, with
+// the shifts their message lists (theirs).
+func (s *Service) publishResult(ctx context.Context, r PublishRequest, rows, theirs []shiftRow, sites map[string]Site, preview bool) (PublishResult, error) {
 	res := PublishResult{From: r.From, To: r.To, SiteIDs: r.SiteIDs, ShiftIDs: []string{}, Told: []PersonTold{}, Preview: preview}
 	for _, row := range rows {
 		res.ShiftIDs = append(res.ShiftIDs, row.ID)
@@ -219,32 +361,24 @@ func (s *Service) publishResult(ctx context.Context, r PublishRequest, rows, the
 	}
 	fresh := newlyAssigned(rows)
 	if len(fresh) == 0 {
-		return res, map[string]string{}, nil
+		return res, nil
 	}
 	ids := make([]string, 0, len(fresh))
 	for id := range fresh {
 		ids = append(ids, id)
 	}
-	shifts, err := s.decorate(ctx, theirs)
-	if err != nil {
-		return res, nil, err
-	}
-	names, err := s.cfg.People.Names(ctx, ids)
-	if err != nil {
-		return res, nil, err
-	}
-	lines := map[string][]string{}
-	for _, sh := range shifts {
-		lines[sh.EmployeeID] = append(lines[sh.EmployeeID], describeTimes(sh)+" at "+sh.SiteName)
-	}
-	messages := map[string]string{}
+	lines := shiftLines(theirs, sites)
 	for _, id := range ids {
-		p := PersonTold{EmployeeID: id, Name: names[id], NewShifts: fresh[id], Shifts: lines[id]}
-		res.Told = append(res.Told, p)
-		messages[id] = fmt.Sprintf("Your shifts from %s to %s:\n%s", dateText(r.From), dateText(r.To), strings.Join(p.Shifts, "\n"))
+		res.Told = append(res.Told, PersonTold{EmployeeID: id, NewShifts: fresh[id], Shifts: lines[id]})
 	}
-	slices.SortFunc(res.Told, func(a, b PersonTold) int { return strings.Compare(a.Name, b.Name) })
-	return res, messages, nil
+	names, err := s.names(ctx, ids)
+	for i := range res.Told {
+		res.Told[i].Name = names[res.Told[i].EmployeeID]
+	}
+	slices.SortFunc(res.Told, func(a, b PersonTold) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.EmployeeID, b.EmployeeID))
+	})
+	return res, err
 }
 
 // publishedCrew is who else is on at the shift's site while it runs, on

@@ -252,3 +252,119 @@ func TestNoReminderForADraft(t *testing.T) {
 		}
 	})
 }
+
+// failingNotes cannot write its messages: the transaction they are part of
+// must fail with them.
+type failingNotes struct{ notes }
+
+func (n *failingNotes) NotifyTx(context.Context, *gorm.DB, []string, string, string, string) error {
+	return errs.E(errs.Internal, "the inbox is unavailable")
+}
+
+// TestPublishCommitsWithItsMessages: the messages are written in the
+// publishing transaction, so a publication whose messages cannot be
+// written publishes nothing, and one that commits has told each person
+// exactly once.
+func TestPublishCommitsWithItsMessages(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		priya := f.employee(t, "Priya Shah", civil.D(1995, 2, 3))
+		mon := civil.D(2026, 12, 14)
+		for i, p := range []string{sam.ID, sam.ID, priya.ID} {
+			sh := f.shift(t, mon.AddDays(i), 7, 11)
+			if _, err := f.svc.Assign(ctx, f.sup.ID, sh.ID, p, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		with := func(n rota.Notifier) *rota.Service {
+			return rota.NewService(rota.Config{DB: db, Now: func() time.Time { return now }, People: f.people,
+				Sites: fakeSites{f.site.ID: f.site}, Notifier: n})
+		}
+		req := rota.PublishRequest{From: mon, To: mon.AddDays(6)}
+		broken := &failingNotes{}
+		if _, err := with(broken).Publish(ctx, f.sup.ID, req); err == nil {
+			t.Fatal("published although the messages could not be written")
+		}
+		if got, err := f.svc.MyShifts(ctx, sam.ID, mon, mon.AddDays(6)); err != nil || len(got) != 0 {
+			t.Fatalf("a failed publication showed shifts: %+v %v", got, err)
+		}
+		if broken.all() != "" {
+			t.Fatalf("sent after the failure: %s", broken.all())
+		}
+
+		sent := &txNotes{}
+		svc := with(sent)
+		res, err := svc.Publish(ctx, f.sup.ID, req)
+		if err != nil || res.Published != 3 || len(res.Told) != 2 {
+			t.Fatalf("publish: %+v %v", res, err)
+		}
+		msgs := sent.all()
+		if strings.Count(msgs, "Your shifts are published") != 2 || !strings.Contains(msgs, "Mon 14 Dec, 07:00–11:00 at Cable Street common parts\nTue 15 Dec") {
+			t.Fatalf("one message each, listing their shifts: %q", msgs)
+		}
+		if f.sent.all() != "" {
+			t.Fatalf("the after-commit notifier was used too: %q", f.sent.all())
+		}
+		if again, err := svc.Publish(ctx, f.sup.ID, req); err != nil || again.Published != 0 || sent.all() != msgs {
+			t.Fatalf("publish again told someone: %+v %v\n%s", again, err, sent.all())
+		}
+	})
+}
+
+// TestShiftAddedToAPublishedDay: a draft put on a day whose shifts were
+// already published is a change: inside the notice period it needs a
+// reason to publish, and it is recorded as added; a draft on a day never
+// published is not a change.
+func TestShiftAddedToAPublishedDay(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		priya := f.employee(t, "Priya Shah", civil.D(1995, 2, 3))
+		soon := civil.D(2026, 12, 1) // inside the 14-day notice period
+		first := f.shift(t, soon, 7, 11)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, first.ID, sam.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		f.publish(t, soon, soon)
+
+		extra := f.shift(t, soon, 12, 15)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, extra.ID, priya.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		fresh := f.shift(t, soon.AddDays(1), 7, 11) // a day nobody has seen yet
+		if _, err := f.svc.Assign(ctx, f.sup.ID, fresh.ID, priya.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		req := rota.PublishRequest{From: soon, To: soon.AddDays(1)}
+		pre, err := f.svc.PublishPreview(ctx, req)
+		if err != nil || pre.Added != 1 || pre.AddedInsideNotice != 1 || !pre.NeedsReason {
+			t.Fatalf("preview: %+v %v", pre, err)
+		}
+		told := f.sent.count()
+		_, err = f.svc.Publish(ctx, f.sup.ID, req)
+		wantCode(t, err, errs.RuleViolation)
+		if _, msg, _ := errs.Public(err); !strings.Contains(msg, "Tue 1 Dec") || !strings.Contains(msg, "Give a reason") {
+			t.Errorf("message %q", msg)
+		}
+		if got, _ := f.svc.MyShifts(ctx, priya.ID, soon, soon.AddDays(1)); len(got) != 0 || f.sent.count() != told {
+			t.Fatalf("a refused publication changed something: %+v", got)
+		}
+
+		req.Reason = "Priya covers the extra clean the client asked for"
+		res, err := f.svc.Publish(ctx, f.sup.ID, req)
+		if err != nil || res.Published != 2 || res.Added != 1 || len(res.Told) != 1 || res.Told[0].EmployeeID != priya.ID {
+			t.Fatalf("publish with a reason: %+v %v", res, err)
+		}
+		if f.sent.count() != told+1 {
+			t.Fatalf("Priya told %d times", f.sent.count()-told)
+		}
+		cs, err := f.svc.Changes(ctx, soon, soon.AddDays(1))
+		if err != nil || len(cs) != 1 || cs[0].ShiftID != extra.ID || cs[0].Kind != rota.ChangeAdded || cs[0].Reason != req.Reason ||
+			cs[0].Employee != "Priya Shah" || cs[0].By != "Dana Whitfield" || !cs[0].InsideNotice {
+			t.Fatalf("changes: %+v %v", cs, err)
+		}
+	})
+}

@@ -275,6 +275,9 @@ type Filter struct {
 	SiteID     string
 	EmployeeID string
 	Status     string
+	// PublishedOnly leaves drafts out: what employees, and everything
+	// that acts for them (payroll, clocking in), may see.
+	PublishedOnly bool
 }
 
 // MaxRangeDays is the longest period one list may cover.
@@ -324,6 +327,9 @@ func (s *Service) Shifts(ctx context.Context, f Filter) ([]Shift, error) {
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
+	}
+	if f.PublishedOnly {
+		q = q.Where("published_at IS NOT NULL")
 	}
 	rows, err := findShiftRows(q.Order("starts_at, site_id, slot, id"))
 	if err != nil {

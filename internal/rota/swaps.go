@@ -560,6 +560,19 @@ func (s *Service) completeSwap(tx *gorm.DB, w Swap, taker, actorID, note string)
 		if res.RowsAffected == 0 {
 			return errs.E(errs.Conflict, "The shift on %s changed while this swap was waiting (someone else was put on it). The swap cannot complete.", describeTimes(sh))
 		}
+		// A published shift changing hands is a change, agreed by the two
+		// people (and a supervisor when the rules asked for one).
+		detail := "handed over by a swap"
+		if w.TradeShift != nil {
+			detail = "traded by a swap"
+		}
+		who := actorID
+		if who == "" {
+			who = taker // accepted and completed at once: the colleague who took it
+		}
+		if err := s.recordChange(tx, sh, who, ChangeReassigned, to, detail, note); err != nil {
+			return err
+		}
 		return s.event(tx, sh.ID, actorID, "swapped", to, "swap "+w.ID+" from "+from)
 	}
 	if err := move(w.Shift, w.FromEmployeeID, taker); err != nil {
