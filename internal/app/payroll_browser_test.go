@@ -36,7 +36,7 @@ func TestBrowserEmployeeClocksInFromAPhone(t *testing.T) {
 	if _, err := srv.App.Rota.Assign(bg, "", sh.ID, sam.ID, "cover"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.App.Rota.Publish(bg, "", rota.PublishRequest{From: civil.D(2026, 11, 23), To: civil.D(2026, 11, 23)}); err != nil {
+	if _, err := srv.App.Rota.Publish(bg, "", rota.PublishRequest{From: civil.D(2026, 11, 23), To: civil.D(2026, 11, 23), Reason: "cover agreed with Sam"}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -183,3 +183,105 @@ func TestUnassignFromTheBoard(t *testing.T) {
 		}
 	})
 }
+
+// TestBoardBySiteFilters: the board by site has the same filters as the
+// board by person (site, person, unfilled only, changed since publishing),
+// says each shift's state in words, and lists each day for a phone; the
+// board by person counts a week's hours at every site whatever the site
+// filter shows.
+func TestBoardBySiteFilters(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{Now: apptest.DefaultNow})
+		dana := srv.Login(t, "dana@goodshift.example")
+		zoe := newEmployee(t, srv, "Zoe Filter", "zoe@goodshift.example")
+		studio, hall := demoSiteID(t, srv, "Old Street studio"), demoSiteID(t, srv, "Mile End hall")
+		mk := func(site, start, end, who string) apiShift {
+			var sh apiShift
+			if res := dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{"site_id": site, "starts_at": start, "ends_at": end}, &sh); res.StatusCode != http.StatusCreated {
+				t.Fatalf("create: %d %s", res.StatusCode, res.Body)
+			}
+			if who != "" {
+				if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": who}, nil); res.StatusCode != http.StatusOK {
+					t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
+				}
+			}
+			return sh
+		}
+		moved := mk(studio, "2027-01-12T07:00:00Z", "2027-01-12T11:00:00Z", zoe.ID())
+		kept := mk(studio, "2027-01-13T07:00:00Z", "2027-01-13T11:00:00Z", zoe.ID())
+		open := mk(studio, "2027-01-14T07:00:00Z", "2027-01-14T11:00:00Z", "")
+		if res := dana.JSON(http.MethodPost, "/api/v1/rota/publish", map[string]any{"from": "2027-01-11", "to": "2027-01-17", "site_ids": []string{studio}}, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("publish: %d %s", res.StatusCode, res.Body)
+		}
+		draft := mk(hall, "2027-01-15T07:00:00Z", "2027-01-15T11:00:00Z", zoe.ID())
+		if res := dana.JSON(http.MethodPatch, "/api/v1/shifts/"+moved.ID, map[string]any{"starts_at": "2027-01-12T08:00:00Z", "ends_at": "2027-01-12T12:00:00Z"}, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("move: %d %s", res.StatusCode, res.Body)
+		}
+
+		page := srv.SignIn(t, "dana@goodshift.example")
+		states := func(path string) map[string]string {
+			t.Helper()
+			resp, doc := page.Page(path)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", path, resp.StatusCode)
+			}
+			got := map[string]string{}
+			doc.Find(`#board-sites [data-shift]`).Each(func(_ int, s *goquery.Selection) {
+				id, _ := s.Attr("data-shift")
+				state, _ := s.Attr("data-state")
+				got[id] = state + ":" + strings.Join(strings.Fields(s.Find(".badge").Last().Text()), " ")
+			})
+			if n := doc.Find(`#board-days [data-shift]`).Length(); n != len(got) {
+				t.Errorf("%s: the list per day has %d shifts, the table %d", path, n, len(got))
+			}
+			return got
+		}
+		week := "/rota/board/sites?week=2027-01-11"
+		all := states(week)
+		want := map[string]string{moved.ID: "changed:Changed", kept.ID: "published:Published", open.ID: "published:Published", draft.ID: "draft:Draft"}
+		for id, w := range want {
+			if all[id] != w {
+				t.Errorf("all: shift %s is %q, want %q (%v)", id, all[id], w, all)
+			}
+		}
+		for _, tc := range []struct {
+			query string
+			want  []string
+		}{
+			{"&site=" + hall, []string{draft.ID}},
+			{"&person=" + zoe.ID(), []string{moved.ID, kept.ID, draft.ID}},
+			{"&unfilled=1", []string{open.ID}},
+			{"&changed=1", []string{moved.ID}},
+			{"&site=" + studio + "&changed=1", []string{moved.ID}},
+		} {
+			got := states(week + tc.query)
+			if len(got) != len(tc.want) {
+				t.Errorf("%s: %v, want %v", tc.query, got, tc.want)
+			}
+			for _, id := range tc.want {
+				if _, ok := got[id]; !ok {
+					t.Errorf("%s: %s missing (%v)", tc.query, id, got)
+				}
+			}
+		}
+		if resp, _ := page.Page(week + "&person=nope"); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("bad filter: %d", resp.StatusCode)
+		}
+
+		// The board everyone opens lists each day for a phone, in words.
+		_, doc := page.Page("/rota/board?week=2027-01-11")
+		if day := doc.Find(`#board-days [data-day="2027-01-13"]`); !strings.Contains(day.Text(), "Old Street studio") || !strings.Contains(day.Text(), "Published") {
+			t.Errorf("Wednesday on a phone: %q", day.Text())
+		}
+		if doc.Find(`#board-table [data-shift="`+draft.ID+`"] .badge.draft`).Length() != 1 {
+			t.Error("the draft is not marked Draft in the table")
+		}
+
+		// By person, filtered to one site, still counts the whole week.
+		_, doc = page.Page("/rota/board/people?week=2027-01-11&site=" + studio + "&person=" + zoe.ID())
+		row := doc.Find(`#board-people tr[data-person="` + zoe.ID() + `"]`)
+		if h, _ := row.Find(`[data-week-minutes]`).Attr("data-week-minutes"); h != "720" || row.Find(`[data-shift="`+draft.ID+`"]`).Length() != 0 {
+			t.Errorf("Zoe filtered to the studio: %s minutes, %q", h, row.Text())
+		}
+	})
+}

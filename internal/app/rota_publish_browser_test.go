@@ -42,7 +42,7 @@ func TestBrowserPublishStory(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#candidates li[data-employee="`+zoe.ID()+`"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#unassign-form`)),
 		chromedp.Navigate(srv.URL+"/rota/board?week="+week),
-		chromedp.WaitVisible(chromedp.CSS(`#board .badge.draft`)),
+		chromedp.WaitVisible(chromedp.CSS(`#board-table .badge.draft`)),
 	)
 	apptest.Screenshot(t, laptop, "publish-1-draft-board")
 

@@ -122,22 +122,13 @@ func (s *Service) PersonBoard(ctx context.Context, week civil.Date, f BoardFilte
 	}
 	now := s.now()
 	b.Past = !mon.AddDays(7).Time(civil.London).After(now)
-	shifts, err := s.Shifts(ctx, Filter{From: mon, To: mon.AddDays(6), SiteID: f.SiteID})
+	cells, err := s.weekCells(ctx, mon)
 	if err != nil {
 		return b, err
 	}
-	changed, err := s.ChangedShifts(ctx, mon, mon.AddDays(6))
-	if err != nil {
+	if b.Sites, err = s.sortedSites(ctx); err != nil {
 		return b, err
 	}
-	sites, err := s.siteMap(ctx)
-	if err != nil {
-		return b, err
-	}
-	for _, x := range sites {
-		b.Sites = append(b.Sites, x)
-	}
-	slices.SortFunc(b.Sites, func(x, y Site) int { return strings.Compare(x.Name, y.Name) })
 	emps, err := s.cfg.People.Employees(ctx)
 	if err != nil {
 		return b, err
@@ -165,50 +156,22 @@ func (s *Service) PersonBoard(ctx context.Context, week civil.Date, f BoardFilte
 		index[e.ID] = len(b.Everyone)
 		b.Everyone = append(b.Everyone, p)
 	}
-	outcomes := map[string]string{}
-	if s.attendance != nil {
-		var past []string
-		for _, sh := range shifts {
-			if !sh.End.After(now) && sh.Status == Assigned {
-				past = append(past, sh.ID)
-			}
+	for _, c := range cells {
+		d := mon.DaysUntil(c.Date())
+		i, ok := index[c.EmployeeID]
+		if ok && c.Status == Assigned {
+			// The week's hours are every site's, whatever the filter shows.
+			b.Everyone[i].WeekMinutes += c.WorkMinutes
 		}
-		if len(past) > 0 {
-			if outcomes, err = s.attendance.ShiftOutcomes(ctx, past); err != nil {
-				return b, err
-			}
-		}
-	}
-	for _, sh := range shifts {
-		d := mon.DaysUntil(sh.Date())
-		if d < 0 || d > 6 {
-			continue
-		}
-		c := BoardCell{Shift: sh, State: StatePublished, Past: !sh.End.After(now), Outcome: outcomes[sh.ID]}
-		switch inside, ok := changed[sh.ID]; {
-		case !sh.Published:
-			c.State = StateDraft
-		case ok && inside:
-			c.State = StateChangedNotice
-		case ok:
-			c.State = StateChanged
-		}
-		if f.ChangedOnly && c.State != StateChanged && c.State != StateChangedNotice {
+		if !f.shows(c) {
 			continue
 		}
 		switch {
-		case sh.Status == Open:
+		case c.Status == Open:
 			b.Unfilled[d] = append(b.Unfilled[d], c)
 			b.UnfilledCount++
-		case sh.EmployeeID != "":
-			i, ok := index[sh.EmployeeID]
-			if !ok {
-				continue // someone no longer an employee
-			}
+		case ok:
 			b.Everyone[i].Days[d] = append(b.Everyone[i].Days[d], c)
-			if sh.Status == Assigned {
-				b.Everyone[i].WeekMinutes += sh.WorkMinutes
-			}
 		}
 	}
 	if !f.UnfilledOnly {
@@ -255,4 +218,137 @@ func weekLimit(a Adjustments, mon civil.Date, pw WeeklyLimits) int {
 	}
 	tighter(pw.Minutes)
 	return limit
+}
+
+// shows reports whether the filter keeps a shift (person and unfilled are
+// applied by each view: they decide rows).
+func (f BoardFilter) shows(c BoardCell) bool {
+	if f.SiteID != "" && c.SiteID != f.SiteID {
+		return false
+	}
+	return !f.ChangedOnly || c.State == StateChanged || c.State == StateChangedNotice
+}
+
+// weekCells is every shift starting in the week of mon (cancelled ones
+// too: a past week shows what happened), with its state and, once over,
+// what happened on it.
+func (s *Service) weekCells(ctx context.Context, mon civil.Date) ([]BoardCell, error) {
+	shifts, err := s.Shifts(ctx, Filter{From: mon, To: mon.AddDays(6)})
+	if err != nil {
+		return nil, err
+	}
+	changed, err := s.ChangedShifts(ctx, mon, mon.AddDays(6))
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	outcomes := map[string]string{}
+	if s.attendance != nil {
+		var past []string
+		for _, sh := range shifts {
+			if !sh.End.After(now) && sh.Status == Assigned {
+				past = append(past, sh.ID)
+			}
+		}
+		if len(past) > 0 {
+			if outcomes, err = s.attendance.ShiftOutcomes(ctx, past); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([]BoardCell, 0, len(shifts))
+	for _, sh := range shifts {
+		if d := mon.DaysUntil(sh.Date()); d < 0 || d > 6 {
+			continue
+		}
+		c := BoardCell{Shift: sh, State: StatePublished, Past: !sh.End.After(now), Outcome: outcomes[sh.ID]}
+		switch inside, ok := changed[sh.ID]; {
+		case !sh.Published:
+			c.State = StateDraft
+		case ok && inside:
+			c.State = StateChangedNotice
+		case ok:
+			c.State = StateChanged
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func (s *Service) sortedSites(ctx context.Context) ([]Site, error) {
+	sites, err := s.siteMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Site, 0, len(sites))
+	for _, x := range sites {
+		out = append(out, x)
+	}
+	slices.SortFunc(out, func(x, y Site) int { return strings.Compare(x.Name, y.Name) })
+	return out, nil
+}
+
+// SiteWeek is one site's week on the board by site.
+type SiteWeek struct {
+	Site Site
+	Days [][]BoardCell
+}
+
+// SiteBoard is the week by site × day, with the same filters and states as
+// the board by person.
+type SiteBoard struct {
+	Week, Prev, Next civil.Date
+	Days             []civil.Date
+	Rows             []SiteWeek
+	Sites            []Site
+	Everyone         []people.Person // for the person filter
+	Filter           BoardFilter
+	Past             bool // the whole week is over
+	Shown            int  // shifts shown after filtering
+}
+
+// SiteBoard builds the board by site for the week containing week. The
+// person filter keeps that person's shifts; unfilled only keeps open ones.
+func (s *Service) SiteBoard(ctx context.Context, week civil.Date, f BoardFilter) (SiteBoard, error) {
+	if (f.SiteID != "" && !database.ValidID(f.SiteID)) || (f.EmployeeID != "" && !database.ValidID(f.EmployeeID)) {
+		return SiteBoard{}, errs.E(errs.Invalid, "Pick the site and person from the lists.")
+	}
+	mon := weekStart(week)
+	b := SiteBoard{Week: mon, Prev: mon.AddDays(-7), Next: mon.AddDays(7), Filter: f,
+		Past: !mon.AddDays(7).Time(civil.London).After(s.now())}
+	for i := range 7 {
+		b.Days = append(b.Days, mon.AddDays(i))
+	}
+	cells, err := s.weekCells(ctx, mon)
+	if err != nil {
+		return b, err
+	}
+	if b.Sites, err = s.sortedSites(ctx); err != nil {
+		return b, err
+	}
+	if b.Everyone, err = s.cfg.People.Employees(ctx); err != nil {
+		return b, err
+	}
+	slices.SortFunc(b.Everyone, func(x, y people.Person) int { return strings.Compare(x.Name, y.Name) })
+	index := map[string]int{}
+	for _, x := range b.Sites {
+		if f.SiteID != "" && x.ID != f.SiteID {
+			continue
+		}
+		index[x.ID] = len(b.Rows)
+		b.Rows = append(b.Rows, SiteWeek{Site: x, Days: make([][]BoardCell, 7)})
+	}
+	for _, c := range cells {
+		i, ok := index[c.SiteID]
+		if !ok || !f.shows(c) || (f.UnfilledOnly && c.Status != Open) || (f.EmployeeID != "" && c.EmployeeID != f.EmployeeID) {
+			continue
+		}
+		if !c.Past && c.Status == Cancelled {
+			continue // a cancelled future shift is history, not the plan (the record of changes keeps it)
+		}
+		d := mon.DaysUntil(c.Date())
+		b.Rows[i].Days[d] = append(b.Rows[i].Days[d], c)
+		b.Shown++
+	}
+	return b, nil
 }

@@ -34,6 +34,7 @@ func (h *Handler) Routes(api, root web.Routes) {
 	root.GET("/rota/publish", auth.ShiftsRead, h.pagePublish)
 	root.POST("/rota/publish", auth.ShiftsWrite, h.pageDoPublish)
 	root.GET("/rota/board/people", auth.ShiftsRead, h.pageBoardPeople)
+	root.GET("/rota/board/sites", auth.ShiftsRead, h.pageBoardSites)
 	api.POST("/rota/copy", auth.ShiftsWrite, h.copyWeek)
 	root.POST("/rota/copy", auth.ShiftsWrite, h.pageCopyWeek)
 	api.GET("/rota/changes", auth.RotaChangesRead, h.changes)
@@ -100,7 +101,8 @@ func (h *Handler) pagePublish(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/publish", gin.H{"Week": mon, "Site": c.Query("site"), "Preview": res})
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/publish", gin.H{"Week": mon, "Site": c.Query("site"), "Preview": res,
+		"NoticeDays": h.svc.NoticeSettings().Days})
 }
 
 func (h *Handler) pageDoPublish(c *gin.Context) {
@@ -111,7 +113,7 @@ func (h *Handler) pageDoPublish(c *gin.Context) {
 		return
 	}
 	mon = rota.WeekStart(mon)
-	req := rota.PublishRequest{From: mon, To: mon.AddDays(6)}
+	req := rota.PublishRequest{From: mon, To: mon.AddDays(6), Reason: c.PostForm("reason")}
 	if site := strings.TrimSpace(c.PostForm("site")); site != "" {
 		req.SiteIDs = []string{site}
 	}
