@@ -16,7 +16,8 @@ import (
 // TestBrowserPublishStory: the supervisor builds a draft week on a laptop;
 // the employee's phone shows nothing new; the supervisor previews and
 // publishes; the employee's phone shows the week and one new message. The
-// board by person then fits a 390 px phone with no sideways scrolling.
+// board by person, and the board by site, then fit a 390 px phone with no
+// sideways scrolling.
 // Screenshots of every step are saved.
 func TestBrowserPublishStory(t *testing.T) {
 	laptop := apptest.Browser(t)
@@ -102,5 +103,25 @@ func TestBrowserPublishStory(t *testing.T) {
 	hours, _ := chromedp.Run(supPhone, chromedp.Text(chromedp.CSS(`#board-days`)))
 	if !strings.Contains(hours, "contracted") {
 		t.Errorf("the phone board shows no hours against contracted hours: %q", hours[:min(len(hours), 300)])
+	}
+
+	// The board by site, too: a table on the laptop, a list per day on the
+	// phone, with no sideways scrolling, the states in words.
+	apptest.Steps(t, laptop, "s-by-site", chromedp.Navigate(srv.URL+"/rota/board/sites?week=2026-11-23"), chromedp.WaitVisible(chromedp.CSS(`#board-sites`)))
+	apptest.Screenshot(t, laptop, "publish-9-by-site-laptop")
+	for _, p := range []struct{ path, shot string }{
+		{"/rota/board?week=2026-11-23", "publish-10-board-phone"},
+		{"/rota/board/sites?week=2026-11-23", "publish-11-by-site-phone"},
+	} {
+		apptest.Steps(t, supPhone, p.shot, chromedp.Navigate(srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(`#board-days [data-shift]`)))
+		apptest.Screenshot(t, supPhone, p.shot)
+		overflow, err := chromedp.Run(supPhone, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+		if err != nil || overflow {
+			t.Errorf("%s scrolls sideways at 390 px (%v)", p.path, err)
+		}
+		words, _ := chromedp.Run(supPhone, chromedp.Text(chromedp.CSS(`#board-days`)))
+		if !strings.Contains(words, "Published") {
+			t.Errorf("%s on a phone does not say which shifts are published: %q", p.path, words[:min(len(words), 300)])
+		}
 	}
 }

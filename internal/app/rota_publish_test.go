@@ -283,3 +283,39 @@ func closePeriod(t *testing.T, dana, femi *apptest.Client, period string) {
 		t.Fatalf("close: %d %s", res.StatusCode, res.Body)
 	}
 }
+
+// TestDraftIsNobodysShiftInPayroll: payroll acts for employees, so a draft
+// is not on their clock page, cannot be clocked in to and is in no
+// timesheet until it is published.
+func TestDraftIsNobodysShiftInPayroll(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{Now: apptest.DefaultNow})
+		dana := srv.Login(t, "dana@goodshift.example")
+		zoe := newEmployee(t, srv, "Zoe Clock", "zoe@goodshift.example")
+		zoePage := srv.SignIn(t, "zoe@goodshift.example")
+		site := demoSiteID(t, srv, "Old Street studio")
+		start := apptest.DefaultNow.Add(20 * time.Minute)
+		var sh apiShift
+		if res := dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{"site_id": site, "starts_at": start, "ends_at": start.Add(3 * time.Hour)}, &sh); res.StatusCode != http.StatusCreated {
+			t.Fatalf("create: %d %s", res.StatusCode, res.Body)
+		}
+		if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": zoe.ID(), "override_reason": "cover"}, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
+		}
+		clockForm := `form[action="/clock/` + sh.ID + `/in"]`
+		if _, doc := zoePage.Page("/clock"); doc.Find(clockForm).Length() != 0 {
+			t.Error("the clock page offers a draft")
+		}
+		if res := zoe.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/clock-in", nil, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("clocking in to a draft: %d %s", res.StatusCode, res.Body)
+		}
+
+		publishAPI(t, dana, "2026-11-23", "2026-11-23")
+		if _, doc := zoePage.Page("/clock"); doc.Find(clockForm).Length() != 1 {
+			t.Error("the clock page does not offer the published shift")
+		}
+		if res := zoe.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/clock-in", nil, nil); res.StatusCode != http.StatusOK {
+			t.Errorf("clocking in once published: %d %s", res.StatusCode, res.Body)
+		}
+	})
+}
