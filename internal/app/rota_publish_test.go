@@ -319,3 +319,89 @@ func TestDraftIsNobodysShiftInPayroll(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoRota: the demo's rota is this week published (everyone on it
+// told once), next week a draft with people on it, and one change inside
+// the notice period on the record; Sam and Priya, whom the README suggests
+// signing in as, have shifts this week (which they see) and next (which
+// the supervisor sees, until published).
+func TestDemoRota(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{Now: apptest.DefaultNow})
+		dana := srv.Login(t, "dana@goodshift.example")
+		type shift struct {
+			ID         string `json:"id"`
+			Status     string `json:"status"`
+			EmployeeID string `json:"employee_id"`
+			Published  bool   `json:"published"`
+		}
+		list := func(c *apptest.Client, path string) []shift {
+			t.Helper()
+			var out struct {
+				Items []shift `json:"items"`
+			}
+			if res := c.JSON(http.MethodGet, path, nil, &out); res.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d %s", path, res.StatusCode, res.Body)
+			}
+			return out.Items
+		}
+		this := list(dana, "/api/v1/shifts?from=2026-11-23&to=2026-11-29")
+		next := list(dana, "/api/v1/shifts?from=2026-11-30&to=2026-12-06")
+		if len(this) == 0 || len(next) == 0 {
+			t.Fatalf("demo weeks: %d shifts this week, %d next", len(this), len(next))
+		}
+		for _, sh := range this {
+			if !sh.Published && sh.Status != "cancelled" {
+				t.Errorf("this week's shift %s is a draft", sh.ID)
+			}
+		}
+		nextAssigned := map[string]int{}
+		for _, sh := range next {
+			if sh.Published {
+				t.Errorf("next week's shift %s is published", sh.ID)
+			}
+			if sh.Status == "assigned" {
+				nextAssigned[sh.EmployeeID]++
+			}
+		}
+		for _, email := range []string{"sam@goodshift.example", "priya@goodshift.example"} {
+			c := srv.Login(t, email)
+			if mine := list(c, "/api/v1/me/shifts?from=2026-11-23&to=2026-11-29"); len(mine) == 0 {
+				t.Errorf("%s opens an empty week", email)
+			}
+			if nextAssigned[c.ID()] == 0 {
+				t.Errorf("%s has no shift next week", email)
+			}
+			if mine := list(c, "/api/v1/me/shifts?from=2026-11-30&to=2026-12-06"); len(mine) != 0 {
+				t.Errorf("%s sees %d of next week's drafts", email, len(mine))
+			}
+			var box apiInbox
+			c.JSON(http.MethodGet, "/api/v1/me/notifications", nil, &box)
+			n := 0
+			for _, it := range box.Items {
+				if it.Subject == "Your shifts are published" {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%s was told %d times that the rota is published", email, n)
+			}
+		}
+		var changes struct {
+			Items []struct {
+				InsideNotice bool   `json:"inside_notice"`
+				Reason       string `json:"reason"`
+			} `json:"items"`
+		}
+		dana.JSON(http.MethodGet, "/api/v1/rota/changes?from=2026-11-23&to=2026-12-06", nil, &changes)
+		inside := 0
+		for _, c := range changes.Items {
+			if c.InsideNotice && c.Reason != "" {
+				inside++
+			}
+		}
+		if inside == 0 {
+			t.Errorf("no change inside the notice period in the demo: %+v", changes.Items)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -63,6 +64,9 @@ type PublishResult struct {
 	Added             int  `json:"added"`
 	AddedInsideNotice int  `json:"added_inside_notice"`
 	NeedsReason       bool `json:"needs_reason,omitempty"`
+	// LateForTheirNotice (a preview) lists shifts whose people asked, as
+	// an agreed adjustment, for more notice than publishing now gives.
+	LateForTheirNotice []string `json:"late_for_their_notice,omitempty"`
 }
 
 func (r *PublishRequest) check() error {
@@ -123,7 +127,10 @@ func (s *Service) drafts(db *gorm.DB, r PublishRequest) ([]shiftRow, error) {
 //
 // A draft added to a day whose shifts were published before (at the same
 // site) is a change to that day: it is recorded as "added", and inside the
-// notice period it needs the request's reason, like any other change.
+// notice period it needs the request's reason, like any other change. A
+// person's own minimum-notice adjustment counts from when they are told:
+// publishing a shift with less notice than it asks needs the reason too
+// (recorded with the publication), as a supervisor's override would.
 func (s *Service) Publish(ctx context.Context, actorID string, r PublishRequest) (PublishResult, error) {
 	if err := r.check(); err != nil {
 		return PublishResult{}, err
@@ -143,8 +150,18 @@ func (s *Service) Publish(ctx context.Context, actorID string, r PublishRequest)
 		if added, err = s.addedToPublishedDays(tx, r, rows, sites); err != nil {
 			return err
 		}
-		if err := s.checkAdded(added, r.Reason); err != nil {
+		late, err := s.lateForTheirNotice(tx, rows)
+		if err != nil {
 			return err
+		}
+		if err := s.checkShortNotice(added, late, r.Reason); err != nil {
+			return err
+		}
+		lateIDs := map[string]bool{}
+		for _, shs := range late {
+			for _, sh := range shs {
+				lateIDs[sh.ID] = true
+			}
 		}
 		now := s.now()
 		for chunk := range slices.Chunk(rows, 500) {
@@ -165,6 +182,9 @@ func (s *Service) Publish(ctx context.Context, actorID string, r PublishRequest)
 			events := make([]shiftEventRow, len(chunk))
 			for i, row := range chunk {
 				events[i] = shiftEventRow{ID: database.NewID(), ShiftID: row.ID, At: now, ActorID: actorID, Kind: "published", EmployeeID: str(row.EmployeeID)}
+				if lateIDs[row.ID] {
+					events[i].Detail = "less notice than their agreed adjustment asks; reason: " + r.Reason
+				}
 			}
 			if err := tx.Create(&events).Error; err != nil {
 				return err
@@ -255,27 +275,75 @@ func (s *Service) addedToPublishedDays(db *gorm.DB, r PublishRequest, rows []shi
 	return out, nil
 }
 
-// checkAdded refuses (422) publishing assigned shifts added to published
-// days inside the notice period without a reason.
-func (s *Service) checkAdded(added []Shift, reason string) error {
-	if strings.TrimSpace(reason) != "" || s.cfg.Notice.Days <= 0 {
+// lateShift is an assigned draft its person will hear of with less notice
+// than their agreed adjustment asks for.
+type lateShift struct {
+	Shift
+	noticeDays int
+}
+
+// lateForTheirNotice are the assigned drafts among rows, by person, whose
+// person asked (an agreed adjustment) for more notice of a new shift than
+// publishing now gives: they are told only when it is published.
+func (s *Service) lateForTheirNotice(db *gorm.DB, rows []shiftRow) (map[string][]lateShift, error) {
+	fresh := newlyAssigned(rows)
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	adjs, err := s.adjustments(db, slices.Collect(maps.Keys(fresh)))
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := map[string][]lateShift{}
+	for _, row := range rows {
+		if row.Status != Assigned || row.EmployeeID == nil {
+			continue
+		}
+		sh := row.shift()
+		a := adjs[sh.EmployeeID]
+		if a.MinNoticeDays > 0 && a.AppliesOn(sh.Date()) && sh.Start.Sub(now) < time.Duration(a.MinNoticeDays)*24*time.Hour {
+			out[sh.EmployeeID] = append(out[sh.EmployeeID], lateShift{Shift: sh, noticeDays: a.MinNoticeDays})
+		}
+	}
+	return out, nil
+}
+
+// checkShortNotice refuses (422) publishing without a reason when it adds
+// assigned shifts to published days inside the notice period, or tells
+// someone of a shift with less notice than their agreed adjustment asks.
+func (s *Service) checkShortNotice(added []Shift, late map[string][]lateShift, reason string) error {
+	if strings.TrimSpace(reason) != "" {
 		return nil
 	}
 	n, first := 0, time.Time{}
 	for _, sh := range added {
-		if sh.Status == Assigned && s.insideNotice(sh.Start) {
+		if s.cfg.Notice.Days > 0 && sh.Status == Assigned && s.insideNotice(sh.Start) {
 			if n == 0 || sh.Start.Before(first) {
 				first = sh.Start
 			}
 			n++
 		}
 	}
-	if n == 0 {
-		return nil
+	if n > 0 {
+		return errs.E(errs.RuleViolation,
+			"%s added to days that are already published and start within the %d-day notice period (the first on %s). Give a reason for the short notice; the people on them will be told when you publish.",
+			shiftsWord(n), s.cfg.Notice.Days, dateText(civil.In(first, civil.London)))
 	}
-	return errs.E(errs.RuleViolation,
-		"%s added to days that are already published and start within the %d-day notice period (the first on %s). Give a reason for the short notice; the people on them will be told when you publish.",
-		shiftsWord(n), s.cfg.Notice.Days, dateText(civil.In(first, civil.London)))
+	for _, shs := range late {
+		for _, sh := range shs {
+			if n == 0 || sh.Start.Before(first) {
+				first = sh.Start
+			}
+			n++
+		}
+	}
+	if n > 0 {
+		return errs.E(errs.RuleViolation,
+			"%s for people whose agreed adjustments ask for more notice of a new shift than publishing now gives (the first on %s). Record that they agreed as the reason, or take them off these shifts first.",
+			shiftsWord(n), dateText(civil.In(first, civil.London)))
+	}
+	return nil
 }
 
 func shiftsWord(n int) string {
@@ -314,7 +382,23 @@ func (s *Service) PublishPreview(ctx context.Context, r PublishRequest) (Publish
 			res.AddedInsideNotice++
 		}
 	}
-	res.NeedsReason = s.checkAdded(added, "") != nil
+	late, err2 := s.lateForTheirNotice(db, rows)
+	if err2 != nil {
+		return PublishResult{}, err2
+	}
+	if len(late) > 0 {
+		names, err2 := s.names(ctx, slices.Collect(maps.Keys(late)))
+		if err2 != nil {
+			return PublishResult{}, err2
+		}
+		for id, shs := range late {
+			for _, sh := range shs {
+				res.LateForTheirNotice = append(res.LateForTheirNotice, fmt.Sprintf("%s: %s (asked for at least %d days' notice)", names[id], describeTimes(sh.Shift), sh.noticeDays))
+			}
+		}
+		slices.Sort(res.LateForTheirNotice)
+	}
+	res.NeedsReason = s.checkShortNotice(added, late, "") != nil
 	return res, err
 }
 

@@ -368,3 +368,53 @@ func TestShiftAddedToAPublishedDay(t *testing.T) {
 		}
 	})
 }
+
+// TestPublishRespectsTheirMinimumNotice: a person's agreed minimum notice
+// counts from when they are told. A draft assigned in good time but
+// published late gives less notice than agreed: publishing it needs a
+// reason (recording that they agreed), and the preview names them.
+func TestPublishRespectsTheirMinimumNotice(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		marek := f.employee(t, "Marek Nowak", civil.D(1983, 4, 9))
+		if _, err := f.svc.SetAdjustments(ctx, principal(f.sup), marek.ID, rota.Adjustments{MinNoticeDays: 21}); err != nil {
+			t.Fatal(err)
+		}
+		day := civil.D(2026, 12, 21) // 28 days ahead: in good time to assign
+		sh := f.shift(t, day, 7, 11)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, sh.ID, marek.ID, ""); err != nil {
+			t.Fatalf("assigning in good time: %v", err)
+		}
+		at := now.Add(14 * 24 * time.Hour) // published with 14 days' notice
+		late := rota.NewService(rota.Config{DB: db, Now: func() time.Time { return at }, People: f.people,
+			Sites: fakeSites{f.site.ID: f.site}, Notifier: f.sent})
+		req := rota.PublishRequest{From: day, To: day}
+		told := f.sent.count()
+		pre, err := late.PublishPreview(ctx, req)
+		if err != nil || !pre.NeedsReason || len(pre.LateForTheirNotice) != 1 || !strings.Contains(pre.LateForTheirNotice[0], "Marek Nowak: Mon 21 Dec, 07:00–11:00 (asked for at least 21 days' notice)") {
+			t.Fatalf("preview: %+v %v", pre, err)
+		}
+		_, err = late.Publish(ctx, f.sup.ID, req)
+		wantCode(t, err, errs.RuleViolation)
+		if _, msg, _ := errs.Public(err); !strings.Contains(msg, "agreed adjustments ask for more notice") || !strings.Contains(msg, "Mon 21 Dec") {
+			t.Errorf("message %q", msg)
+		}
+		if f.sent.count() != told {
+			t.Fatal("told although refused")
+		}
+		req.Reason = "Marek agreed on the phone to the shorter notice"
+		if res, err := late.Publish(ctx, f.sup.ID, req); err != nil || res.Published != 1 || len(res.Told) != 1 {
+			t.Fatalf("with a reason: %+v %v", res, err)
+		}
+
+		// Published in good time, nothing is asked.
+		other := f.shift(t, day.AddDays(1), 7, 11)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, other.ID, marek.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := f.svc.Publish(ctx, f.sup.ID, rota.PublishRequest{From: day.AddDays(1), To: day.AddDays(1)}); err != nil || res.Published != 1 {
+			t.Fatalf("in good time: %+v %v", res, err)
+		}
+	})
+}
