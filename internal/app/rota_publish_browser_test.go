@@ -109,6 +109,9 @@ func TestBrowserPublishStory(t *testing.T) {
 	// phone, with no sideways scrolling, the states in words.
 	apptest.Steps(t, laptop, "s-by-site", chromedp.Navigate(srv.URL+"/rota/board/sites?week=2026-11-23"), chromedp.WaitVisible(chromedp.CSS(`#board-sites`)))
 	apptest.Screenshot(t, laptop, "publish-9-by-site-laptop")
+	if w, err := chromedp.Run(laptop, chromedp.Evaluate[float64](`document.querySelector('#board-sites').getBoundingClientRect().width`)); err != nil || w < 1200 {
+		t.Errorf("at 1366 px the board by site is %.0f px wide; it should use the width (%v)", w, err)
+	}
 	for _, p := range []struct{ path, shot string }{
 		{"/rota/board?week=2026-11-23", "publish-10-board-phone"},
 		{"/rota/board/sites?week=2026-11-23", "publish-11-by-site-phone"},

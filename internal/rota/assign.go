@@ -778,6 +778,14 @@ func (s *Service) EnsureVisitShifts(ctx context.Context, visitID, siteID string,
 				}).Error; err != nil {
 					return err
 				}
+				// A published open shift that moves with its visit is a
+				// change (nobody is on it to tell).
+				was := r.shift()
+				next := was
+				next.Start, next.End = in.Start, in.End
+				if err := s.recordChange(tx, was, "", ChangeMoved, "", "moved with its visit from "+describeTimes(was)+" to "+describeTimes(next), "", in.Start); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

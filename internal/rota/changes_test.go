@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/database/dbtest"
 	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/rota"
@@ -210,6 +211,35 @@ func TestClaimsAndSwapsAreChanges(t *testing.T) {
 		changed, err := f.svc.ChangedShifts(ctx, day, day)
 		if err != nil || len(changed) != 2 || !changed[open.ID] {
 			t.Errorf("changed on the board: %v %v", changed, err)
+		}
+	})
+}
+
+// TestOpenShiftMovedWithItsVisitIsAChange: when a visit moves, its
+// published open shifts move with it, and each move is recorded; a draft
+// moves without a record.
+func TestOpenShiftMovedWithItsVisitIsAChange(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		published, draft := database.NewID(), database.NewID()
+		d := civil.D(2026, 12, 9)
+		for _, v := range []string{published, draft} {
+			if _, err := f.svc.EnsureVisitShifts(ctx, v, f.site.ID, local(d, 6, 0), local(d, 9, 0), 1); err != nil {
+				t.Fatal(err)
+			}
+			if v == published {
+				f.publish(t, d, d)
+			}
+		}
+		for _, v := range []string{published, draft} {
+			if _, err := f.svc.EnsureVisitShifts(ctx, v, f.site.ID, local(d, 7, 0), local(d, 10, 0), 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cs, err := f.svc.Changes(ctx, d, d)
+		if err != nil || len(cs) != 1 || cs[0].Kind != rota.ChangeMoved || !strings.Contains(cs[0].Detail, "moved with its visit from Wed 9 Dec, 06:00–09:00 to Wed 9 Dec, 07:00–10:00") {
+			t.Fatalf("changes: %+v %v", cs, err)
 		}
 	})
 }
