@@ -98,8 +98,8 @@ func TestCopyWeekThroughTheAPI(t *testing.T) {
 	})
 }
 
-// TestPastWeekOnTheBoardShowsWhatHappened: once a week is over the board
-// by person says, for each shift, whether it was worked, missed or
+// TestPastWeekOnTheBoardShowsWhatHappened: once a week is over the boards
+// by person and by site say, for each shift, whether it was worked, missed or
 // cancelled.
 func TestPastWeekOnTheBoardShowsWhatHappened(t *testing.T) {
 	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
@@ -136,6 +136,17 @@ func TestPastWeekOnTheBoardShowsWhatHappened(t *testing.T) {
 		})
 		if got[worked.ID] != "Worked" || got[cancelled.ID] != "Cancelled" || got[missed.ID] == "" || got[missed.ID] == "Worked" {
 			t.Errorf("past week: %v", got)
+		}
+		// The board by site says the same.
+		_, doc = page.Page("/rota/board/sites?week=2026-11-23&person=" + zoe.ID())
+		bySite := map[string]string{}
+		doc.Find(`#board-sites [data-shift]`).Each(func(_ int, s *goquery.Selection) {
+			id, _ := s.Attr("data-shift")
+			bySite[id] = s.Find(".outcome").Text()
+		})
+		if len(bySite) != 3 || bySite[worked.ID] != got[worked.ID] || bySite[missed.ID] != got[missed.ID] || bySite[cancelled.ID] != "Cancelled" ||
+			!strings.Contains(doc.Find(".lead").Text(), "what happened") {
+			t.Errorf("past week by site: %v", bySite)
 		}
 	})
 }
