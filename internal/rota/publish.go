@@ -193,6 +193,7 @@ func (s *Service) Publish(ctx context.Context, actorID string, r PublishRequest)
 		for _, sh := range added {
 			published := sh
 			published.Published = true // the change is to a published day
+			published.EmployeeID = ""  // nobody was on it before
 			if err := s.recordChange(tx, published, actorID, ChangeAdded, sh.EmployeeID, "added to a day already published", r.Reason); err != nil {
 				return err
 			}

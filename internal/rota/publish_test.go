@@ -363,7 +363,7 @@ func TestShiftAddedToAPublishedDay(t *testing.T) {
 		}
 		cs, err := f.svc.Changes(ctx, soon, soon.AddDays(1))
 		if err != nil || len(cs) != 1 || cs[0].ShiftID != extra.ID || cs[0].Kind != rota.ChangeAdded || cs[0].Reason != req.Reason ||
-			cs[0].Employee != "Priya Shah" || cs[0].By != "Dana Whitfield" || !cs[0].InsideNotice {
+			cs[0].Employee != "Priya Shah" || cs[0].PreviousEmployee != "" || cs[0].By != "Dana Whitfield" || !cs[0].InsideNotice {
 			t.Fatalf("changes: %+v %v", cs, err)
 		}
 	})
