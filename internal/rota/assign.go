@@ -908,6 +908,11 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 				if err := s.expireSwaps(tx, r.ID); err != nil {
 					return err
 				}
+				// A published shift going back to the pool is a change
+				// (recorded without a reason: it is nobody else's business).
+				if err := s.recordChange(tx, r.shift(), "", ChangeUnassigned, "", "", ""); err != nil {
+					return err
+				}
 			}
 			if noShifts {
 				released++

@@ -243,3 +243,28 @@ func TestOpenShiftMovedWithItsVisitIsAChange(t *testing.T) {
 		}
 	})
 }
+
+// TestFlexReleaseIsAChange: a published shift that goes back to the open
+// pool when a "no shifts" flex period starts is recorded as taken off,
+// with no reason or detail (why is nobody else's business); a draft is not.
+func TestFlexReleaseIsAChange(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		sam := f.employee(t, "Sam Okafor", civil.D(1988, 6, 14))
+		d := civil.D(2026, 12, 4)
+		pub := f.assigned(t, d, 7, 11, sam)
+		draft := f.shift(t, d.AddDays(1), 7, 11)
+		if _, err := f.svc.Assign(ctx, f.sup.ID, draft.ID, sam.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.svc.FlexPeriodStarted(ctx, sam.ID, d, d.AddDays(1), true); err != nil || n != 2 {
+			t.Fatalf("released %d, %v", n, err)
+		}
+		cs, err := f.svc.Changes(ctx, d, d.AddDays(1))
+		if err != nil || len(cs) != 1 || cs[0].ShiftID != pub.ID || cs[0].Kind != rota.ChangeUnassigned ||
+			cs[0].PreviousEmployee != "Sam Okafor" || cs[0].Reason != "" || cs[0].Detail != "" || cs[0].By != "" {
+			t.Fatalf("changes: %+v %v", cs, err)
+		}
+	})
+}
