@@ -90,7 +90,7 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 		return err
 	}
 	var filled []Shift
-	taken, err := s.seedPersonas(ctx, sup.ID, open, []people.Person{byEmail["sam@goodshift.example"], byEmail["priya@goodshift.example"]}, today)
+	taken, err := s.seedPersonas(ctx, sup.ID, open, []people.Person{byEmail["sam@goodshift.example"], byEmail["priya@goodshift.example"]}, today, sites)
 	if err != nil {
 		return err
 	}
@@ -166,8 +166,9 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 }
 
 // seedPersonas gives each person up to two shifts this week and two next
-// week, from tomorrow, that no rule stops or warns about.
-func (s *Service) seedPersonas(ctx context.Context, actorID string, open []Shift, ps []people.Person, today civil.Date) (map[string]bool, error) {
+// week, from tomorrow (or, when nothing is left after today, one later
+// today), that no rule stops or warns about.
+func (s *Service) seedPersonas(ctx context.Context, actorID string, open []Shift, ps []people.Person, today civil.Date, sites []Site) (map[string]bool, error) {
 	taken := map[string]bool{}
 	mon := weekStart(today)
 	for _, p := range ps {
@@ -176,43 +177,88 @@ func (s *Service) seedPersonas(ctx context.Context, actorID string, open []Shift
 		}
 		for _, week := range []civil.Date{mon, mon.AddDays(7)} {
 			n := 0
-			for _, sh := range open {
-				if n == 2 {
-					break
+			// From tomorrow; late in the week, when no day after today has
+			// a shift left for them, from later today.
+			for _, fromToday := range []bool{false, true} {
+				for _, sh := range open {
+					if n == 2 || (fromToday && n > 0) {
+						break
+					}
+					d := sh.Date()
+					if taken[sh.ID] || d.Before(week) || !d.Before(week.AddDays(7)) || d.Before(today) || !sh.Start.After(s.now().Add(time.Hour)) ||
+						(d == today && !fromToday) {
+						continue
+					}
+					facts, err := s.gather(ctx, sh, []people.Person{p}, Request{Kind: KindAssign})
+					if err != nil {
+						return nil, err
+					}
+					if len(Check(facts[0])) > 0 {
+						continue
+					}
+					if _, err := s.Assign(ctx, actorID, sh.ID, p.ID, ""); err != nil {
+						continue
+					}
+					taken[sh.ID] = true
+					n++
 				}
-				d := sh.Date()
-				if taken[sh.ID] || d.Before(week) || !d.Before(week.AddDays(7)) || !d.After(today) {
-					continue
-				}
-				facts, err := s.gather(ctx, sh, []people.Person{p}, Request{Kind: KindAssign})
-				if err != nil {
+			}
+			if n == 0 && week == mon && len(sites) > 0 {
+				// Late in the week no visit is left: an extra pair of hands
+				// later today, so their week is not empty.
+				if err := s.seedExtraShift(ctx, actorID, p, sites[0], mon); err != nil {
 					return nil, err
 				}
-				if len(Check(facts[0])) > 0 {
-					continue
-				}
-				if _, err := s.Assign(ctx, actorID, sh.ID, p.ID, ""); err != nil {
-					continue
-				}
-				taken[sh.ID] = true
-				n++
 			}
 		}
 	}
 	return taken, nil
 }
 
+// seedExtraShift puts p on a three-hour shift at site starting on the hour
+// two to three hours from now, if it is still this week and no rule stops
+// or warns about it.
+func (s *Service) seedExtraShift(ctx context.Context, actorID string, p people.Person, site Site, mon civil.Date) error {
+	start := s.now().Add(3 * time.Hour).Truncate(time.Hour)
+	if !civil.In(start, civil.London).Before(mon.AddDays(7)) {
+		return nil
+	}
+	sh, err := s.CreateShift(ctx, actorID, ShiftInput{SiteID: site.ID, Start: start, End: start.Add(3 * time.Hour), Notes: "Extra pair of hands"})
+	if err != nil {
+		return err
+	}
+	facts, err := s.gather(ctx, sh, []people.Person{p}, Request{Kind: KindAssign})
+	if err != nil {
+		return err
+	}
+	if len(Check(facts[0])) > 0 {
+		_, err := s.CancelShift(ctx, actorID, sh.ID, "not needed")
+		return err
+	}
+	_, err = s.Assign(ctx, actorID, sh.ID, p.ID, "")
+	return err
+}
+
 // seedChange moves one published shift later this week by half an hour,
-// inside the notice period, with a reason (the first that the rules allow).
+// inside the notice period, with a reason (the first that the rules allow):
+// one from tomorrow on, or, late in the week, one later today.
 func (s *Service) seedChange(ctx context.Context, actorID string, filled []Shift) {
-	end := weekStart(civil.In(s.now(), civil.London)).AddDays(7).Time(civil.London)
-	for _, sh := range filled {
-		if !sh.Start.After(s.now().Add(24*time.Hour)) || !sh.Start.Before(end) {
-			continue
-		}
-		start, finish := sh.Start.Add(30*time.Minute), sh.End.Add(30*time.Minute)
-		if _, err := s.UpdateShift(ctx, actorID, sh.ID, ShiftUpdate{Start: &start, End: &finish, Reason: "The client asked for a later start this week."}); err == nil {
-			return
+	today := civil.In(s.now(), civil.London)
+	end := weekStart(today).AddDays(7).Time(civil.London)
+	// Late in the week the personas' shifts may be the only ones left.
+	rest, err := s.Shifts(ctx, Filter{From: today, To: weekStart(today).AddDays(6), Status: Assigned, PublishedOnly: true})
+	if err != nil {
+		return
+	}
+	for _, ahead := range []time.Duration{24 * time.Hour, 2 * time.Hour} {
+		for _, sh := range append(filled, rest...) {
+			if !sh.Start.After(s.now().Add(ahead)) || !sh.Start.Before(end) {
+				continue
+			}
+			start, finish := sh.Start.Add(30*time.Minute), sh.End.Add(30*time.Minute)
+			if _, err := s.UpdateShift(ctx, actorID, sh.ID, ShiftUpdate{Start: &start, End: &finish, Reason: "The client asked for a later start this week."}); err == nil {
+				return
+			}
 		}
 	}
 }
