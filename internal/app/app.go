@@ -130,7 +130,8 @@ func New(d Deps) (*App, error) {
 	if err := jobs.Migrate(context.Background(), d.DB, d.Logger); err != nil {
 		return nil, err
 	}
-	if a.Jobs, err = jobs.New(jobs.Config{DB: d.DB, Logger: d.Logger, ListenURL: d.Config.DatabaseURL}); err != nil {
+	if a.Jobs, err = jobs.New(jobs.Config{DB: d.DB, Logger: d.Logger, ListenURL: d.Config.DatabaseURL,
+		RescueAfter: d.Config.JobRescueAfter, RetryBase: d.Config.JobRetryBase}); err != nil {
 		return nil, err
 	}
 	a.Jobs.Register(metrics.Registry)
