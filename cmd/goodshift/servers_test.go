@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -86,6 +87,87 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond) // polling a condition
 		}
+	})
+
+	t.Run("50 claims of one open shift across both give one winner", func(t *testing.T) {
+		db, err := database.Open(t.Context(), database.Options{URL: conf.URL()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer database.Close(db)
+		// A published open shift on a weekday morning ten days from now
+		// (the servers run on the wall clock).
+		london, err := time.LoadLocation("Europe/London")
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := time.Now().In(london).AddDate(0, 0, 10) // wall clock: the servers run on it
+		for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday || day.Weekday() == time.Monday {
+			day = day.AddDate(0, 0, 1)
+		}
+		start := time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, london)
+		var site string
+		if err := db.Raw("SELECT site_id FROM shifts ORDER BY starts_at LIMIT 1").Row().Scan(&site); err != nil {
+			t.Fatal(err)
+		}
+		shift := database.NewID()
+		if err := db.Exec(`INSERT INTO shifts (id, site_id, starts_at, ends_at, work_minutes, status, published_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 180, 'open', ?, ?, ?)`, shift, site, start.UTC(), start.Add(3*time.Hour).UTC(), time.Now().UTC(), time.Now().UTC(), time.Now().UTC()).Error; err != nil { // wall clock: as above
+			t.Fatal(err)
+		}
+		emails := []string{"tomasz@goodshift.example", "yusuf@goodshift.example", "kwame@goodshift.example", "rosa@goodshift.example", "aisha@goodshift.example"}
+		tokens := make([]string, len(emails))
+		for i, e := range emails {
+			tokens[i] = login(t, []string{a.base, b.base}[i%2], e)
+		}
+		type answer struct{ who, code int }
+		answers := make(chan answer, 50)
+		var wg sync.WaitGroup
+		ready := make(chan struct{})
+		for i := range 50 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				base, who := []string{a.base, b.base}[i%2], (i/2)%len(tokens)
+				req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/shifts/"+shift+"/claim", nil)
+				req.Header.Set("Authorization", "Bearer "+tokens[who])
+				<-ready
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					answers <- answer{who, 0}
+					return
+				}
+				res.Body.Close()
+				answers <- answer{who, res.StatusCode}
+			}()
+		}
+		close(ready)
+		wg.Wait()
+		close(answers)
+		byCode, winners := map[int]int{}, map[int]bool{}
+		for a := range answers {
+			byCode[a.code]++
+			if a.code == http.StatusOK {
+				winners[a.who] = true // the winner's other claims answer 200 too: it is theirs
+			}
+			if a.code == 0 || a.code >= 500 {
+				t.Errorf("a claim answered %d", a.code)
+			}
+		}
+		var status string
+		var holder *string
+		if err := db.Raw("SELECT status, employee_id FROM shifts WHERE id = ?", shift).Row().Scan(&status, &holder); err != nil {
+			t.Fatal(err)
+		}
+		if len(winners) != 1 || status != "assigned" || holder == nil {
+			t.Errorf("after 50 claims: %d people won, the shift is %s to %v; answers by status %v", len(winners), status, holder, byCode)
+		}
+		var claimed int64
+		db.Raw("SELECT COUNT(*) FROM shift_events WHERE shift_id = ? AND kind = 'claimed'", shift).Row().Scan(&claimed)
+		if claimed != 1 {
+			t.Errorf("%d claimed events in the shift's history, want 1", claimed)
+		}
+		t.Logf("answers by status: %v", byCode)
 	})
 
 	t.Run("each periodic task runs once across both", func(t *testing.T) {
