@@ -50,6 +50,7 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 		"DATABASE_URL": conf.URL(), "GOODSHIFT_DATA_DIR": t.TempDir(), "GOODSHIFT_LOG_FORMAT": "text", "GOODSHIFT_PASSWORD_COST": "4",
 		"GOODSHIFT_SECRET_KEY": key(), "GOODSHIFT_WELLBEING_KEY": key(),
 		"SMTP_HOST": "127.0.0.1", "SMTP_PORT": strconv.Itoa(smtp.Port), "SMTP_FROM": "Goodshift <rota@goodshift.example>",
+		"GOODSHIFT_METRICS_TOKEN": key(),
 	}
 	te := &testEnv{vars: vars, stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	if err := te.run(t.Context(), "", "migrate"); err != nil {
@@ -194,9 +195,12 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 				t.Errorf("task %s ran %d times across two servers, want 1", task, n)
 			}
 		}
-		logged := strings.Count(a.logs.String(), "task=sessions-purge") + strings.Count(b.logs.String(), "task=sessions-purge")
-		if logged != 1 {
-			t.Errorf("sessions-purge logged %d times, want once", logged)
+		// The daily ones each log what they did, with counts, once.
+		for _, task := range []string{"sessions-purge", "notifications-purge", "wellbeing-purge"} {
+			re := regexp.MustCompile(`msg="task done" task=` + task + ` result="[^"]*\d[^"]*"`)
+			if n := len(re.FindAllString(a.logs.String(), -1)) + len(re.FindAllString(b.logs.String(), -1)); n != 1 {
+				t.Errorf("%s logged its counts %d times, want once", task, n)
+			}
 		}
 	})
 
@@ -257,7 +261,39 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 		if delivered == 0 || len(msgs) != int(delivered) || len(ids2) != int(delivered) {
 			t.Errorf("%d people, %d emails recorded sent, %d delivered, %d distinct; want each sent one delivered once", len(ids), delivered, len(msgs), len(ids2))
 		}
+		// Both servers report the one queue's depth, and each what it ran.
+		for _, srv := range []server{a, b} {
+			m := scrape(t, srv.base, vars["GOODSHIFT_METRICS_TOKEN"])
+			for _, want := range []string{`goodshift_jobs{state="available"}`, `goodshift_jobs{state="retryable"}`, `goodshift_jobs{state="discarded"}`} {
+				if !strings.Contains(m, want) {
+					t.Errorf("%s /metrics lacks %s", srv.base, want)
+				}
+			}
+		}
+		ma, mb := scrape(t, a.base, vars["GOODSHIFT_METRICS_TOKEN"]), scrape(t, b.base, vars["GOODSHIFT_METRICS_TOKEN"])
+		for _, want := range []string{`goodshift_jobs_run_seconds_count{kind="email"}`, `goodshift_jobs_queue_wait_seconds_count{kind="email"}`, `goodshift_jobs_finished_total{kind="task",outcome="completed"}`} {
+			if !strings.Contains(ma+mb, want) {
+				t.Errorf("neither server's /metrics has %s", want)
+			}
+		}
 	})
+}
+
+// scrape reads a server's /metrics.
+func scrape(t *testing.T, base, token string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %d %s", res.StatusCode, b)
+	}
+	return string(b)
 }
 
 type server struct {
