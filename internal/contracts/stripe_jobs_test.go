@@ -2,6 +2,7 @@ package contracts_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,8 +16,12 @@ import (
 
 	"github.com/goodshift/goodshift/internal/config"
 	"github.com/goodshift/goodshift/internal/contracts"
+	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/database/dbtest"
 	"github.com/goodshift/goodshift/internal/jobs"
+	"github.com/goodshift/goodshift/internal/notify"
+	"github.com/goodshift/goodshift/internal/notify/notifytest"
+	"github.com/goodshift/goodshift/internal/people"
 )
 
 // TestStripeSyncJobRetriesWithBackoff: an invoice issued while Stripe is
@@ -131,6 +136,88 @@ func TestStripeSyncJobRetriesWithBackoff(t *testing.T) {
 		}
 		if customers.Load() != 1 || invoices.Load() != 1 {
 			t.Errorf("%d customers and %d invoices created in Stripe, want 1 each", customers.Load(), invoices.Load())
+		}
+	})
+}
+
+// TestInvoiceEmailCarriesStripeLink: with Stripe on, the invoice emailed to
+// the client carries Stripe's payment link beside the PDF, once.
+func TestInvoiceEmailCarriesStripeLink(t *testing.T) {
+	mock := startStripeMock(t)
+	dbtest.Each(t, []database.Migrations{people.Migrations, notify.Migrations, contracts.Migrations}, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		const link = "https://invoice.stripe.com/i/acct_test/inv_goodshift"
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			req, _ := http.NewRequest(r.Method, mock+r.URL.RequestURI(), strings.NewReader(string(body)))
+			req.Header = r.Header.Clone()
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			defer res.Body.Close()
+			out, _ := io.ReadAll(res.Body)
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/send") {
+				// stripe-mock's fixtures have no hosted page; Stripe's do.
+				var obj map[string]any
+				if json.Unmarshal(out, &obj) == nil {
+					obj["hosted_invoice_url"] = link
+					out, _ = json.Marshal(obj)
+				}
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(res.StatusCode)
+			_, _ = w.Write(out)
+		}))
+		t.Cleanup(srv.Close)
+		if err := jobs.Migrate(ctx, db, nil); err != nil {
+			t.Fatal(err)
+		}
+		q, err := jobs.New(jobs.Config{DB: db, RetryBase: 20 * time.Millisecond, PollInterval: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock := func() time.Time { return time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC) }
+		smtp := notifytest.StartSMTP(t, 0)
+		ns := notify.NewService(notify.Config{DB: db, Now: clock, People: people.NewService(people.Config{DB: db, Now: clock}), Queue: q,
+			SMTP: notify.SMTP{Host: "127.0.0.1", Port: smtp.Port, From: "Goodshift <accounts@goodshift.example>"}})
+		svc := contracts.NewService(contracts.Config{DB: db, Now: clock, Org: testOrg(), Stripe: config.Stripe{SecretKey: "sk_test_123", APIBase: srv.URL}})
+		svc.UseMail(ns, q, []int{7})
+		svc.UseStripeJobs(q)
+		if err := q.Seal(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = q.Stop(sctx)
+		})
+		fixedContracts(t, svc, 1)
+		if _, err := svc.RunInvoices(ctx, november, nil); err != nil {
+			t.Fatal(err)
+		}
+		drafts, _ := svc.Invoices(ctx, contracts.InvoiceFilter{})
+		inv, err := svc.Issue(ctx, drafts[0].ID)
+		if err != nil || inv.Stripe.Sync != "synced" {
+			t.Fatalf("issue: %+v %v", inv.Stripe, err)
+		}
+		waitUntil(t, "the invoice email", func() bool { return len(smtp.Messages()) >= 1 })
+		waitUntil(t, "the queue to settle", func() bool {
+			var left int64
+			db.Raw("SELECT COUNT(*) FROM river_job WHERE state NOT IN ('completed')").Row().Scan(&left)
+			return left == 0
+		})
+		msgs := smtp.Messages()
+		if len(msgs) != 1 {
+			t.Fatalf("%d emails, want 1", len(msgs))
+		}
+		_, text, pdf, name := parts(t, msgs[0])
+		if !strings.Contains(strings.ReplaceAll(text, "\r\n", "\n"), "You can pay online: "+link) || name != inv.Number+".pdf" || len(pdf) == 0 {
+			t.Errorf("email (attachment %q, %d bytes):\n%s", name, len(pdf), text)
 		}
 	})
 }
