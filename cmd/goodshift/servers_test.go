@@ -90,6 +90,79 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 		}
 	})
 
+	t.Run("deactivation on one is refused on the other within a second", func(t *testing.T) {
+		token := login(t, b.base, "liam@goodshift.example")
+		if code := me(t, b.base, token); code != http.StatusOK { // cached on B
+			t.Fatalf("/me on B: %d", code)
+		}
+		admin := login(t, a.base, "alex@goodshift.example")
+		var liam string
+		req, _ := http.NewRequest(http.MethodGet, b.base+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var who struct{ ID string }
+		_ = json.NewDecoder(res.Body).Decode(&who)
+		res.Body.Close()
+		liam = who.ID
+		body := strings.NewReader(`{"active": false}`)
+		req, _ = http.NewRequest(http.MethodPatch, a.base+"/api/v1/people/"+liam, body)
+		req.Header.Set("Authorization", "Bearer "+admin)
+		req.Header.Set("Content-Type", "application/json")
+		res, err = http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("deactivate on A: %v %v", res, err)
+		}
+		res.Body.Close()
+		done := time.Now()
+		for me(t, b.base, token) != http.StatusUnauthorized {
+			if time.Since(done) > time.Second {
+				t.Fatal("B still accepts the deactivated person's token a second later")
+			}
+			time.Sleep(20 * time.Millisecond) // polling a condition
+		}
+	})
+
+	t.Run("a web-only instance starts no workers", func(t *testing.T) {
+		off := map[string]string{"GOODSHIFT_WORKERS": "off"}
+		for k, v := range vars {
+			if _, ok := off[k]; !ok {
+				off[k] = v
+			}
+		}
+		c := startWebOnly(t, bin, off)
+		for _, path := range []string{"/healthz", "/readyz"} {
+			res, err := http.Get(c.base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var h struct{ Workers string }
+			_ = json.NewDecoder(res.Body).Decode(&h)
+			res.Body.Close()
+			if h.Workers != "off" {
+				t.Errorf("%s says workers %q, want off", path, h.Workers)
+			}
+		}
+		// It serves (and its sign-outs reach the others) but works no job.
+		token := login(t, c.base, "kwame@goodshift.example")
+		if code := me(t, a.base, token); code != http.StatusOK {
+			t.Fatalf("/me on A: %d", code)
+		}
+		req, _ := http.NewRequest(http.MethodPost, c.base+"/api/v1/auth/logout", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode >= 300 {
+			t.Fatalf("sign-out on the web-only instance: %v %v", res, err)
+		} else {
+			res.Body.Close()
+		}
+		poll(t, "A to refuse the token signed out on the web-only instance", time.Second, func() bool { return me(t, a.base, token) == http.StatusUnauthorized })
+		if logs := c.logs.String(); !strings.Contains(logs, "job workers are off in this process") || strings.Contains(logs, "task done") {
+			t.Errorf("the web-only instance started workers:\n%s", logs)
+		}
+	})
+
 	t.Run("50 claims of one open shift across both give one winner", func(t *testing.T) {
 		db, err := database.Open(t.Context(), database.Options{URL: conf.URL()})
 		if err != nil {
@@ -344,6 +417,38 @@ func startServeProcess(t *testing.T, bin string, vars map[string]string) server 
 		var h struct{ Workers string }
 		_ = json.NewDecoder(res.Body).Decode(&h)
 		return res.StatusCode == http.StatusOK && h.Workers == "running"
+	})
+	return server{base: base, logs: logs}
+}
+
+// startWebOnly runs serve with workers off and waits until it answers.
+func startWebOnly(t *testing.T, bin string, vars map[string]string) server {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "GOODSHIFT_ADDR="+addr)
+	for k, v := range vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = struct{ io.Writer }{logs}, struct{ io.Writer }{logs}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("web-only server %s: %v\n%s", addr, err, logs.String())
+		}
+	})
+	base := "http://" + addr
+	poll(t, "the web-only server to answer", 30*time.Second, func() bool {
+		res, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode == http.StatusOK
 	})
 	return server{base: base, logs: logs}
 }
