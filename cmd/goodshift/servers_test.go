@@ -125,6 +125,65 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 		}
 	})
 
+	t.Run("a new site on one is in the other's site list within a second", func(t *testing.T) {
+		db, err := database.Open(t.Context(), database.Options{URL: conf.URL()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer database.Close(db)
+		supervisor, finance := login(t, b.base, "dana@goodshift.example"), login(t, a.base, "femi@goodshift.example")
+		call := func(method, url, token, body string, out any) int {
+			t.Helper()
+			req, _ := http.NewRequest(method, url, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			if body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			if out != nil {
+				_ = json.NewDecoder(res.Body).Decode(out)
+			}
+			return res.StatusCode
+		}
+		var existing, client string
+		if err := db.Raw("SELECT id FROM shifts ORDER BY starts_at LIMIT 1").Row().Scan(&existing); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Raw("SELECT id FROM clients ORDER BY legal_name LIMIT 1").Row().Scan(&client); err != nil {
+			t.Fatal(err)
+		}
+		if code := call(http.MethodGet, b.base+"/api/v1/shifts/"+existing, supervisor, "", nil); code != http.StatusOK { // B caches the site list
+			t.Fatalf("a shift on B: %d", code)
+		}
+		var site struct{ ID string }
+		if code := call(http.MethodPost, a.base+"/api/v1/clients/"+client+"/sites", finance, `{"name": "Harbour Lofts", "address": "1 Quay Street, Bristol", "postcode": "BS1 4DJ"}`, &site); code != http.StatusCreated {
+			t.Fatalf("new site on A: %d", code)
+		}
+		shift := database.NewID()
+		at := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Hour) // wall clock: the servers run on it
+		if err := db.Exec(`INSERT INTO shifts (id, site_id, starts_at, ends_at, work_minutes, status, published_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 120, 'open', ?, ?, ?)`, shift, site.ID, at, at.Add(2*time.Hour), at, at, at).Error; err != nil {
+			t.Fatal(err)
+		}
+		added := time.Now()
+		for {
+			var sh struct {
+				SiteName string `json:"site_name"`
+			}
+			if code := call(http.MethodGet, b.base+"/api/v1/shifts/"+shift, supervisor, "", &sh); code == http.StatusOK && sh.SiteName == "Harbour Lofts" {
+				break
+			}
+			if time.Since(added) > time.Second {
+				t.Fatal("B does not know the site added on A a second later")
+			}
+			time.Sleep(20 * time.Millisecond) // polling a condition
+		}
+	})
+
 	t.Run("a web-only instance starts no workers", func(t *testing.T) {
 		off := map[string]string{"GOODSHIFT_WORKERS": "off"}
 		for k, v := range vars {
