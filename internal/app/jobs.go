@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/jobs"
@@ -221,6 +222,10 @@ func (a *App) describeJob(ctx context.Context, kind string, args []byte) string 
 		return "someone no longer on the system"
 	}
 	invoice := func(id string) string {
+		// Invoices are finance's: an admin is told only that it is one.
+		if p, ok := auth.PrincipalFrom(ctx); !ok || !auth.Can(p, auth.InvoicesRead) {
+			return "an invoice"
+		}
 		if inv, err := a.Contracts.Invoice(ctx, id); err == nil && inv.Number != "" {
 			return "invoice " + inv.Number + " (" + inv.ClientName + ")"
 		}
@@ -239,7 +244,10 @@ func (a *App) describeJob(ctx context.Context, kind string, args []byte) string 
 		}
 		switch {
 		case strings.HasPrefix(row.Regarding, "invoice:"):
-			return "Email to " + row.ToAddress + " about " + invoice(strings.TrimPrefix(row.Regarding, "invoice:"))
+			if what := invoice(strings.TrimPrefix(row.Regarding, "invoice:")); what != "an invoice" {
+				return "Email to " + row.ToAddress + " about " + what
+			}
+			return "Email to a client about an invoice"
 		case row.PersonID != nil:
 			return "Email to " + person(*row.PersonID) + " (a copy of a notification in their inbox)"
 		case row.ToAddress != "":

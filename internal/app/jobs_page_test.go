@@ -14,8 +14,11 @@ import (
 
 	"github.com/goodshift/goodshift/internal/app"
 	"github.com/goodshift/goodshift/internal/app/apptest"
+	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/database/dbtest"
+	"github.com/goodshift/goodshift/internal/money"
 	"github.com/goodshift/goodshift/internal/notify"
 	"github.com/goodshift/goodshift/internal/notify/notifytest"
 )
@@ -47,29 +50,32 @@ func plantFailedJobs(t *testing.T, srv *apptest.Server, db *gorm.DB, marker stri
 		t.Fatal(err)
 	}
 	reminderJob = last()
-	// What River itself writes when an attempt fails (an AttemptError).
-	failed := func(id int64, state string, attempt int, msg string) {
-		e, _ := json.Marshal([]map[string]any{{"at": time.Now().UTC(), "attempt": attempt, "error": msg, "trace": ""}}) // wall clock: River's
-		finalized := "NULL"
-		if state == "discarded" {
-			finalized = "created_at"
-		}
-		q := "UPDATE river_job SET state = ?, attempt = ?, max_attempts = ?, finalized_at = " + finalized + ", errors = jsonb(?) WHERE id = ?"
-		if database.Dialect(db) == database.Postgres {
-			q = "UPDATE river_job SET state = ?, attempt = ?, max_attempts = ?, finalized_at = " + finalized + ", errors = ARRAY[?::jsonb] WHERE id = ?"
-			var one []map[string]any
-			_ = json.Unmarshal(e, &one)
-			e, _ = json.Marshal(one[0])
-		}
-		if err := db.Exec(q, state, attempt, max(attempt, 3), string(e), id).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
 	if emailJob != 0 {
-		failed(emailJob, "discarded", 12, "451 try again later")
+		markFailed(t, db, emailJob, "discarded", 12, "451 try again later")
 	}
-	failed(reminderJob, "retryable", 1, "database is locked")
+	markFailed(t, db, reminderJob, "retryable", 1, "database is locked")
 	return emailJob, reminderJob
+}
+
+// markFailed writes what River itself writes when a job's attempt fails
+// (an AttemptError), as the job's only error.
+func markFailed(t *testing.T, db *gorm.DB, id int64, state string, attempt int, msg string) {
+	t.Helper()
+	e, _ := json.Marshal([]map[string]any{{"at": time.Now().UTC(), "attempt": attempt, "error": msg, "trace": ""}}) // wall clock: River's
+	finalized := "NULL"
+	if state == "discarded" {
+		finalized = "created_at"
+	}
+	q := "UPDATE river_job SET state = ?, attempt = ?, max_attempts = ?, finalized_at = " + finalized + ", errors = jsonb(?) WHERE id = ?"
+	if database.Dialect(db) == database.Postgres {
+		q = "UPDATE river_job SET state = ?, attempt = ?, max_attempts = ?, finalized_at = " + finalized + ", errors = ARRAY[?::jsonb] WHERE id = ?"
+		var one []map[string]any
+		_ = json.Unmarshal(e, &one)
+		e, _ = json.Marshal(one[0])
+	}
+	if err := db.Exec(q, state, attempt, max(attempt, 3), string(e), id).Error; err != nil {
+		t.Fatal(err)
+	}
 }
 
 func plantEmail(t *testing.T, srv *apptest.Server, db *gorm.DB, sam, marker string, later *river.InsertOpts, last func() int64) int64 {
@@ -187,7 +193,69 @@ func TestFailedJobsPage(t *testing.T) {
 		if len(list.Items) != 0 {
 			t.Errorf("after retrying both, %d failed jobs listed", len(list.Items))
 		}
+
+		// An invoice's job: finance see which invoice; an admin, who may not
+		// see invoices, only that it is one.
+		inv := issuedInvoice(t, srv, db)
+		var job int64
+		if err := db.Raw("SELECT MAX(id) FROM river_job WHERE kind = 'invoice-send'").Row().Scan(&job); err != nil || job == 0 {
+			t.Fatalf("no invoice-send job queued on issue (%v)", err)
+		}
+		markFailed(t, db, job, "discarded", 10, "SMTP_FROM: mail: no address")
+		for email, want := range map[string]string{
+			"femi@goodshift.example": "Emailing invoice " + inv.Number + " (" + inv.ClientName + ") to the client",
+			"alex@goodshift.example": "Emailing an invoice to the client",
+		} {
+			var got struct {
+				Items []struct {
+					What string `json:"what"`
+				} `json:"items"`
+			}
+			res := srv.Login(t, email).JSON(http.MethodGet, "/api/v1/jobs/failed", nil, &got)
+			if len(got.Items) != 1 || got.Items[0].What != want {
+				t.Errorf("%s sees %s, want %q", email, res.Body, want)
+			}
+			if email == "alex@goodshift.example" && (strings.Contains(string(res.Body), inv.Number) || strings.Contains(string(res.Body), inv.ClientName)) {
+				t.Errorf("an admin is shown the invoice: %s", res.Body)
+			}
+		}
 	})
+}
+
+// issuedInvoice issues an invoice for October 2026 on a new fixed-price
+// contract with a demo client (whose billing address is set, so issuing
+// queues its email).
+func issuedInvoice(t *testing.T, srv *apptest.Server, db *gorm.DB) contracts.Invoice {
+	t.Helper()
+	ctx := context.Background()
+	var client, site string
+	if err := db.Raw("SELECT c.id, s.id FROM clients c JOIN sites s ON s.client_id = c.id WHERE c.billing_email <> '' ORDER BY c.legal_name LIMIT 1").Row().Scan(&client, &site); err != nil {
+		t.Fatal(err)
+	}
+	price := money.Pence(250_00)
+	svc := srv.App.Contracts
+	if _, err := svc.CreateContract(ctx, contracts.ContractInput{Reference: "JOBS-1", ClientID: client, SiteIDs: []string{site},
+		StartDate: civil.D(2026, 10, 1), Pricing: contracts.FixedMonthly, Price: &price, Status: contracts.Active}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.RunInvoices(ctx, civil.Month{Year: 2026, Month: time.October}, nil); err != nil {
+		t.Fatal(err)
+	}
+	drafts, err := svc.Invoices(ctx, contracts.InvoiceFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range drafts {
+		if d.ContractReference == "JOBS-1" {
+			inv, err := svc.Issue(ctx, d.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return inv
+		}
+	}
+	t.Fatal("no draft for the contract")
+	return contracts.Invoice{}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
