@@ -23,6 +23,7 @@ import (
 	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/jobs"
+	"github.com/goodshift/goodshift/internal/jobs/jobsweb"
 	"github.com/goodshift/goodshift/internal/notify"
 	"github.com/goodshift/goodshift/internal/outcomes"
 	"github.com/goodshift/goodshift/internal/payroll"
@@ -129,7 +130,8 @@ func New(d Deps) (*App, error) {
 	if err := jobs.Migrate(context.Background(), d.DB, d.Logger); err != nil {
 		return nil, err
 	}
-	if a.Jobs, err = jobs.New(jobs.Config{DB: d.DB, Logger: d.Logger, ListenURL: d.Config.DatabaseURL}); err != nil {
+	if a.Jobs, err = jobs.New(jobs.Config{DB: d.DB, Logger: d.Logger, ListenURL: d.Config.DatabaseURL,
+		RescueAfter: d.Config.JobRescueAfter, RetryBase: d.Config.JobRetryBase}); err != nil {
 		return nil, err
 	}
 	a.Jobs.Register(metrics.Registry)
@@ -199,6 +201,8 @@ func New(d Deps) (*App, error) {
 	notify.NewHandler(a.Notify, shell).Routes(api, root)
 	wellbeing.NewHandler(a.Wellbeing, shell, d.Config.Org.Name).Routes(api, root)
 	outcomes.NewHandler(a.Outcomes, shell).Routes(api, root)
+	// Failed jobs, for finance and admins (describeJob: jobs.go).
+	jobsweb.NewHandler(a.Jobs, shell, a.describeJob).Routes(api, root)
 	declareBodies(shell.Routes) // bodies.go: plain handlers that read a JSON body
 	return a, nil
 }

@@ -2,13 +2,19 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/contracts"
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/jobs"
+	"github.com/goodshift/goodshift/internal/jobs/jobsweb"
+	"github.com/goodshift/goodshift/internal/notify"
 )
 
 // Work nobody clicks: the periodic jobs. The leader (one process among all
@@ -69,9 +75,10 @@ func (a *App) tasks() map[string]task {
 		}}
 	}
 	if a.Contracts.StripeEnabled() {
+		// One job per pending invoice, retried with the queue's backoff.
 		t["stripe-sync"] = task{15 * time.Minute, func(ctx context.Context) (string, error) {
-			ok, failed, err := a.Contracts.SyncPendingStripe(ctx)
-			return fmt.Sprintf("%d invoices synced to Stripe, %d failed", ok, failed), err
+			n, err := a.Contracts.QueuePendingStripe(ctx, a.Jobs)
+			return fmt.Sprintf("%d invoices pending in Stripe, each with a sync job", n), err
 		}}
 	}
 	return t
@@ -130,6 +137,9 @@ func (a *App) registerTasks(q *jobs.Queue) {
 	ts := a.tasks()
 	river.AddWorker(q.Workers(), &taskWorker{a: a, tasks: ts})
 	river.AddWorker(q.Workers(), &reminderWorker{a: a})
+	if a.Contracts.StripeEnabled() {
+		a.Contracts.UseStripeJobs(q)
+	}
 	for name, t := range ts {
 		args := TaskArgs{Task: name}
 		q.Periodic(name, t.every, func() river.JobArgs { return args }, &river.InsertOpts{
@@ -187,4 +197,85 @@ func (a *App) workersStatus() string {
 	default:
 		return "off"
 	}
+}
+
+// taskNames are the periodic tasks in words, for the failed-jobs page.
+var taskNames = map[string]string{
+	"swaps-expire":        "Expiring swap requests whose shift has started",
+	"sessions-purge":      "Daily clean-up of expired sign-ins",
+	"notifications-purge": "Daily clean-up of old read notifications and email records",
+	"wellbeing-purge":     "Daily removal of wellbeing records past their retention",
+	"shift-reminders":     "Finding tomorrow's shifts to remind people of",
+	"invoice-reminders":   "Reminding clients of overdue invoices",
+	"stripe-sync":         "Finding invoices still to put into Stripe",
+}
+
+// describeJob says in plain words what a failed job is about, for the
+// failed-jobs page (internal/jobs/jobsweb). It names people and invoices,
+// never what a job carries: no email subject or text, no reminder wording
+// (a person's email may be about anything).
+func (a *App) describeJob(ctx context.Context, kind string, args []byte) string {
+	person := func(id string) string {
+		if p, err := a.People.Get(ctx, id); err == nil {
+			return p.Name
+		}
+		return "someone no longer on the system"
+	}
+	invoice := func(id string) string {
+		// Invoices are finance's: an admin is told only that it is one.
+		if p, ok := auth.PrincipalFrom(ctx); !ok || !auth.Can(p, auth.InvoicesRead) {
+			return "an invoice"
+		}
+		if inv, err := a.Contracts.Invoice(ctx, id); err == nil && inv.Number != "" {
+			return "invoice " + inv.Number + " (" + inv.ClientName + ")"
+		}
+		return "an invoice"
+	}
+	switch kind {
+	case notify.EmailArgs{}.Kind():
+		var x notify.EmailArgs
+		var row struct {
+			PersonID  *string
+			ToAddress string
+			Regarding string
+		}
+		if json.Unmarshal(args, &x) != nil || a.DB.WithContext(ctx).Raw("SELECT person_id, to_address, regarding FROM emails WHERE id = ?", x.EmailID).Scan(&row).Error != nil {
+			return "An email"
+		}
+		switch {
+		case strings.HasPrefix(row.Regarding, "invoice:"):
+			if what := invoice(strings.TrimPrefix(row.Regarding, "invoice:")); what != "an invoice" {
+				return "Email to " + row.ToAddress + " about " + what
+			}
+			return "Email to a client about an invoice"
+		case row.PersonID != nil:
+			return "Email to " + person(*row.PersonID) + " (a copy of a notification in their inbox)"
+		case row.ToAddress != "":
+			return "Email to " + row.ToAddress
+		}
+		return "An email that no longer exists"
+	case contracts.SendInvoiceArgs{}.Kind():
+		var x contracts.SendInvoiceArgs
+		if json.Unmarshal(args, &x) == nil {
+			return "Emailing " + invoice(x.InvoiceID) + " to the client"
+		}
+	case contracts.StripeSyncArgs{}.Kind():
+		var x contracts.StripeSyncArgs
+		if json.Unmarshal(args, &x) == nil {
+			return "Putting " + invoice(x.InvoiceID) + " into Stripe"
+		}
+	case ReminderArgs{}.Kind():
+		var x ReminderArgs
+		if json.Unmarshal(args, &x) == nil {
+			return "Reminder to " + person(x.EmployeeID) + " of their shift tomorrow"
+		}
+	case TaskArgs{}.Kind():
+		var x TaskArgs
+		if json.Unmarshal(args, &x) == nil {
+			if n, ok := taskNames[x.Task]; ok {
+				return n
+			}
+		}
+	}
+	return jobsweb.KindName(kind)
 }

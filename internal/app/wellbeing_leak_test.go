@@ -250,6 +250,8 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
 		srv := apptest.New(t, db, apptest.Options{})
 		markers, shared := leakMarkers(t, srv)
+		// Failed jobs carrying a marker, for the failed-jobs page (jobs_page_test.go).
+		plantFailedJobs(t, srv, db, markers[0])
 		if len(markers) < 80 {
 			t.Fatalf("only %d markers planted", len(markers))
 		}

@@ -79,6 +79,9 @@ const (
 	OutcomesRead          Action = "outcomes.read"             // the outcomes report, CSV and PDF
 	EmploymentRecordWrite Action = "outcomes.employment.write" // leaving, referral, consent flags, postcode district
 	JourneyOwn            Action = "outcomes.journey"          // an employee's own journey page
+
+	// Jobs (work nobody clicks).
+	JobsManage Action = "jobs.manage" // failed jobs: see them, retry them
 )
 
 func roles(r ...Role) []Role { return r }
@@ -135,6 +138,8 @@ var Policy = map[Action]Rule{
 	OutcomesRead:          {Roles: roles(Admin)},
 	EmploymentRecordWrite: {Roles: roles(Admin, SupportWorker)},
 	JourneyOwn:            {Roles: roles(Employee)},
+
+	JobsManage: {Roles: roles(Finance, Admin)},
 }
 
 // Decision is the outcome of asking the policy.

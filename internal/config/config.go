@@ -64,6 +64,11 @@ type Config struct {
 	ShortNoticePay    money.BasisPoints // share of the shift's pay for one (0: unpaid)
 
 	Workers bool // run background jobs in this process (GOODSHIFT_WORKERS=off for web-only instances)
+	// JobRescueAfter: a job still running this long is taken to have lost
+	// its process (killed mid-job) and is run again by another.
+	JobRescueAfter time.Duration
+	// JobRetryBase is a failed job's first retry delay (doubling to an hour).
+	JobRetryBase time.Duration
 	// InvoiceReminderDays are the days after the due date on which an
 	// unpaid invoice's client is reminded.
 	InvoiceReminderDays []int
@@ -167,6 +172,8 @@ var Vars = []Var{
 	{"SMTP_FROM", "Goodshift <rota@goodshift.example>", "sender of notification emails"},
 	{"GOODSHIFT_INVOICE_REMINDER_DAYS", "7,30", "days after the due date to remind a client of an unpaid invoice; off for never"},
 	{"GOODSHIFT_WORKERS", "on", "run background jobs (email, reminders, purges) in this process; off for web-only instances"},
+	{"GOODSHIFT_JOB_RESCUE_AFTER", "15m", "a job still running this long is taken to have lost its process (killed mid-job) and is run again; jobs are cut off at three quarters of it (at most 10m)"},
+	{"GOODSHIFT_JOB_RETRY_BASE", "30s", "a failed job's first retry delay, doubling on each retry up to an hour"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -224,6 +231,8 @@ func Load(getenv func(string) string) (Config, error) {
 		ShortNoticeWindow:  r.duration("GOODSHIFT_SHORT_NOTICE_WINDOW", 48*time.Hour),
 		ShortNoticePay:     r.share("GOODSHIFT_SHORT_NOTICE_PAY"),
 		Workers:            r.oneOf("GOODSHIFT_WORKERS", "on", "on", "off") == "on",
+		JobRescueAfter:     r.duration("GOODSHIFT_JOB_RESCUE_AFTER", 15*time.Minute),
+		JobRetryBase:       r.duration("GOODSHIFT_JOB_RETRY_BASE", 30*time.Second),
 	}
 	c.InvoiceReminderDays = []int{7, 30}
 	if v := strings.TrimSpace(r.getenv("GOODSHIFT_INVOICE_REMINDER_DAYS")); v != "" {

@@ -18,6 +18,7 @@ import (
 	"github.com/goodshift/goodshift/internal/database"
 	"github.com/goodshift/goodshift/internal/database/dbtest"
 	"github.com/goodshift/goodshift/internal/jobs"
+	"github.com/goodshift/goodshift/internal/money"
 	"github.com/goodshift/goodshift/internal/notify"
 	"github.com/goodshift/goodshift/internal/notify/notifytest"
 	"github.com/goodshift/goodshift/internal/people"
@@ -125,7 +126,7 @@ func TestIssuedInvoiceEmailsItselfOnceThenReminds(t *testing.T) {
 		if !strings.Contains(text, "due by") {
 			t.Errorf("text: %s", text)
 		}
-		if got := testenv.PDFText(t, pdf); got != "" && !strings.Contains(got, inv.Number) {
+		if got := testenv.PDFText(t, pdf); !strings.Contains(got, inv.Number) || !strings.Contains(got, inv.ClientName) {
 			t.Errorf("the attached PDF does not show %s:\n%s", inv.Number, got)
 		}
 		sends, err := svc.InvoiceSends(ctx, inv.ID)
@@ -148,7 +149,11 @@ func TestIssuedInvoiceEmailsItselfOnceThenReminds(t *testing.T) {
 		}
 		waitUntil(t, "the reminder email", func() bool { return len(smtp.Messages()) >= 2 })
 		_, text, pdf, _ = parts(t, smtp.Messages()[1])
-		for _, want := range []string{"7 days late", "8% a year above the Bank of England base rate", "fixed compensation of £"} {
+		// DOMAIN.md: 8% over base rate, and £40 fixed compensation under £1,000.
+		if inv.Outstanding >= 1_000_00 {
+			t.Fatalf("the fixture's invoice is %s; the check below expects under £1,000", inv.Outstanding)
+		}
+		for _, want := range []string{"7 days late", "Late Payment of Commercial Debts (Interest) Act 1998", "8% a year above the Bank of England base rate", "fixed compensation of £40.00"} {
 			if !strings.Contains(strings.ReplaceAll(text, "\r\n", " "), want) {
 				t.Errorf("reminder lacks %q:\n%s", want, text)
 			}
@@ -164,4 +169,15 @@ func TestIssuedInvoiceEmailsItselfOnceThenReminds(t *testing.T) {
 			t.Errorf("%d emails, want 2", got)
 		}
 	})
+}
+
+// TestFixedCompensation: the statutory sums of DOMAIN.md, at their edges.
+func TestFixedCompensation(t *testing.T) {
+	for _, c := range []struct{ debt, want money.Pence }{
+		{1, 40_00}, {999_99, 40_00}, {1_000_00, 70_00}, {9_999_99, 70_00}, {10_000_00, 100_00}, {1_000_000_00, 100_00},
+	} {
+		if got := contracts.FixedCompensation(c.debt); got != c.want {
+			t.Errorf("FixedCompensation(%s) = %s, want %s", c.debt, got, c.want)
+		}
+	}
 }

@@ -96,6 +96,12 @@ func (s *Service) SyncStripe(ctx context.Context, invoiceID string) error {
 		}
 		customerID = cl.StripeCustomerID
 		if customerID == "" {
+			// Made by an earlier attempt whose answer was lost? (stripe_lookup.go)
+			if customerID, err = s.findStripeCustomer(ctx, cl.ID); err != nil {
+				return fail("look up customer", err)
+			}
+		}
+		if customerID == "" {
 			p := &stripe.CustomerParams{Name: stripe.String(cl.LegalName), Email: stripe.String(cl.BillingEmail)}
 			p.Context = ctx
 			p.IdempotencyKey = idem("customer", cl.ID)
@@ -105,6 +111,8 @@ func (s *Service) SyncStripe(ctx context.Context, invoiceID string) error {
 				return fail("create customer", err)
 			}
 			customerID = c.ID
+		}
+		if cl.StripeCustomerID == "" {
 			if err := s.db.WithContext(ctx).Model(&clientRow{}).Where("id = ? AND stripe_customer_id = ''", cl.ID).
 				Update("stripe_customer_id", customerID).Error; err != nil {
 				return err

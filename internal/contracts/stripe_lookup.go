@@ -42,3 +42,19 @@ func (s *Service) stripeItemsMade(ctx context.Context, stripeInvoiceID string) (
 	}
 	return out, it.Err()
 }
+
+// findStripeCustomer returns the Stripe customer made for our client, if
+// any (a deleted one does not count).
+func (s *Service) findStripeCustomer(ctx context.Context, clientID string) (string, error) {
+	p := &stripe.CustomerSearchParams{}
+	p.Context = ctx
+	p.Query = fmt.Sprintf("metadata['goodshift_client_id']:'%s'", clientID)
+	it := s.stripe.api.Customers.Search(p)
+	for it.Next() {
+		c := it.Customer()
+		if c.Metadata["goodshift_client_id"] == clientID && !c.Deleted {
+			return c.ID, nil
+		}
+	}
+	return "", it.Err()
+}
