@@ -66,9 +66,9 @@ func (w PlanWeights) list() []int64 {
 // planWorker is one employee as the planner sees them.
 type planWorker struct {
 	id, name string
-	person   Person      // Other, PriorMinutes and Pay are set per shift
-	dob      civil.Date  // for the age on each shift's date
-	base     []Work      // their work the plan does not move, in start order
+	person   Person     // Other, PriorMinutes and Pay are set per shift
+	dob      civil.Date // for the age on each shift's date
+	base     []Work     // their work the plan does not move, in start order
 	prior    map[civil.Date]int
 	pay      map[civil.Date]PayFacts
 	target   int // minutes wanted over the plan's dates (contracted or wanted; 0: none)
@@ -93,7 +93,7 @@ type planTask struct {
 	odd      bool     // an evening or weekend
 	weekday  string
 	slot     string
-	holder   string // who holds it now ("" when open)
+	holder   string       // who holds it now ("" when open)
 	near     [2]time.Time // the window of other work the rules see (nearWindow)
 	wide     [2]time.Time // and for people whose rules need the wide one
 	siteName string

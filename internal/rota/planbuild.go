@@ -169,7 +169,10 @@ func (s *Service) buildPlan(ctx context.Context, r PlanRequest) (*planProblem, e
 	}
 	if len(ids) > 0 && len(shifts) > 0 {
 		if s.cfg.Leave != nil {
-			g.Go(func() (err error) { seams.away, err = s.cfg.Leave.AbsentDays(gctx, ids, r.From, r.To.AddDays(1)); return err })
+			g.Go(func() (err error) {
+				seams.away, err = s.cfg.Leave.AbsentDays(gctx, ids, r.From, r.To.AddDays(1))
+				return err
+			})
 		}
 		if s.cfg.TemporaryLimits != nil {
 			g.Go(func() (err error) {

@@ -140,9 +140,9 @@ type SkippedChange struct {
 
 // ApplyResult is what applying a plan did.
 type ApplyResult struct {
-	Applied []PlannedShift `json:"applied"`
+	Applied []PlannedShift  `json:"applied"`
 	Skipped []SkippedChange `json:"skipped"`
-	Summary string         `json:"summary"`
+	Summary string          `json:"summary"`
 }
 
 // ApplyPlan applies a plan in one transaction: the people involved are
