@@ -329,11 +329,11 @@ func TestPlansExpireAfterADay(t *testing.T) {
 // assignment applied passes Evaluate with no hard violation.
 func TestPlanPropertyRandomInstances(t *testing.T) {
 	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		f := setup(t, db)
 		for seed := range uint64(3) {
 			t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 				ctx := context.Background()
 				rng := rand.New(rand.NewPCG(seed, 11))
-				f := setup(t, db)
 				seams := &fakeSeams{away: map[string][]civil.Date{}, temporary: map[string][]rota.TemporaryLimit{}}
 				sites := f.withSites(2, seams)
 				mon := civil.D(2026, 11, 30).AddDays(7 * int(seed))
@@ -431,9 +431,6 @@ func TestCoverPlanAfterNoShiftsFlexPeriod(t *testing.T) {
 		svc := w.f.svc
 		sam, priya := w.emps[0], w.emps[1]
 		var mine []string
-		for _, sh := range w.open[:0] {
-			_ = sh
-		}
 		for d := 1; d <= 3; d++ {
 			sh := w.f.shiftAt(t, w.sites[0], w.mon.AddDays(d), 10, 0, 14, 0)
 			if _, err := svc.Assign(ctx, w.f.sup.ID, sh.ID, sam.ID, "cover test"); err != nil {
@@ -446,6 +443,8 @@ func TestCoverPlanAfterNoShiftsFlexPeriod(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.f.publish(t, w.mon, w.mon.AddDays(6))
+		// Wellbeing stores the period before telling the rota.
+		w.seams.temporary[sam.ID] = []rota.TemporaryLimit{{From: w.mon, To: w.mon.AddDays(6), NoShifts: true}}
 		n, err := svc.FlexPeriodStarted(ctx, sam.ID, w.mon, w.mon.AddDays(6), true)
 		if err != nil || n != 3 {
 			t.Fatalf("released %d %v", n, err)
