@@ -93,6 +93,7 @@ type planTask struct {
 	odd      bool     // an evening or weekend
 	weekday  string
 	slot     string
+	siteDay  string       // site and weekday, for the person's pattern
 	holder   string       // who holds it now ("" when open)
 	near     [2]time.Time // the window of other work the rules see (nearWindow)
 	wide     [2]time.Time // and for people whose rules need the wide one
@@ -230,7 +231,7 @@ func (wk *planWorker) unfamiliar(t *planTask) int {
 	switch {
 	case wk.sites[t.shift.SiteID] == 0:
 		n += 2
-	case !wk.siteDays[t.shift.SiteID+t.weekday]:
+	case !wk.siteDays[t.siteDay]:
 		n++
 	}
 	if !wk.slots[t.slot] {

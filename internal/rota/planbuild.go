@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -206,6 +207,7 @@ func (s *Service) buildPlan(ctx context.Context, r PlanRequest) (*planProblem, e
 	for _, sh := range shifts {
 		t := &planTask{shift: sh, work: sh.Work(), siteName: sh.SiteName, odd: oddHours(sh.Work()),
 			weekday: sh.Date().Weekday().String(), slot: slotOf(sh.Work())}
+		t.siteDay = sh.SiteID + t.weekday
 		from, to := nearWindow(t.work)
 		t.near = [2]time.Time{from.Time(civil.London), to.Time(civil.London)}
 		mon := weekStart(t.work.Date())
@@ -341,6 +343,11 @@ func cmpStr(a, b string) int {
 
 // eligible is, for each worker, the tasks the rules allow them on their
 // own (with only the work the plan does not move), checked on all cores.
+//
+// Shifts at the same times are alike to the engine, so each person is
+// asked once per shape (eligibleKey); the final check (verify) runs every
+// proposed assignment through Check itself, so a shape that missed a fact
+// could cost cover, never let a rule be broken.
 func (p *planProblem) eligible() [][]int {
 	out := make([][]int, len(p.workers))
 	var wg sync.WaitGroup
@@ -349,8 +356,15 @@ func (p *planProblem) eligible() [][]int {
 		wg.Go(func() {
 			for w := range next {
 				var el []int
+				seen := map[eligibleKey]bool{}
 				for t := range p.tasks {
-					if len(Check(p.facts(w, t, nil, nil))) == 0 {
+					k := p.eligibleKey(w, t)
+					ok, done := seen[k]
+					if !done {
+						ok = len(Check(p.facts(w, t, nil, nil))) == 0
+						seen[k] = ok
+					}
+					if ok {
 						el = append(el, t)
 					}
 				}
@@ -381,4 +395,27 @@ func (p *planProblem) solverProblem(el [][]int) *plan.Problem {
 	}
 	pr := &plan.Problem{Workers: len(p.workers), Tasks: tasks, Eligible: el, Rules: p, TermNames: planTermNames, Weights: p.weights.list()}
 	return pr
+}
+
+// eligibleKey is what the rules engine reads about a shift when asked about
+// one person with no other planned work: its times and break (and through
+// them its date, week and the person's facts on that date), its site only
+// for a person with fixed sites, and who else is on only for a person who
+// must not work alone.
+type eligibleKey struct {
+	start, end int64
+	brk        int
+	site, crew string
+}
+
+func (p *planProblem) eligibleKey(w, t int) eligibleKey {
+	task, a := p.tasks[t], p.workers[w].person.Adjustments
+	k := eligibleKey{start: task.work.Start.UnixNano(), end: task.work.End.UnixNano(), brk: task.work.BreakMinutes}
+	if len(a.FixedSites) > 0 {
+		k.site = task.work.SiteID
+	}
+	if a.NotAlone || len(a.WorkWith) > 0 {
+		k.crew = strings.Join(task.crew, ",")
+	}
+	return k
 }

@@ -174,16 +174,20 @@ func (p *planProblem) construct(el [][]int) [][]int {
 		if held[t] {
 			continue
 		}
-		cands := slices.Clone(who[t])
 		task := p.tasks[t]
-		slices.SortStableFunc(cands, func(a, b int) int {
-			da, db := p.workers[a].target-mins[a], p.workers[b].target-mins[b]
-			if da != db {
-				return cmp.Compare(db, da)
+		type cand struct{ w, short, odd int }
+		cands := make([]cand, len(who[t]))
+		for i, w := range who[t] {
+			cands[i] = cand{w, p.workers[w].target - mins[w], p.workers[w].unfamiliar(task)}
+		}
+		slices.SortStableFunc(cands, func(a, b cand) int {
+			if a.short != b.short {
+				return cmp.Compare(b.short, a.short)
 			}
-			return cmp.Compare(p.workers[a].unfamiliar(task), p.workers[b].unfamiliar(task))
+			return cmp.Compare(a.odd, b.odd)
 		})
-		for _, w := range cands {
+		for _, c := range cands {
+			w := c.w
 			// The shift itself first (one check), then the whole schedule.
 			if len(Check(p.facts(w, t, assign[w], nil))) > 0 {
 				continue
@@ -354,7 +358,7 @@ func (wk *planWorker) reason(t *planTask, run int) string {
 	day := t.weekday + "s"
 	var first string
 	switch {
-	case wk.siteDays[t.shift.SiteID+t.weekday]:
+	case wk.siteDays[t.siteDay]:
 		first = fmt.Sprintf("%s usually works at %s on %s", name, t.siteName, day)
 	case wk.sites[t.shift.SiteID] > 0:
 		first = fmt.Sprintf("%s has worked at %s in the last four weeks", name, t.siteName)
