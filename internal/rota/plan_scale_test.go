@@ -43,7 +43,6 @@ func scaleRota(b *testing.B, db *gorm.DB) (*Service, civil.Date) {
 	}
 	svc := NewService(Config{DB: db, Now: func() time.Time { return now }, People: ps, Sites: sites})
 	sup := auth.Principal{ID: "bench", Roles: []auth.Role{auth.Supervisor}}
-	var emps []people.Person
 	var history []shiftRow
 	mon := civil.D(2026, 11, 30)
 	for i := range 500 {
@@ -56,7 +55,6 @@ func scaleRota(b *testing.B, db *gorm.DB) (*Service, civil.Date) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		emps = append(emps, p)
 		if i%2 == 1 {
 			if _, err := svc.SetWantedHours(ctx, p.ID, WantedHours{MinutesPerWeek: 60 * (8 + i%24)}); err != nil {
 				b.Fatal(err)

@@ -318,6 +318,13 @@ func TestPlansExpireAfterADay(t *testing.T) {
 		if _, err := f.svc.GetPlan(ctx, pl.ID); err != rota.ErrPlanNotFound {
 			t.Fatalf("get expired: %v", err)
 		}
+		if n, err := f.svc.DeleteExpiredPlans(ctx); err != nil || n != 0 {
+			t.Fatalf("deleted a plan just expired: %d %v", n, err)
+		}
+		clock = now.Add(2 * rota.PlanLifetime)
+		if n, err := f.svc.DeleteExpiredPlans(ctx); err != nil || n != 1 {
+			t.Fatalf("deleted %d expired plans: %v", n, err)
+		}
 		if _, err := f.svc.Propose(ctx, f.sup.ID, rota.PlanRequest{From: civil.D(2026, 11, 30), To: civil.D(2026, 12, 30)}); err == nil {
 			t.Fatal("a month-long plan was accepted")
 		}
