@@ -237,7 +237,7 @@ func TestFillThisWeekPage(t *testing.T) {
 		}
 		page := srv.SignIn(t, "dana@goodshift.example")
 		_, doc := page.Page("/rota/board?week=2027-01-11")
-		if doc.Find("#fill-form button").Length() != 1 {
+		if doc.Find("#fill-form #fill-week").Length() != 1 || doc.Find("#fill-form #cover-week").Length() != 1 {
 			t.Fatal("no Fill this week on the board")
 		}
 		res := page.Submit("/rota/plans", url.Values{"week": {"2027-01-11"}})

@@ -510,6 +510,26 @@ func TestOfferToEveryoneEligible(t *testing.T) {
 			t.Fatal("a draft was offered")
 		}
 		w.f.publish(t, w.mon.AddDays(2), w.mon.AddDays(2))
+		// The board's "Cover open shifts": a cover plan for the published
+		// open shifts of the dates (the day's six drafts were published
+		// with it), this one among them.
+		if _, err := svc.Propose(ctx, w.f.sup.ID, rota.PlanRequest{From: w.mon, To: w.mon.AddDays(1), Mode: rota.PlanCover}); err == nil {
+			t.Fatal("a cover plan with nothing to cover")
+		}
+		cover, err := svc.Propose(ctx, w.f.sup.ID, rota.PlanRequest{From: w.mon.AddDays(2), To: w.mon.AddDays(2), Mode: rota.PlanCover})
+		if err != nil || cover.Mode != rota.PlanCover || cover.Shifts != 7 || cover.Covered+len(cover.Open) != 7 {
+			t.Fatalf("cover plan: %+v %v", cover, err)
+		}
+		inPlan := false
+		for _, a := range cover.Assignments {
+			inPlan = inPlan || a.ShiftID == sh.ID
+		}
+		for _, o := range cover.Open {
+			inPlan = inPlan || o.ShiftID == sh.ID
+		}
+		if !inPlan {
+			t.Fatal("the published open shift is not in the cover plan")
+		}
 		before := len(w.notes.msgs)
 		res, err := svc.OfferToEligible(ctx, sh.ID)
 		if err != nil {

@@ -56,7 +56,7 @@ func (r *PlanRequest) check() error {
 		r.Mode = PlanFill
 	}
 	if r.Mode != PlanFill && r.Mode != PlanReplan && !(r.Mode == PlanCover && len(r.ShiftIDs) > 0) {
-		bad = append(bad, errs.FieldError{Field: "mode", Message: "must be fill or replan"})
+		bad = append(bad, errs.FieldError{Field: "mode", Message: "must be fill, replan or cover"})
 	}
 	for _, id := range r.SiteIDs {
 		if !database.ValidID(id) {

@@ -43,6 +43,31 @@ func (s *Service) CoverPlan(ctx context.Context, actorID string, ids []string) (
 	return s.propose1(ctx, actorID, PlanRequest{From: from, To: to, Mode: PlanCover, ShiftIDs: slices.Clone(ids)})
 }
 
+// CoverOpen makes a cover plan for the published open shifts in the
+// request's dates and sites that have not started: shifts released to the
+// open pool, and published shifts nobody has claimed.
+func (s *Service) CoverOpen(ctx context.Context, actorID string, r PlanRequest) (Plan, error) {
+	r.Mode, r.ShiftIDs = PlanFill, nil
+	if err := r.check(); err != nil {
+		return Plan{}, err
+	}
+	q := s.cfg.DB.WithContext(ctx).Model(&shiftRow{}).
+		Where("status = ? AND published_at IS NOT NULL AND starts_at >= ? AND starts_at < ? AND starts_at > ?",
+			Open, r.From.Time(civil.London).UTC(), r.To.AddDays(1).Time(civil.London).UTC(), s.now())
+	if len(r.SiteIDs) > 0 {
+		q = q.Where("site_id IN ?", r.SiteIDs)
+	}
+	var ids []string
+	if err := q.Order("starts_at, id").Pluck("id", &ids).Error; err != nil {
+		return Plan{}, err
+	}
+	if len(ids) == 0 {
+		return Plan{}, errs.E(errs.Conflict, "There are no published open shifts to cover in these dates.")
+	}
+	r.Mode, r.ShiftIDs = PlanCover, ids
+	return s.propose1(ctx, actorID, r)
+}
+
 // released tells the supervisors that shifts went back to the open pool,
 // linking a cover plan for exactly those (or the board if none could be
 // made).

@@ -59,8 +59,12 @@ var ErrPlanNotFound = errs.E(errs.NotFound, "There is no such plan.")
 
 // Propose makes a plan for the request and stores it. Nothing on the rota
 // changes until it is applied.
+// Mode cover plans the published open shifts in the dates (see CoverOpen).
 func (s *Service) Propose(ctx context.Context, actorID string, r PlanRequest) (Plan, error) {
 	r.ShiftIDs = nil
+	if r.Mode == PlanCover {
+		return s.CoverOpen(ctx, actorID, r)
+	}
 	return s.propose1(ctx, actorID, r)
 }
 

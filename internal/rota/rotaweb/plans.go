@@ -78,7 +78,9 @@ func (h *Handler) putWanted(c *gin.Context, in rota.WantedHours) (rota.WantedHou
 }
 
 // pageCreatePlan is "Fill this week" on the board: a fill plan for the
-// board's week (and site, when the board is filtered to one).
+// board's week (and site, when the board is filtered to one), or with
+// mode=cover ("Cover open shifts") a cover plan for its published open
+// shifts.
 func (h *Handler) pageCreatePlan(c *gin.Context) {
 	mon, err := civil.Parse(c.PostForm("week"))
 	if err != nil {
@@ -88,6 +90,9 @@ func (h *Handler) pageCreatePlan(c *gin.Context) {
 	}
 	mon = rota.WeekStart(mon)
 	req := rota.PlanRequest{From: mon, To: mon.AddDays(6), Mode: rota.PlanFill}
+	if c.PostForm("mode") == rota.PlanCover {
+		req.Mode = rota.PlanCover
+	}
 	if site := strings.TrimSpace(c.PostForm("site")); site != "" {
 		req.SiteIDs = []string{site}
 	}
@@ -137,7 +142,7 @@ func (h *Handler) pagePlan(c *gin.Context) {
 // planWords is the page's summary line.
 func planWords(pl rota.Plan) string {
 	if pl.Shifts == 0 {
-		return "There are no open draft shifts to fill in these dates."
+		return "There are no open draft shifts to fill in these dates, or none that has not started."
 	}
 	s := "Fills " + itoa(pl.Covered) + " of " + plural(pl.Shifts, "open shift", "open shifts") + "."
 	if pl.CoverBound < pl.Shifts {
