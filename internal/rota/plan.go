@@ -208,9 +208,17 @@ func (p *planProblem) WorkerCost(w int, tasks []int, into *plan.Terms) {
 			}
 		}
 	}
-	if mins < wk.target {
+	switch {
+	case mins < wk.target && wk.targetOf == "wanted":
+		// Zero-hours staff: the square of the shortfall over the hours
+		// wanted, so that the next quarter-hour goes to whoever is
+		// furthest below in proportion, and hours end up shared in
+		// proportion to what each would like.
+		short, want := int64((wk.target-mins+14)/15), int64((wk.target+14)/15)
+		into[termHours] += short * short / want
+	case mins < wk.target:
 		into[termHours] += int64((wk.target - mins + 14) / 15)
-	} else {
+	default:
 		into[termExtra] += int64((mins - wk.target) / 15)
 	}
 	into[termFairness] += int64(odd * odd)

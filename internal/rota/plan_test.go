@@ -560,3 +560,34 @@ func TestOfferToEveryoneEligible(t *testing.T) {
 		}
 	})
 }
+
+// Zero-hours staff get hours in proportion to what they would like.
+func TestPlanSharesHoursInProportionToWantedHours(t *testing.T) {
+	dbtest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		few, many := f.employee(t, "Fay Few", civil.D(1990, 1, 1)), f.employee(t, "Mia Many", civil.D(1990, 1, 1))
+		for p, h := range map[string]int{few.ID: 8, many.ID: 24} {
+			if _, err := f.svc.SetWantedHours(ctx, p, rota.WantedHours{MinutesPerWeek: h * 60}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mon := civil.D(2026, 11, 30)
+		for d := range 4 {
+			f.shift(t, mon.AddDays(d), 8, 10)
+			f.shift(t, mon.AddDays(d), 12, 14)
+		}
+		pl, err := f.svc.Propose(ctx, f.sup.ID, rota.PlanRequest{From: mon, To: mon.AddDays(6)})
+		if err != nil || pl.Covered != 8 {
+			t.Fatalf("%+v %v", pl, err)
+		}
+		got := map[string]int{}
+		for _, a := range pl.Assignments {
+			got[a.EmployeeID] += a.Minutes
+		}
+		// 16 hours for 32 wanted: 4 and 12 in proportion.
+		if got[few.ID] != 4*60 || got[many.ID] != 12*60 {
+			t.Fatalf("hours: Fay %d, Mia %d minutes", got[few.ID], got[many.ID])
+		}
+	})
+}

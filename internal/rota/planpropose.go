@@ -20,7 +20,7 @@ import (
 var PlanTimeLimit = 6 * time.Second
 
 // planMoves is the search's move budget for a problem with n shifts.
-func planMoves(n int) int64 { return 20_000 + 400*int64(n) }
+func planMoves(n int) int64 { return 5_000 + 200*int64(n) }
 
 // PlannedShift is one assignment in a plan.
 type PlannedShift struct {
