@@ -208,6 +208,15 @@ func (p *planProblem) WorkerCost(w int, tasks []int, into *plan.Terms) {
 			}
 		}
 	}
+	h, x := wk.hoursTerms(mins)
+	into[termHours] += h
+	into[termExtra] += x
+	into[termFairness] += int64(odd * odd)
+}
+
+// hoursTerms are the hours and extra-hours terms for a person working mins
+// minutes in the plan's dates.
+func (wk *planWorker) hoursTerms(mins int) (hours, extra int64) {
 	switch {
 	case mins < wk.target && wk.targetOf == "wanted":
 		// Zero-hours staff: the square of the shortfall over the hours
@@ -215,13 +224,11 @@ func (p *planProblem) WorkerCost(w int, tasks []int, into *plan.Terms) {
 		// furthest below in proportion, and hours end up shared in
 		// proportion to what each would like.
 		short, want := int64((wk.target-mins+14)/15), int64((wk.target+14)/15)
-		into[termHours] += short * short / want
+		return short * short / want, 0
 	case mins < wk.target:
-		into[termHours] += int64((wk.target - mins + 14) / 15)
-	default:
-		into[termExtra] += int64((mins - wk.target) / 15)
+		return int64((wk.target - mins + 14) / 15), 0
 	}
-	into[termFairness] += int64(odd * odd)
+	return 0, int64((mins - wk.target) / 15)
 }
 
 // CoverCost counts an open shift.

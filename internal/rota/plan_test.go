@@ -589,5 +589,16 @@ func TestPlanSharesHoursInProportionToWantedHours(t *testing.T) {
 		if got[few.ID] != 4*60 || got[many.ID] != 12*60 {
 			t.Fatalf("hours: Fay %d, Mia %d minutes", got[few.ID], got[many.ID])
 		}
+		// The same data give the same plan (the move budget is reached
+		// before the time limit).
+		again, err := f.svc.Propose(ctx, f.sup.ID, rota.PlanRequest{From: mon, To: mon.AddDays(6)})
+		if err != nil || again.ID == pl.ID || len(again.Assignments) != len(pl.Assignments) {
+			t.Fatalf("again: %v", err)
+		}
+		for i, a := range again.Assignments {
+			if b := pl.Assignments[i]; a.ShiftID != b.ShiftID || a.EmployeeID != b.EmployeeID {
+				t.Fatalf("a different plan from the same data: %+v vs %+v", a, b)
+			}
+		}
 	})
 }

@@ -17,7 +17,7 @@ import (
 // search is also bounded by a move budget (planMoves): when the budget is
 // reached first, as it is for a site's week, the proposal depends only on
 // the data.
-var PlanTimeLimit = 6 * time.Second
+var PlanTimeLimit = 5 * time.Second
 
 // planMoves is the search's move budget for a problem with n shifts.
 func planMoves(n int) int64 { return 5_000 + 200*int64(n) }
@@ -139,8 +139,9 @@ func (s *Service) propose(ctx context.Context, p *planProblem, r PlanRequest) (P
 }
 
 // construct is where the search starts: who holds each shift now (replan)
-// and then, scarcest shift first, the allowed person furthest below their
-// hours who can take it alongside what they already have.
+// and then, scarcest shift first, the allowed person whose hours gain most
+// (furthest below their contracted hours, or their wanted hours in
+// proportion) who can take it alongside what they already have.
 func (p *planProblem) construct(el [][]int) [][]int {
 	assign := make([][]int, len(p.workers))
 	held := make([]bool, len(p.tasks))
@@ -175,14 +176,23 @@ func (p *planProblem) construct(el [][]int) [][]int {
 			continue
 		}
 		task := p.tasks[t]
-		type cand struct{ w, short, odd int }
+		// Most gain in the hours terms first, then the most familiar.
+		type cand struct {
+			w    int
+			gain int64
+			odd  int
+		}
 		cands := make([]cand, len(who[t]))
 		for i, w := range who[t] {
-			cands[i] = cand{w, p.workers[w].target - mins[w], p.workers[w].unfamiliar(task)}
+			wk := p.workers[w]
+			h0, x0 := wk.hoursTerms(mins[w])
+			h1, x1 := wk.hoursTerms(mins[w] + task.work.Minutes())
+			gain := (h0-h1)*p.weights.Hours + (x0-x1)*p.weights.Extra
+			cands[i] = cand{w, gain, wk.unfamiliar(task)}
 		}
 		slices.SortStableFunc(cands, func(a, b cand) int {
-			if a.short != b.short {
-				return cmp.Compare(b.short, a.short)
+			if a.gain != b.gain {
+				return cmp.Compare(b.gain, a.gain)
 			}
 			return cmp.Compare(a.odd, b.odd)
 		})
