@@ -264,3 +264,32 @@ func TestFillThisWeekPage(t *testing.T) {
 		}
 	})
 }
+
+// TestWantedHoursFromThePhone: an employee sets the hours they would like
+// on their own page; the planner reads them.
+func TestWantedHoursFromThePhone(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{Now: apptest.DefaultNow})
+		sam := srv.SignIn(t, "sam@goodshift.example")
+		res, doc := sam.Page("/rota/wanted-hours")
+		if res.StatusCode != http.StatusOK || doc.Find(`input[name="hours"]`).Length() != 1 {
+			t.Fatalf("page: %d", res.StatusCode)
+		}
+		if r := sam.Submit("/rota/wanted-hours", url.Values{"hours": {"many"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("bad hours: %d", r.StatusCode)
+		}
+		if r := sam.Submit("/rota/wanted-hours", url.Values{"hours": {"12"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d", r.StatusCode)
+		}
+		var got struct {
+			Minutes int `json:"minutes_per_week"`
+		}
+		api := srv.Login(t, "sam@goodshift.example")
+		if r := api.JSON(http.MethodGet, "/api/v1/me/wanted-hours", nil, &got); r.StatusCode != http.StatusOK || got.Minutes != 720 {
+			t.Fatalf("wanted hours: %d %+v", r.StatusCode, got)
+		}
+		if r := srv.Login(t, "dana@goodshift.example").JSON(http.MethodGet, "/api/v1/me/wanted-hours", nil, nil); r.StatusCode != http.StatusForbidden {
+			t.Errorf("a supervisor's own wanted hours: %d", r.StatusCode)
+		}
+	})
+}

@@ -31,6 +31,7 @@ func (h *Handler) PlanRoutes(api, root web.Routes) {
 	root.POST("/rota/shifts/:id/offer", auth.ShiftsWrite, h.pageOffer)
 	root.GET("/rota/wanted-hours", auth.ShiftsMine, h.pageWanted)
 	root.POST("/rota/wanted-hours", auth.ShiftsMine, h.pageSetWanted)
+	h.shell.AddNav(web.NavItem{Label: "Hours I would like", Path: "/rota/wanted-hours", Action: auth.ShiftsMine, Order: 14})
 }
 
 func (h *Handler) createPlan(c *gin.Context, in rota.PlanRequest) (rota.Plan, error) {
