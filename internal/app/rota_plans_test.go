@@ -293,3 +293,71 @@ func TestWantedHoursFromThePhone(t *testing.T) {
 		}
 	})
 }
+
+// TestCoverPlanFromTheFlexNotification: a "no shifts" flex period releases
+// Sam's shifts; the supervisors' notification links a cover plan for
+// exactly those shifts.
+func TestCoverPlanFromTheFlexNotification(t *testing.T) {
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
+		srv := apptest.New(t, db, apptest.Options{Now: apptest.DefaultNow})
+		dana, sam := srv.Login(t, "dana@goodshift.example"), srv.Login(t, "sam@goodshift.example")
+		site := demoSiteID(t, srv, "Old Street studio")
+		var released []string
+		for d := range 2 {
+			var sh apiShift
+			day := civil.D(2027, 1, 12+d)
+			in := map[string]any{"site_id": site, "starts_at": day.At(10, 0, civil.London).UTC().Format(time.RFC3339),
+				"ends_at": day.At(13, 0, civil.London).UTC().Format(time.RFC3339)}
+			dana.JSON(http.MethodPost, "/api/v1/shifts", in, &sh)
+			if r := dana.JSON(http.MethodPost, "/api/v1/shifts/"+sh.ID+"/assign", map[string]any{"employee_id": sam.ID()}, nil); r.StatusCode != http.StatusOK {
+				t.Fatalf("assign: %d %s", r.StatusCode, r.Body)
+			}
+			released = append(released, sh.ID)
+		}
+		publishAPI(t, dana, "2027-01-11", "2027-01-17")
+		if r := sam.JSON(http.MethodPost, "/api/v1/employees/"+sam.ID()+"/flex-periods", map[string]any{
+			"kind": "no_shifts", "from": "2027-01-11", "to": "2027-01-17"}, nil); r.StatusCode != http.StatusCreated {
+			t.Fatalf("flex period: %d %s", r.StatusCode, r.Body)
+		}
+		var box struct {
+			Items []struct {
+				Subject string `json:"subject"`
+				Body    string `json:"body"`
+				Link    string `json:"link"`
+			} `json:"items"`
+		}
+		dana.JSON(http.MethodGet, "/api/v1/me/notifications", nil, &box)
+		link := ""
+		for _, it := range box.Items {
+			if it.Subject == "Temporary availability change" && strings.Contains(it.Body, "Sam Okafor") &&
+				strings.Contains(it.Body, "2 shift(s) went back to the open pool. A plan to cover them is ready") {
+				link = it.Link
+			}
+		}
+		if !strings.HasPrefix(link, "/rota/plans/") {
+			t.Fatalf("notification link %q", link)
+		}
+		var pl apiPlan
+		if r := dana.JSON(http.MethodGet, "/api/v1"+link, nil, &pl); r.StatusCode != http.StatusOK {
+			t.Fatalf("cover plan: %d %s", r.StatusCode, r.Body)
+		}
+		var got []string
+		for _, a := range pl.Assignments {
+			got = append(got, a.ShiftID)
+			if a.EmployeeID == sam.ID() {
+				t.Errorf("Sam planned back on")
+			}
+		}
+		for _, o := range pl.Open {
+			got = append(got, o.ShiftID)
+		}
+		if pl.Mode != "cover" || pl.Shifts != len(released) || len(got) != len(released) ||
+			!(strings.Contains(strings.Join(got, ","), released[0]) && strings.Contains(strings.Join(got, ","), released[1])) {
+			t.Fatalf("cover plan for %v: %+v", released, pl)
+		}
+		page := srv.SignIn(t, "dana@goodshift.example")
+		if res, doc := page.Page(link); res.StatusCode != http.StatusOK || !strings.Contains(doc.Find("h1").Text(), "Cover") {
+			t.Fatalf("cover page: %d", res.StatusCode)
+		}
+	})
+}
