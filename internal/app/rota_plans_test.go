@@ -37,8 +37,9 @@ type apiPlan struct {
 		} `json:"reasons"`
 	} `json:"open"`
 	Objective []struct {
-		Term  string `json:"term"`
-		Value int64  `json:"value"`
+		Term   string `json:"term"`
+		Value  int64  `json:"value"`
+		Weight int64  `json:"weight"`
 	} `json:"objective"`
 	People []struct {
 		Name    string `json:"name"`
@@ -115,6 +116,22 @@ func TestPlanThroughTheAPI(t *testing.T) {
 				shifts = append(shifts, sh.ID)
 			}
 		}
+		// The organisation's weights: cover must come first.
+		var weights map[string]int64
+		if r := dana.JSON(http.MethodGet, "/api/v1/rota/plan-weights", nil, &weights); r.StatusCode != http.StatusOK || weights["cover"] != 10_000_000 {
+			t.Fatalf("weights: %d %s", r.StatusCode, r.Body)
+		}
+		weights["cover"] = 10
+		if r := dana.JSON(http.MethodPut, "/api/v1/rota/plan-weights", weights, nil); r.StatusCode != http.StatusBadRequest {
+			t.Errorf("cover not first: %d", r.StatusCode)
+		}
+		weights["cover"], weights["stability"] = 50_000_000, 60
+		if r := dana.JSON(http.MethodPut, "/api/v1/rota/plan-weights", weights, nil); r.StatusCode != http.StatusOK {
+			t.Fatalf("set weights: %d %s", r.StatusCode, r.Body)
+		}
+		if r := emps[0].JSON(http.MethodPut, "/api/v1/rota/plan-weights", weights, nil); r.StatusCode != http.StatusForbidden {
+			t.Errorf("employee setting weights: %d", r.StatusCode)
+		}
 		week := map[string]any{"from": "2027-01-11", "to": "2027-01-17", "mode": "fill"}
 		// Bad input and the wrong role change nothing.
 		for _, bad := range []map[string]any{
@@ -171,7 +188,7 @@ func TestPlanThroughTheAPI(t *testing.T) {
 				t.Errorf("open shift %s without reasons", o.ShiftID)
 			}
 		}
-		if len(pl.Objective) == 0 || len(pl.People) == 0 {
+		if len(pl.Objective) != 6 || pl.Objective[3].Term != "stability" || pl.Objective[3].Weight != 60 || len(pl.People) == 0 {
 			t.Errorf("objective %v, people %v", pl.Objective, pl.People)
 		}
 		var got apiPlan
