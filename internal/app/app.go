@@ -198,6 +198,8 @@ func New(d Deps) (*App, error) {
 	payroll.NewHandler(a.Payroll, shell).Routes(api, root)
 	rota.NewHandler(a.Rota, shell).Routes(api, root)
 	rotaweb.NewHandler(a.Rota, shell).Routes(api, root) // publishing, copying, the board by person
+	// The planner: plans, cover plans, offers to everyone eligible.
+	rotaweb.NewHandler(a.Rota, shell).PlanRoutes(api, root)
 	notify.NewHandler(a.Notify, shell).Routes(api, root)
 	wellbeing.NewHandler(a.Wellbeing, shell, d.Config.Org.Name).Routes(api, root)
 	outcomes.NewHandler(a.Outcomes, shell).Routes(api, root)

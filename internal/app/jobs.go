@@ -54,6 +54,10 @@ func (a *App) tasks() map[string]task {
 			return fmt.Sprintf("wellbeing records of %d former employees purged (%d plans, %d notes, %d flex periods)", p.Employees, p.Plans, p.Notes, p.FlexPeriods), err
 		}},
 	}
+	t["rota-plans-purge"] = task{24 * time.Hour, func(ctx context.Context) (string, error) {
+		n, err := a.Rota.DeleteExpiredPlans(ctx)
+		return fmt.Sprintf("%d expired rota plans deleted", n), err
+	}}
 	t["shift-reminders"] = task{time.Hour, func(ctx context.Context) (string, error) {
 		rs, err := a.Rota.RemindersDue(ctx)
 		if err != nil {

@@ -86,6 +86,12 @@ func leakMarkers(t *testing.T, srv *apptest.Server) (all []string, shared map[st
 	if r := sam.JSON(http.MethodPost, "/api/v1/employees/"+sam.ID()+"/flex-periods", map[string]any{"kind": "weekly_cap", "max_weekly_minutes": 600, "from": "2026-11-30", "to": "2026-12-20", "early_warning_action_id": plan.Actions[0].ID}, nil); r.StatusCode != http.StatusCreated {
 		t.Fatalf("flex: %d %s", r.StatusCode, r.Body)
 	}
+	// A rota plan over the flex period (its pages and JSON list people,
+	// their hours and limits).
+	dana := srv.Login(t, "dana@goodshift.example")
+	if r := dana.JSON(http.MethodPost, "/api/v1/rota/plans", map[string]any{"from": "2026-11-30", "to": "2026-12-06"}, nil); r.StatusCode != http.StatusCreated {
+		t.Fatalf("plan: %d %s", r.StatusCode, r.Body)
+	}
 	return all, shared
 }
 
@@ -126,6 +132,8 @@ func paramValues(t *testing.T, db *gorm.DB, path string, name string) []string {
 		return ids("SELECT id FROM people ORDER BY name")
 	case "flex", "flex-periods":
 		return ids("SELECT id FROM wellbeing_flex_periods")
+	case "plans":
+		return ids("SELECT id FROM rota_plans")
 	case "shifts":
 		return ids("SELECT id FROM shifts WHERE employee_id IN (SELECT id FROM people WHERE email IN ('sam@goodshift.example','hannah@goodshift.example','grace@goodshift.example','tomasz@goodshift.example')) OR flag <> '' OR status = 'open' ORDER BY starts_at LIMIT 40")
 	}

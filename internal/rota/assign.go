@@ -878,7 +878,9 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 	hi := to.AddDays(1).Time(civil.London).UTC()
 	note := "Temporary availability change, until " + dateText(to) + "."
 	released := 0
+	var releasedIDs []string
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		releasedIDs = nil
 		if err := lockPeople(tx, employeeID); err != nil {
 			return err
 		}
@@ -916,6 +918,7 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 			}
 			if noShifts {
 				released++
+				releasedIDs = append(releasedIDs, r.ID)
 			}
 		}
 		return nil
@@ -927,6 +930,6 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 	if released > 0 {
 		body += fmt.Sprintf(" %d shift(s) went back to the open pool.", released)
 	}
-	s.notifySupervisors(ctx, "Temporary availability change", body, "/rota/board")
+	s.released(ctx, "Temporary availability change", body, releasedIDs) // links a cover plan (plancover.go)
 	return released, nil
 }
