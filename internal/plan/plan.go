@@ -131,6 +131,12 @@ type Options struct {
 	// Temperature is the annealing start temperature in objective units;
 	// 0 means one measured from the problem.
 	Temperature float64
+	// Restarts splits a move budget (MaxMoves) over this many annealing
+	// runs, each from the starting plan and each polished to a local
+	// optimum; the best plan of all wins. Many short runs suit small
+	// problems with tight rules better than one long one. 0 means 1; it
+	// has no effect without a budget.
+	Restarts int
 	// RowEvery is how often, in moves, the search re-plans whole workers
 	// when the rules are a RowSolver; 0 means 1024.
 	RowEvery int64
