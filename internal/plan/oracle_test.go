@@ -442,7 +442,7 @@ func TestSolverMatchesMIPOptimum(t *testing.T) {
 			t.Fatalf("seed %d: the MIP's plan scores %d under the rules, cbc says %d: the models disagree", seed, p.Weigh(terms), want)
 		}
 
-		sol, err := plan.Solve(context.Background(), p, plan.Options{Seed: seed, MaxMoves: 100_000, Restarts: 10})
+		sol, err := plan.Solve(context.Background(), p, plan.Options{Seed: seed, MaxMoves: 120_000, Restarts: 12})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -142,6 +142,7 @@ type search struct {
 	stamp    uint32
 	touched  []int
 	ejected  []int
+	wanted   []int
 	chainBuf []int
 	trial    []int
 
@@ -570,7 +571,14 @@ func (s *search) adaptHardWeight() {
 func (s *search) replan(k int, temp float64) {
 	W := s.p.Workers
 	k = min(k, W)
-	ws := s.rng.Perm(W)[:k]
+	var ws []int
+	if s.rng.IntN(2) == 0 {
+		ws = s.wantedBy(k)
+	}
+	if len(ws) == 0 {
+		ws = s.rng.Perm(W)[:k]
+	}
+	k = len(ws)
 	oldB, oldS := s.breaks, s.soft
 	for len(s.saved) < k {
 		s.saved = append(s.saved, nil)
@@ -599,6 +607,41 @@ func (s *search) replan(k int, temp float64) {
 	for i, w := range ws {
 		s.setRow(w, s.saved[i])
 	}
+}
+
+// wantedBy picks a task, at random, whose cover would be better with one
+// more worker (an open shift, an under-covered day), and up to k workers,
+// at random, who may take it and hold nothing overlapping it: re-planned
+// together, one of them may rearrange their schedule around it.
+func (s *search) wantedBy(k int) []int {
+	T := len(s.p.Tasks)
+	from := s.rng.IntN(T)
+	for i := range T {
+		t := (from + i) % T
+		if c, over := s.scoreTask(t, s.count[t]+1); over > 0 || c >= s.tCost[t] {
+			continue
+		}
+		ws := s.wanted[:0]
+		for w := range s.p.Workers {
+			if s.elig[w*T+t] && !s.busyOn(w, t) {
+				ws = append(ws, w)
+			}
+		}
+		s.rng.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
+		s.wanted = ws
+		return ws[:min(k, len(ws))]
+	}
+	return nil
+}
+
+// busyOn reports whether worker w holds t or a task overlapping it.
+func (s *search) busyOn(w, t int) bool {
+	for _, u := range s.assign[w] {
+		if u == t || s.p.overlap(u, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // setPrices prices each task worker w may take at the change in the other
