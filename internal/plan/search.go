@@ -512,7 +512,7 @@ func (s *search) polish(ctx context.Context, fromBest bool) {
 		if s.rows == nil {
 			continue
 		}
-		if s.small {
+		if s.small && s.p.Workers <= pairPolishMax {
 			for w1 := range s.p.Workers {
 				for w2 := range s.p.Workers {
 					if w1 != w2 && ctx.Err() == nil && s.replanImproves(w1, w2) {
@@ -1015,9 +1015,14 @@ func (s *search) commit(c change, dv int, ds int64) {
 // smallProblem is the most workers × tasks of a problem the search treats
 // as small: with rules that are not a RowSolver it re-plans workers by its
 // own depth-first search (rowSearch), and its polish also tries ejection
-// chains and re-plans every ordered pair of workers together. On larger
-// problems those would cost more than they find in the time there is.
+// chains (and, up to pairPolishMax workers, re-plans every ordered pair of
+// workers together). On larger problems those would cost more than they
+// find in the time there is.
 const smallProblem = 50_000
+
+// pairPolishMax is the most workers for which polish re-plans every
+// ordered pair of them together (the pairs grow as the square).
+const pairPolishMax = 12
 
 // replanImproves clears the workers ws and re-plans them exactly one after
 // another in that order against everyone else, keeping the result only if
