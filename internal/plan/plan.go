@@ -12,12 +12,19 @@
 // The search is simulated annealing from an empty plan (or Problem.Initial)
 // over day-based moves: take or drop a task, hand a task to a colleague or
 // exchange one each, swap a day or a block of days between two workers, set
-// a block of a worker's days to one kind of task or to none. While the plan
-// breaks a hard rule (a minimum from an empty start, say) breaks are priced,
-// and the price adapts. If the rules are also a [RowSolver], one or two
-// workers are now and then cleared and re-planned exactly against everyone
-// else (large-neighbourhood search). With a move budget the best plan is
-// finally polished to a local optimum. Independent searches with different
+// a block of a worker's days to one kind of task or to none, and ejection
+// chains (a worker takes a task, from its holder if it is full, gives up
+// what that breaks, and a colleague takes one of those in turn, up to four
+// workers). While the plan breaks a hard rule (a minimum from an empty
+// start, say) breaks are priced, and the price adapts. Now and then one or
+// two workers — at random, or ones free to take a task whose cover wants
+// one more — are cleared and re-planned exactly against everyone else
+// (large-neighbourhood search), by the rules' own [RowSolver] if they are
+// one, else, on small problems, by a depth-first search over the worker's
+// eligible tasks. With a move budget the best plan is finally polished to
+// a local optimum (on small problems also over ejection chains and exact
+// re-plans of every pair of workers); Options.Restarts splits the budget
+// over several annealing runs. Independent searches with different
 // seeds run on the machine's cores and the best plan wins, ties to the
 // lowest search index, so a seed and a move budget determine the result.
 // The search stops when the context is done or the budget is spent and
@@ -131,6 +138,12 @@ type Options struct {
 	// Temperature is the annealing start temperature in objective units;
 	// 0 means one measured from the problem.
 	Temperature float64
+	// Restarts splits a move budget (MaxMoves) over this many annealing
+	// runs, each from the starting plan and each polished to a local
+	// optimum; the best plan of all wins. Many short runs suit small
+	// problems with tight rules better than one long one. 0 means 1; it
+	// has no effect without a budget.
+	Restarts int
 	// RowEvery is how often, in moves, the search re-plans whole workers
 	// when the rules are a RowSolver; 0 means 1024.
 	RowEvery int64

@@ -134,20 +134,27 @@ type search struct {
 	soft   int64
 
 	// scratch
-	terms   Terms
-	nw      [2][]int
-	nv      [2]int
-	nc      [2]int64
-	mark    []uint32
-	stamp   uint32
-	touched []int
+	terms    Terms
+	nw       [chainMax][]int
+	nv       [chainMax]int
+	nc       [chainMax]int64
+	mark     []uint32
+	stamp    uint32
+	touched  []int
+	ejected  []int
+	wanted   []int
+	chainBuf []int
+	trial    []int
 
-	rows    RowSolver // nil if the rules have none
-	price   []int64
-	weights []int64
-	rowBuf  []int
-	saved   [][]int
+	rows      RowSolver // nil if the rules have none
+	replanMax int       // the most workers re-planned together
+	small     bool      // see smallProblem
+	price     []int64
+	weights   []int64
+	rowBuf    []int
+	saved     [][]int
 
+	start     [][]int // the plan the search started from
 	best      [][]int
 	bestBreak int
 	bestSoft  int64
@@ -216,8 +223,18 @@ func newSearch(p *Problem, opt Options, index int) *search {
 		s.breaks += s.tOver[t]
 	}
 	s.saveBest()
+	s.start = make([][]int, p.Workers)
+	for w := range s.assign {
+		s.start[w] = slices.Clone(s.assign[w])
+	}
+	s.replanMax = 2
+	s.small = p.Workers*T <= smallProblem
 	if rs, ok := p.Rules.(RowSolver); ok {
 		s.rows = rs
+	} else if rs := newRowSearch(p, s.eligDay); rs.any() && s.small {
+		s.rows = rs
+	}
+	if s.rows != nil {
 		s.price = make([]int64, T)
 		s.weights = make([]int64, MaxTerms)
 		for i := range s.weights {
@@ -280,28 +297,58 @@ func (s *search) calibrate() float64 {
 	return max(1, sum/float64(n))
 }
 
-// change is a proposed move: up to two workers get new task lists.
+// chainMax is the most workers one move changes.
+const chainMax = 4
+
+// change is a proposed move: up to chainMax distinct workers get new task
+// lists (in s.nw).
 type change struct {
 	n int
-	w [2]int
+	w [chainMax]int
 }
+
+func (c *change) has(w int) bool { return slices.Contains(c.w[:c.n], w) }
 
 func (s *search) run(ctx context.Context) {
-	s.anneal(ctx)
-	s.polish(ctx)
+	runs := int64(max(1, s.opt.Restarts))
+	if s.opt.MaxMoves <= 0 {
+		runs = 1
+	}
+	for i := range runs {
+		if i > 0 {
+			s.reset()
+		}
+		s.anneal(ctx, s.opt.MaxMoves*(i+1)/runs)
+		if ctx.Err() != nil {
+			break
+		}
+		s.polish(ctx, runs == 1)
+	}
+	if runs > 1 {
+		s.restore()
+	}
 }
 
-func (s *search) anneal(ctx context.Context) {
+// reset goes back to the plan the search started from, for a restart, and
+// prices a hard break highly again; the best plan is kept.
+func (s *search) reset() {
+	for w := range s.assign {
+		s.assign[w] = append(s.assign[w][:0], s.start[w]...)
+	}
+	s.rescore()
+	s.hardW = s.hardMax
+}
+
+func (s *search) anneal(ctx context.Context, budget int64) {
 	if s.p.Workers == 0 || s.days == 0 {
 		return // nothing to plan
 	}
 	done := ctx.Done()
-	budget := s.opt.MaxMoves
 	// With a budget, one cooling over it; without, cycles that start at 50k
 	// moves and double, each reheating from the best plan, so that a short
 	// run cools too.
-	cycle := budget
-	if cycle <= 0 {
+	cycle := budget - s.moves
+	if budget <= 0 {
 		cycle = 50_000
 	}
 	rowEvery := s.opt.RowEvery
@@ -338,7 +385,7 @@ func (s *search) anneal(ctx context.Context) {
 		step++
 		temp *= cool
 		if s.rows != nil && s.moves%rowEvery == 0 {
-			s.replan(1+s.rng.IntN(2), temp)
+			s.replan(1+s.rng.IntN(s.replanMax), temp)
 			continue
 		}
 		d, ok := s.propose()
@@ -363,9 +410,11 @@ func (s *search) anneal(ctx context.Context) {
 // and (with a RowSolver) exact re-plan of one worker that lowers the
 // objective without a hard break is made, in a fixed order, until none is
 // left or ctx is done.
-func (s *search) polish(ctx context.Context) {
-	s.restore()
-	if s.bestBreak > 0 {
+func (s *search) polish(ctx context.Context, fromBest bool) {
+	if fromBest {
+		s.restore()
+	}
+	if s.breaks > 0 {
 		return
 	}
 	T := len(s.p.Tasks)
@@ -386,7 +435,7 @@ func (s *search) polish(ctx context.Context) {
 		for w := range s.p.Workers {
 			for _, t := range s.p.Eligible[w] {
 				s.nw[0] = s.toggled(s.nw[0][:0], s.assign[w], t)
-				if improving(change{n: 1, w: [2]int{w}}) {
+				if improving(change{n: 1, w: [chainMax]int{w}}) {
 					improved = true
 				}
 			}
@@ -398,9 +447,55 @@ func (s *search) polish(ctx context.Context) {
 					}
 					s.nw[0] = s.without(s.nw[0][:0], s.assign[w], t)
 					s.nw[1] = s.toggled(s.nw[1][:0], s.assign[w2], t)
-					if improving(change{n: 2, w: [2]int{w, w2}}) {
+					if improving(change{n: 2, w: [chainMax]int{w, w2}}) {
 						improved = true
 						break
+					}
+				}
+			}
+		}
+		for w := range s.p.Workers {
+			if !s.small || ctx.Err() != nil {
+				break
+			}
+			for _, t := range s.p.Eligible[w] {
+				if slices.Contains(s.assign[w], t) {
+					continue
+				}
+				// take it (from its first holder if it is full), give up
+				// what it breaks, and perhaps hand one of those on
+				var c change
+				if s.count[t] >= s.p.Tasks[t].Max {
+					h := s.holder(t, w, 0)
+					if h < 0 {
+						continue
+					}
+					s.nw[0] = s.without(s.nw[0][:0], s.assign[h], t)
+					c.w[0], c.n = h, 1
+				}
+				s.nw[c.n] = s.eject(w, s.toggled(s.nw[c.n][:0], s.assign[w], t), t)
+				c.w[c.n] = w
+				c.n++
+				if improving(c) {
+					improved = true
+					continue
+				}
+				chain := append(s.chainBuf[:0], s.ejected...)
+				s.chainBuf = chain
+			next:
+				for _, u := range chain {
+					for w2 := range s.p.Workers {
+						if c.has(w2) || !s.elig[w2*T+u] || slices.Contains(s.assign[w2], u) {
+							continue
+						}
+						s.nw[c.n] = s.eject(w2, s.toggled(s.nw[c.n][:0], s.assign[w2], u), u)
+						c2 := c
+						c2.w[c2.n] = w2
+						c2.n++
+						if improving(c2) {
+							improved = true
+							break next
+						}
 					}
 				}
 			}
@@ -417,6 +512,15 @@ func (s *search) polish(ctx context.Context) {
 		if s.rows == nil {
 			continue
 		}
+		if s.small && s.p.Workers <= pairPolishMax {
+			for w1 := range s.p.Workers {
+				for w2 := range s.p.Workers {
+					if w1 != w2 && ctx.Err() == nil && s.replanImproves(w1, w2) {
+						improved = true
+					}
+				}
+			}
+		}
 		for w := range s.p.Workers {
 			if ctx.Err() != nil {
 				break
@@ -426,7 +530,7 @@ func (s *search) polish(ctx context.Context) {
 			s.rowBuf = row
 			if ok && !slices.Equal(row, s.assign[w]) {
 				s.nw[0] = append(s.nw[0][:0], row...)
-				if improving(change{n: 1, w: [2]int{w}}) {
+				if improving(change{n: 1, w: [chainMax]int{w}}) {
 					improved = true
 				}
 			}
@@ -467,7 +571,14 @@ func (s *search) adaptHardWeight() {
 func (s *search) replan(k int, temp float64) {
 	W := s.p.Workers
 	k = min(k, W)
-	ws := s.rng.Perm(W)[:k]
+	var ws []int
+	if s.rng.IntN(2) == 0 {
+		ws = s.wantedBy(k)
+	}
+	if len(ws) == 0 {
+		ws = s.rng.Perm(W)[:k]
+	}
+	k = len(ws)
 	oldB, oldS := s.breaks, s.soft
 	for len(s.saved) < k {
 		s.saved = append(s.saved, nil)
@@ -482,6 +593,8 @@ func (s *search) replan(k int, temp float64) {
 		s.rowBuf = row
 		if ok {
 			s.setRow(w, row)
+		} else {
+			s.setRow(w, s.saved[slices.Index(ws, w)])
 		}
 	}
 	delta := float64(int64(s.breaks-oldB)*s.hardW + (s.soft - oldS))
@@ -494,6 +607,41 @@ func (s *search) replan(k int, temp float64) {
 	for i, w := range ws {
 		s.setRow(w, s.saved[i])
 	}
+}
+
+// wantedBy picks a task, at random, whose cover would be better with one
+// more worker (an open shift, an under-covered day), and up to k workers,
+// at random, who may take it and hold nothing overlapping it: re-planned
+// together, one of them may rearrange their schedule around it.
+func (s *search) wantedBy(k int) []int {
+	T := len(s.p.Tasks)
+	from := s.rng.IntN(T)
+	for i := range T {
+		t := (from + i) % T
+		if c, over := s.scoreTask(t, s.count[t]+1); over > 0 || c >= s.tCost[t] {
+			continue
+		}
+		ws := s.wanted[:0]
+		for w := range s.p.Workers {
+			if s.elig[w*T+t] && !s.busyOn(w, t) {
+				ws = append(ws, w)
+			}
+		}
+		s.rng.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
+		s.wanted = ws
+		return ws[:min(k, len(ws))]
+	}
+	return nil
+}
+
+// busyOn reports whether worker w holds t or a task overlapping it.
+func (s *search) busyOn(w, t int) bool {
+	for _, u := range s.assign[w] {
+		if u == t || s.p.overlap(u, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // setPrices prices each task worker w may take at the change in the other
@@ -514,7 +662,7 @@ func (s *search) setPrices(w int, held bool) {
 // setRow gives worker w exactly the tasks ts (sorted).
 func (s *search) setRow(w int, ts []int) {
 	s.nw[0] = append(s.nw[0][:0], ts...)
-	c := change{n: 1, w: [2]int{w}}
+	c := change{n: 1, w: [chainMax]int{w}}
 	dv, ds := s.evaluate(c)
 	s.commit(c, dv, ds)
 }
@@ -524,6 +672,11 @@ func (s *search) restore() {
 	for w := range s.assign {
 		s.assign[w] = append(s.assign[w][:0], s.best[w]...)
 	}
+	s.rescore()
+}
+
+// rescore scores the current plan from scratch.
+func (s *search) rescore() {
 	clear(s.count)
 	s.breaks, s.soft = 0, 0
 	for w := range s.assign {
@@ -556,7 +709,10 @@ func (s *search) propose() (change, bool) {
 		}
 		t := el[s.rng.IntN(len(el))]
 		s.nw[0] = s.toggled(s.nw[0][:0], s.assign[w], t)
-		return change{n: 1, w: [2]int{w}}, true
+		if r < 20 || slices.Contains(s.assign[w], t) {
+			return change{n: 1, w: [chainMax]int{w}}, true
+		}
+		return s.chain(w, t, s.rng.IntN(3))
 	case r < 55: // hand a task to a colleague, or exchange one each
 		w1 := s.rng.IntN(W)
 		if len(s.assign[w1]) == 0 {
@@ -571,7 +727,7 @@ func (s *search) propose() (change, bool) {
 		if r < 45 || len(s.assign[w2]) == 0 {
 			s.nw[0] = s.without(s.nw[0][:0], s.assign[w1], t)
 			s.nw[1] = s.toggled(s.nw[1][:0], s.assign[w2], t)
-			return change{n: 2, w: [2]int{w1, w2}}, true
+			return change{n: 2, w: [chainMax]int{w1, w2}}, true
 		}
 		u := s.assign[w2][s.rng.IntN(len(s.assign[w2]))]
 		if !s.elig[w1*T+u] || slices.Contains(s.assign[w1], u) {
@@ -579,7 +735,7 @@ func (s *search) propose() (change, bool) {
 		}
 		s.nw[0] = s.insert(s.without(s.nw[0][:0], s.assign[w1], t), u)
 		s.nw[1] = s.insert(s.without(s.nw[1][:0], s.assign[w2], u), t)
-		return change{n: 2, w: [2]int{w1, w2}}, true
+		return change{n: 2, w: [chainMax]int{w1, w2}}, true
 	case r < 85: // swap a day or a block of days between two workers
 		w1, w2 := s.rng.IntN(W), s.rng.IntN(W)
 		if w1 == w2 {
@@ -619,6 +775,77 @@ func (s *search) toggled(dst, ts []int, t int) []int {
 		}
 	}
 	return s.insert(dst, t)
+}
+
+// chain builds an ejection chain: worker w takes task t (from a holder
+// picked at random if t is full) and gives up what t breaks in its
+// schedule; then, up to links times, a colleague picked at random takes one
+// of the tasks given up, giving up in turn what that breaks.
+func (s *search) chain(w, t, links int) (change, bool) {
+	var c change
+	if s.count[t] >= s.p.Tasks[t].Max {
+		h := s.holder(t, w, s.rng.IntN(s.p.Workers))
+		if h < 0 {
+			return c, false
+		}
+		s.nw[0] = s.without(s.nw[0][:0], s.assign[h], t)
+		c.w[0], c.n = h, 1
+	}
+	T := len(s.p.Tasks)
+	for {
+		s.nw[c.n] = s.eject(w, s.toggled(s.nw[c.n][:0], s.assign[w], t), t)
+		c.w[c.n] = w
+		c.n++
+		if c.n == chainMax || links == 0 || len(s.ejected) == 0 {
+			return c, true
+		}
+		links--
+		u := s.ejected[s.rng.IntN(len(s.ejected))]
+		w2 := s.rng.IntN(s.p.Workers)
+		if c.has(w2) || !s.elig[w2*T+u] || slices.Contains(s.assign[w2], u) {
+			return c, true
+		}
+		w, t = w2, u
+	}
+}
+
+// holder is a worker other than w holding task t, looking from worker from
+// on, or -1.
+func (s *search) holder(t, w, from int) int {
+	for i := range s.p.Workers {
+		h := (from + i) % s.p.Workers
+		if h != w && slices.Contains(s.assign[h], t) {
+			return h
+		}
+	}
+	return -1
+}
+
+// eject drops from worker w's new list ts, one at a time, the task other
+// than keep whose loss leaves the fewest hard breaks, while that lowers
+// them; the tasks dropped are left in s.ejected.
+func (s *search) eject(w int, ts []int, keep int) []int {
+	s.ejected = s.ejected[:0]
+	v := s.p.Rules.Violations(w, ts)
+	for v > 0 && len(ts) > 1 {
+		bestI, bestV := -1, v
+		for i, u := range ts {
+			if u == keep {
+				continue
+			}
+			s.trial = append(append(s.trial[:0], ts[:i]...), ts[i+1:]...)
+			if nv := s.p.Rules.Violations(w, s.trial); nv < bestV {
+				bestI, bestV = i, nv
+			}
+		}
+		if bestI < 0 {
+			break
+		}
+		s.ejected = append(s.ejected, ts[bestI])
+		ts = slices.Delete(ts, bestI, bestI+1)
+		v = bestV
+	}
+	return ts
 }
 
 func (s *search) without(dst, ts []int, t int) []int {
@@ -676,7 +903,7 @@ func (s *search) swapDays(w1, w2, from, to int) (change, bool) {
 	s.sortList(a)
 	s.sortList(b)
 	s.nw[0], s.nw[1] = a, b
-	return change{n: 2, w: [2]int{w1, w2}}, true
+	return change{n: 2, w: [chainMax]int{w1, w2}}, true
 }
 
 func (s *search) sortList(ts []int) {
@@ -717,7 +944,7 @@ func (s *search) setBlock(w, from, to, kind int) (change, bool) {
 	}
 	s.sortList(a)
 	s.nw[0] = a
-	return change{n: 1, w: [2]int{w}}, true
+	return change{n: 1, w: [chainMax]int{w}}, true
 }
 
 // evaluate applies the move's count changes tentatively and returns the
@@ -783,4 +1010,46 @@ func (s *search) commit(c change, dv int, ds int64) {
 	}
 	s.breaks += dv
 	s.soft += ds
+}
+
+// smallProblem is the most workers × tasks of a problem the search treats
+// as small: with rules that are not a RowSolver it re-plans workers by its
+// own depth-first search (rowSearch), and its polish also tries ejection
+// chains (and, up to pairPolishMax workers, re-plans every ordered pair of
+// workers together). On larger problems those would cost more than they
+// find in the time there is.
+const smallProblem = 50_000
+
+// pairPolishMax is the most workers for which polish re-plans every
+// ordered pair of them together (the pairs grow as the square).
+const pairPolishMax = 12
+
+// replanImproves clears the workers ws and re-plans them exactly one after
+// another in that order against everyone else, keeping the result only if
+// it lowers the objective without a hard break.
+func (s *search) replanImproves(ws ...int) bool {
+	oldB, oldS := s.breaks, s.soft
+	for len(s.saved) < len(ws) {
+		s.saved = append(s.saved, nil)
+	}
+	for i, w := range ws {
+		s.saved[i] = append(s.saved[i][:0], s.assign[w]...)
+		s.setRow(w, nil)
+	}
+	for i, w := range ws {
+		s.setPrices(w, false)
+		row, ok := s.rows.BestSchedule(w, s.price, s.weights, s.rowBuf[:0])
+		s.rowBuf = row
+		if !ok {
+			row = s.saved[i]
+		}
+		s.setRow(w, row)
+	}
+	if s.breaks == 0 && s.breaks <= oldB && s.soft < oldS {
+		return true
+	}
+	for i, w := range ws {
+		s.setRow(w, s.saved[i])
+	}
+	return false
 }

@@ -1,9 +1,10 @@
 // Package testenv is how tests find the real things they need — PostgreSQL,
-// Chromium, stripe-mock, pdftotext — and what happens when one is missing:
+// Chromium, stripe-mock, pdftotext, the CBC MIP solver — and what happens
+// when one is missing:
 // locally the test is skipped with a clear message; in CI, where
 // GOODSHIFT_TEST_REQUIRE lists it, the skip becomes a failure.
 //
-//	GOODSHIFT_TEST_REQUIRE=postgres,browser,stripe,pdftotext go test ./...
+//	GOODSHIFT_TEST_REQUIRE=postgres,browser,stripe,pdftotext,cbc go test ./...
 package testenv
 
 import (
@@ -23,6 +24,7 @@ const (
 	Browser   = "browser"
 	Stripe    = "stripe"
 	Pdftotext = "pdftotext"
+	Cbc       = "cbc" // COIN-OR's MIP solver (Debian coinor-cbc), the planner's oracle
 )
 
 // Required reports whether the environment demands the dependency (CI).
@@ -102,3 +104,14 @@ func PDFText(t testing.TB, pdf []byte) string {
 
 // PDFPages is the page count pdftotext reports (pages are separated by form feeds).
 func PDFPages(text string) int { return strings.Count(strings.TrimRight(text, "\f"), "\f") + 1 }
+
+// CbcPath is the path of the cbc binary (Debian's coinor-cbc), or the test
+// is skipped (failed when cbc is required).
+func CbcPath(t testing.TB) string {
+	t.Helper()
+	bin, err := exec.LookPath("cbc")
+	if err != nil {
+		Unavailable(t, Cbc, "cbc not on PATH (apt-get install coinor-cbc)")
+	}
+	return bin
+}
