@@ -199,6 +199,7 @@ func New(d Deps) (*App, error) {
 	notify.NewHandler(a.Notify, shell).Routes(api, root)
 	wellbeing.NewHandler(a.Wellbeing, shell, d.Config.Org.Name).Routes(api, root)
 	outcomes.NewHandler(a.Outcomes, shell).Routes(api, root)
+	a.wirePhone(shell, root)    // phone.go: bottom bar, Me page, service worker, manifest
 	declareBodies(shell.Routes) // bodies.go: plain handlers that read a JSON body
 	return a, nil
 }

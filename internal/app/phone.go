@@ -1,0 +1,37 @@
+package app
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+
+	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/rota"
+	"github.com/goodshift/goodshift/internal/web"
+)
+
+// wirePhone adds what the employee's phone needs (issue 17, docs/phone.md):
+// the bottom bar and the Me page, the service worker and the manifest, the
+// calendar page.
+func (a *App) wirePhone(shell *web.Shell, root web.Routes) {
+	shell.SetPhoneBar(
+		web.BarItem{Label: "Week", Path: "/rota/week", Action: auth.ShiftsMine},
+		web.BarItem{Label: "Open", Path: "/rota/open", Action: auth.ShiftsMine},
+		web.BarItem{Label: "Requests", Path: "/rota/inbox", Action: auth.ShiftsMine, Tabs: []web.NavItem{
+			{Label: "Swaps", Path: "/rota/inbox", Action: auth.ShiftsMine},
+			{Label: "Inbox", Path: "/inbox", Action: auth.SignedIn},
+		}},
+		web.BarItem{Label: "Clock", Path: "/clock", Action: auth.ClockOwn},
+		web.BarItem{Label: "Me", Path: web.MePath, Action: auth.SignedIn},
+	)
+	root.GET(web.MePath, auth.SignedIn, shell.MePage)
+	root.GET("/sw.js", auth.Public, shell.ServiceWorker())
+	root.GET("/manifest.webmanifest", auth.Public, shell.Manifest())
+	rota.NewCalendarPages(a.Rota, shell, purposeKey(a.Config.SecretKey, "calendar-feed-links")).Routes(root)
+}
+
+// purposeKey derives an independent key for one purpose from the secret key.
+func purposeKey(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
