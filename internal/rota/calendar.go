@@ -277,7 +277,7 @@ func (h *CalendarPages) Routes(root web.Routes) {
 // CalendarView is what the calendar page shows.
 type CalendarView struct {
 	Feed      CalendarFeed
-	URL       string // https://.../calendar/<secret>.ics
+	URL       string       // https://.../calendar/<secret>.ics
 	Webcal    template.URL // webcal://... (calendar apps subscribe to it); built here from our own URL
 	GoogleURL string       // Google Calendar's "add by URL"
 	QR        template.URL // data: URI of a PNG QR code of URL, made here
