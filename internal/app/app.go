@@ -133,10 +133,15 @@ func New(d Deps) (*App, error) {
 		return nil, err
 	}
 	a.Jobs.Register(metrics.Registry)
+	pushConfig, err := a.pushConfig() // phone.go: VAPID keys from the environment or the dev key file
+	if err != nil {
+		return nil, err
+	}
 	a.Notify = notify.NewService(notify.Config{
 		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, BaseURL: d.Config.BaseURL, Queue: a.Jobs,
 		SMTP: notify.SMTP{Host: d.Config.SMTP.Host, Port: d.Config.SMTP.Port, Username: d.Config.SMTP.Username,
 			Password: d.Config.SMTP.Password, From: d.Config.SMTP.From},
+		Push: pushConfig, // phone.go
 	})
 	sites := &rotaSites{c: a.Contracts, now: d.Now}
 	a.shareAcrossServers(sites)

@@ -3,8 +3,11 @@ package app
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"fmt"
 
 	"github.com/goodshift/goodshift/internal/auth"
+	"github.com/goodshift/goodshift/internal/config"
+	"github.com/goodshift/goodshift/internal/notify"
 	"github.com/goodshift/goodshift/internal/rota"
 	"github.com/goodshift/goodshift/internal/web"
 )
@@ -24,6 +27,7 @@ func (a *App) wirePhone(shell *web.Shell, root web.Routes) {
 		web.BarItem{Label: "Me", Path: web.MePath, Action: auth.SignedIn},
 	)
 	root.GET(web.MePath, auth.SignedIn, shell.MePage)
+	notify.NewHandler(a.Notify, shell).PushRoutes(shell.API(), root)
 	root.GET("/sw.js", auth.Public, shell.ServiceWorker())
 	root.GET("/manifest.webmanifest", auth.Public, shell.Manifest())
 	rota.NewCalendarPages(a.Rota, shell, purposeKey(a.Config.SecretKey, "calendar-feed-links")).Routes(root)
@@ -34,4 +38,26 @@ func purposeKey(secret []byte, purpose string) []byte {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte(purpose))
 	return m.Sum(nil)
+}
+
+// pushConfig is Web Push's configuration: the VAPID keys from the
+// environment, or else the development key file in the data directory
+// (every process must share one pair: production sets the variables).
+func (a *App) pushConfig() (notify.Push, error) {
+	c := a.Config.Push
+	p := notify.Push{VAPIDPrivateKey: c.VAPIDPrivateKey, VAPIDPublicKey: c.VAPIDPublicKey, Subject: c.Subject, AllowHTTP: c.AllowHTTPEndpoints}
+	if p.VAPIDPrivateKey != "" {
+		return p, nil
+	}
+	priv, pub, created, err := config.DevVAPIDKeys(a.Config.DataDir)
+	if err != nil {
+		return notify.Push{}, fmt.Errorf("web push: %w", err)
+	}
+	if created {
+		a.Logger.Info("web push: made a development VAPID key pair in the data directory; set GOODSHIFT_VAPID_PRIVATE_KEY in production", "file", config.VAPIDKeyFile)
+	} else if a.Config.DatabaseURL != "" {
+		a.Logger.Warn("web push: using the development VAPID key file; every server must share one key pair (set GOODSHIFT_VAPID_PRIVATE_KEY)")
+	}
+	p.VAPIDPrivateKey, p.VAPIDPublicKey = priv, pub
+	return p, nil
 }
