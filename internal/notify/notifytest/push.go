@@ -165,7 +165,7 @@ func (s *PushService) serve(w http.ResponseWriter, r *http.Request) {
 // read checks the VAPID token and decrypts the body.
 func (s *PushService) read(r *http.Request, sub *pushSub, body []byte) (Push, error) {
 	if r.Header.Get("Content-Encoding") != "aes128gcm" {
-		return Push{}, fmt.Errorf("Content-Encoding %q, want aes128gcm", r.Header.Get("Content-Encoding"))
+		return Push{}, fmt.Errorf("content encoding %q, want aes128gcm", r.Header.Get("Content-Encoding"))
 	}
 	p := Push{TTL: r.Header.Get("TTL")}
 	if err := verifyVAPID(r.Header.Get("Authorization"), s.URL, &p); err != nil {
@@ -184,7 +184,7 @@ func (s *PushService) read(r *http.Request, sub *pushSub, body []byte) (Push, er
 func verifyVAPID(h, origin string, p *Push) error {
 	rest, ok := strings.CutPrefix(h, "vapid ")
 	if !ok {
-		return fmt.Errorf("Authorization %q is not vapid", h)
+		return fmt.Errorf("authorization header %q is not vapid", h)
 	}
 	var token, k string
 	for _, part := range strings.Split(rest, ",") {
