@@ -41,13 +41,20 @@ func purposeKey(secret []byte, purpose string) []byte {
 }
 
 // pushConfig is Web Push's configuration: the VAPID keys from the
-// environment, or else the development key file in the data directory
-// (every process must share one pair: production sets the variables).
+// environment, or else, on the embedded SQLite database only, the
+// development key file in the data directory. On PostgreSQL without keys
+// push is off (every process must share one pair: production sets them).
 func (a *App) pushConfig() (notify.Push, error) {
 	c := a.Config.Push
 	p := notify.Push{VAPIDPrivateKey: c.VAPIDPrivateKey, VAPIDPublicKey: c.VAPIDPublicKey, Subject: c.Subject, AllowHTTP: c.AllowHTTPEndpoints}
 	if p.VAPIDPrivateKey != "" {
 		return p, nil
+	}
+	if a.Config.DatabaseURL != "" {
+		// Several servers may share the database: a key file per data
+		// directory would give each its own pair. Push stays off.
+		a.Logger.Info("web push is off: set GOODSHIFT_VAPID_PRIVATE_KEY to send notifications to phones")
+		return notify.Push{}, nil
 	}
 	priv, pub, created, err := config.DevVAPIDKeys(a.Config.DataDir)
 	if err != nil {
@@ -55,8 +62,6 @@ func (a *App) pushConfig() (notify.Push, error) {
 	}
 	if created {
 		a.Logger.Info("web push: made a development VAPID key pair in the data directory; set GOODSHIFT_VAPID_PRIVATE_KEY in production", "file", config.VAPIDKeyFile)
-	} else if a.Config.DatabaseURL != "" {
-		a.Logger.Warn("web push: using the development VAPID key file; every server must share one key pair (set GOODSHIFT_VAPID_PRIVATE_KEY)")
 	}
 	p.VAPIDPrivateKey, p.VAPIDPublicKey = priv, pub
 	return p, nil

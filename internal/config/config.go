@@ -180,7 +180,7 @@ var Vars = []Var{
 	{"SMTP_USERNAME", "unset", "SMTP user"},
 	{"SMTP_PASSWORD", "unset", "SMTP password"},
 	{"SMTP_FROM", "Goodshift <rota@goodshift.example>", "sender of notification emails"},
-	{"GOODSHIFT_VAPID_PRIVATE_KEY", "dev: key file in the data dir", "Web Push VAPID private key, base64url (like the one a development run writes to the data dir's vapid.key); the same in every server process, and kept: changing it ends every phone's subscription"},
+	{"GOODSHIFT_VAPID_PRIVATE_KEY", "SQLite: dev key file in the data dir; with DATABASE_URL unset means push is off", "Web Push VAPID private key, base64url (like the one a development run writes to the data dir's vapid.key); the same in every server process, and kept: changing it ends every phone's subscription"},
 	{"GOODSHIFT_VAPID_PUBLIC_KEY", "derived from the private key", "Web Push VAPID public key, base64url; if set it must match the private key"},
 	{"GOODSHIFT_VAPID_SUBJECT", "mailto: the organisation email", "contact given to push services with every push (mailto: or https: URL)"},
 	{"GOODSHIFT_INVOICE_REMINDER_DAYS", "7,30", "days after the due date to remind a client of an unpaid invoice; off for never"},
