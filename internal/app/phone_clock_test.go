@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"gorm.io/gorm"
 
 	"github.com/goodshift/goodshift/internal/app"
 	"github.com/goodshift/goodshift/internal/app/apptest"
@@ -59,7 +60,11 @@ func attendanceStatus(t *testing.T, srv *apptest.Server, shiftID string) string 
 // shift runs, the supervisor's attendance sheet shows neither "not clocked
 // out" nor "Mark no-show".
 func TestClockOutSafeguard(t *testing.T) {
-	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{Now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)})
+	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) { checkClockOutSafeguard(t, db) })
+}
+
+func checkClockOutSafeguard(t *testing.T, db *gorm.DB) {
+	srv := apptest.New(t, db, apptest.Options{Now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)})
 	sh := samShiftAt(t, srv)
 	sam := srv.SignIn(t, "sam@goodshift.example")
 	sam.Page("/clock")
@@ -67,7 +72,7 @@ func TestClockOutSafeguard(t *testing.T) {
 		t.Fatalf("clock in: %d", res.StatusCode)
 	}
 	_, page := sam.Page("/clock")
-	if page.Find(`form[action="/clock/` + sh.ID + `/in"]`).Length() != 0 || page.Find(`form.clock-out button.big`).Length() != 1 {
+	if page.Find(`form[action="/clock/`+sh.ID+`/in"]`).Length() != 0 || page.Find(`form.clock-out button.big`).Length() != 1 {
 		t.Fatal("after clocking in the page does not offer only Clock out")
 	}
 	if !strings.Contains(page.Find(".clock-on-shift").Text(), "runs to 12:20") {
