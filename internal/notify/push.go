@@ -57,9 +57,9 @@ func KindOf(subject string) string {
 	switch {
 	case strings.HasPrefix(subject, "Swap "), strings.HasPrefix(subject, "A colleague offers"), strings.HasPrefix(subject, "A colleague asks"):
 		return KindSwaps
-	case subject == "Your shifts are published", subject == "New shift", subject == "Shift claimed",
+	case subject == "Your shifts are published", subject == "New shift",
 		subject == "You are off a shift", subject == "Your shift has changed", subject == "A shift was cancelled":
-		return KindShifts
+		return KindShifts // not "Shift claimed": the person just did that themselves
 	case strings.HasPrefix(subject, "Leave ") || strings.HasPrefix(subject, "Your leave"):
 		return KindLeave
 	case subject == "Your shift tomorrow":

@@ -320,6 +320,7 @@ func TestKindOf(t *testing.T) {
 		"Your shift has changed":               notify.KindShifts,
 		"A shift was cancelled":                notify.KindShifts,
 		"Leave approved":                       notify.KindLeave,
+		"Shift claimed":                        "",
 		"Your shift tomorrow":                  notify.KindReminders,
 		"Your agreed adjustments were updated": "",
 		"Anything new":                         "",
