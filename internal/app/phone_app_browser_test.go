@@ -91,9 +91,11 @@ func TestBrowserPhoneAppOfflineWeekAndPush(t *testing.T) {
 	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
 	apptest.Steps(t, ctx, "app-sign-in", srv.SignInSteps("sam@goodshift.example", demo.Password)...)
 	apptest.Steps(t, ctx, "app-week", chromedp.Navigate(srv.URL+"/rota/week"), chromedp.WaitVisible(chromedp.CSS(`#my-week`)))
-	untilTrue(t, ctx, "the service worker to control the page", `navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)`)
-	// The first visit was before the worker; the next one is saved.
+	untilTrue(t, ctx, "the service worker to be active", `navigator.serviceWorker.ready.then(r => r.active !== null)`)
+	// The first visit was before the worker; the next one goes through it
+	// and is saved.
 	apptest.Steps(t, ctx, "app-week-again", chromedp.Navigate(srv.URL+"/rota/week"), chromedp.WaitVisible(chromedp.CSS(`#my-week`)))
+	untilTrue(t, ctx, "the service worker to control the page", `navigator.serviceWorker.controller !== null`)
 	untilTrue(t, ctx, "My week to be saved", `caches.open("goodshift-week-v1").then(c => c.match("/rota/week")).then(r => !!r)`)
 	shifts, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#my-week [data-shift]').length`))
 	if err != nil {
