@@ -135,10 +135,15 @@ func New(d Deps) (*App, error) {
 		return nil, err
 	}
 	a.Jobs.Register(metrics.Registry)
+	pushConfig, err := a.pushConfig() // phone.go: VAPID keys from the environment or the dev key file
+	if err != nil {
+		return nil, err
+	}
 	a.Notify = notify.NewService(notify.Config{
 		DB: d.DB, Now: d.Now, Logger: d.Logger, People: a.People, BaseURL: d.Config.BaseURL, Queue: a.Jobs,
 		SMTP: notify.SMTP{Host: d.Config.SMTP.Host, Port: d.Config.SMTP.Port, Username: d.Config.SMTP.Username,
 			Password: d.Config.SMTP.Password, From: d.Config.SMTP.From},
+		Push: pushConfig, // phone.go
 	})
 	sites := &rotaSites{c: a.Contracts, now: d.Now}
 	a.shareAcrossServers(sites)
@@ -205,6 +210,7 @@ func New(d Deps) (*App, error) {
 	outcomes.NewHandler(a.Outcomes, shell).Routes(api, root)
 	// Failed jobs, for finance and admins (describeJob: jobs.go).
 	jobsweb.NewHandler(a.Jobs, shell, a.describeJob).Routes(api, root)
+	a.wirePhone(shell, root)    // phone.go: bottom bar, Me page, service worker, manifest
 	declareBodies(shell.Routes) // bodies.go: plain handlers that read a JSON body
 	return a, nil
 }

@@ -59,7 +59,7 @@ func (a *App) tasks() map[string]task {
 		return fmt.Sprintf("%d expired rota plans deleted", n), err
 	}}
 	t["shift-reminders"] = task{time.Hour, func(ctx context.Context) (string, error) {
-		rs, err := a.Rota.RemindersDue(ctx)
+		rs, err := a.Rota.RemindersDueFor(ctx, a.Notify) // without those who turned reminders off
 		if err != nil {
 			return "", err
 		}
@@ -72,6 +72,12 @@ func (a *App) tasks() map[string]task {
 		}
 		return fmt.Sprintf("%d shift reminders due", len(rs)), nil
 	}}
+	if a.Notify.Pushing() {
+		t["push-release"] = task{time.Minute, func(ctx context.Context) (string, error) {
+			n, err := a.Notify.ReleaseHeldPushes(ctx)
+			return fmt.Sprintf("%d pushes released after quiet hours", n), err
+		}}
+	}
 	if a.Notify.Mailing() {
 		t["invoice-reminders"] = task{time.Hour, func(ctx context.Context) (string, error) {
 			n, err := a.Contracts.SendOverdueReminders(ctx)
@@ -133,6 +139,9 @@ type reminderWorker struct {
 // transaction. (At least once: a crash between that commit and the job's
 // completion repeats it.)
 func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
+	if off, err := w.a.Notify.RemindersOff(ctx, []string{job.Args.EmployeeID}); err != nil || off[job.Args.EmployeeID] {
+		return err // turned off after it was queued: nothing to send
+	}
 	return w.a.Notify.Notify(ctx, []string{job.Args.EmployeeID}, job.Args.Subject, job.Args.Body, "/rota/week")
 }
 

@@ -256,7 +256,9 @@ func readable(t *testing.T, res apptest.Response) string {
 // read. The logs must hold no marker either.
 func TestWellbeingNeverLeaks(t *testing.T) {
 	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
-		srv := apptest.New(t, db, apptest.Options{})
+		srv := apptest.New(t, db, apptest.Options{Config: withTestPush})
+		// issue 17: pushes join the coverage (every employee and supervisor's phone).
+		pushed := pushLeakWatch(t, srv, db, []string{"sam@goodshift.example", "hannah@goodshift.example", "grace@goodshift.example", "tomasz@goodshift.example", "dana@goodshift.example", "rosa@goodshift.example"})
 		markers, shared := leakMarkers(t, srv)
 		// Failed jobs carrying a marker, for the failed-jobs page (jobs_page_test.go).
 		plantFailedJobs(t, srv, db, markers[0])
@@ -337,6 +339,13 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 					t.Error("the supervisor never saw a shared summary: the check cannot see markers")
 				}
 			})
+		}
+		for _, payload := range pushed() {
+			for _, m := range markers {
+				if strings.Contains(payload, m) {
+					t.Errorf("a push carries %s", m)
+				}
+			}
 		}
 		logs := srv.Logs.String()
 		for _, m := range markers {

@@ -49,6 +49,7 @@ type Config struct {
 
 	Stripe Stripe
 	SMTP   SMTP
+	Push   Push
 
 	PayPeriod          string      // weekly, fortnightly, four-weekly, monthly
 	PayPeriodAnchor    string      // a date a weekly/fortnightly/four-weekly period starts on
@@ -117,6 +118,20 @@ type SMTP struct {
 // Enabled reports whether email is switched on.
 func (s SMTP) Enabled() bool { return s.Host != "" }
 
+// Push is Web Push (VAPID). With no keys set, serve uses a development key
+// pair kept in the data directory (DevVAPIDKeys).
+type Push struct {
+	VAPIDPrivateKey string // base64url P-256 private key (32 bytes)
+	VAPIDPublicKey  string // base64url uncompressed public key (65 bytes); derived when empty
+	Subject         string // contact for push services: mailto: or https: URL
+	// AllowHTTPEndpoints accepts push endpoints on http:// (tests' local
+	// push service only; never set from the environment).
+	AllowHTTPEndpoints bool
+}
+
+// Enabled reports whether push has keys.
+func (p Push) Enabled() bool { return p.VAPIDPrivateKey != "" }
+
 // Var documents one environment variable.
 type Var struct {
 	Name, Default, Meaning string
@@ -170,6 +185,9 @@ var Vars = []Var{
 	{"SMTP_USERNAME", "unset", "SMTP user"},
 	{"SMTP_PASSWORD", "unset", "SMTP password"},
 	{"SMTP_FROM", "Goodshift <rota@goodshift.example>", "sender of notification emails"},
+	{"GOODSHIFT_VAPID_PRIVATE_KEY", "SQLite: dev key file in the data dir; with DATABASE_URL unset means push is off", "Web Push VAPID private key, base64url (like the one a development run writes to the data dir's vapid.key); the same in every server process, and kept: changing it ends every phone's subscription"},
+	{"GOODSHIFT_VAPID_PUBLIC_KEY", "derived from the private key", "Web Push VAPID public key, base64url; if set it must match the private key"},
+	{"GOODSHIFT_VAPID_SUBJECT", "mailto: the organisation email", "contact given to push services with every push (mailto: or https: URL)"},
 	{"GOODSHIFT_INVOICE_REMINDER_DAYS", "7,30", "days after the due date to remind a client of an unpaid invoice; off for never"},
 	{"GOODSHIFT_WORKERS", "on", "run background jobs (email, reminders, purges) in this process; off for web-only instances"},
 	{"GOODSHIFT_JOB_RESCUE_AFTER", "15m", "a job still running this long is taken to have lost its process (killed mid-job) and is run again; jobs are cut off at three quarters of it (at most 10m)"},
@@ -219,6 +237,11 @@ func Load(getenv func(string) string) (Config, error) {
 			Username: r.str("SMTP_USERNAME", ""),
 			Password: r.str("SMTP_PASSWORD", ""),
 			From:     r.str("SMTP_FROM", "Goodshift <rota@goodshift.example>"),
+		},
+		Push: Push{
+			VAPIDPrivateKey: r.str("GOODSHIFT_VAPID_PRIVATE_KEY", ""),
+			VAPIDPublicKey:  r.str("GOODSHIFT_VAPID_PUBLIC_KEY", ""),
+			Subject:         r.str("GOODSHIFT_VAPID_SUBJECT", ""),
 		},
 		PayPeriod:          r.oneOf("GOODSHIFT_PAY_PERIOD", "monthly", "weekly", "fortnightly", "four-weekly", "monthly"),
 		PayPeriodAnchor:    r.str("GOODSHIFT_PAY_PERIOD_ANCHOR", "2026-04-06"),
@@ -272,6 +295,25 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
 		r.fail("GOODSHIFT_METRICS_ADDR", "must differ from GOODSHIFT_ADDR")
+	}
+	if c.Push.Subject == "" {
+		c.Push.Subject = "mailto:" + c.Org.Email
+	}
+	if !strings.HasPrefix(c.Push.Subject, "mailto:") && !strings.HasPrefix(c.Push.Subject, "https://") {
+		r.fail("GOODSHIFT_VAPID_SUBJECT", "must be a mailto: address or an https:// URL")
+	}
+	if c.Push.VAPIDPrivateKey != "" {
+		pub, err := VAPIDPublicKey(c.Push.VAPIDPrivateKey)
+		switch {
+		case err != nil:
+			r.fail("GOODSHIFT_VAPID_PRIVATE_KEY", "must be a base64url P-256 private key (32 bytes)")
+		case c.Push.VAPIDPublicKey != "" && c.Push.VAPIDPublicKey != pub:
+			r.fail("GOODSHIFT_VAPID_PUBLIC_KEY", "does not belong to GOODSHIFT_VAPID_PRIVATE_KEY (leave it unset to derive it)")
+		default:
+			c.Push.VAPIDPublicKey = pub
+		}
+	} else if c.Push.VAPIDPublicKey != "" {
+		r.fail("GOODSHIFT_VAPID_PUBLIC_KEY", "is set but GOODSHIFT_VAPID_PRIVATE_KEY is not")
 	}
 	if c.Stripe.WebhookSecret != "" && !c.Stripe.Enabled() {
 		r.fail("STRIPE_WEBHOOK_SECRET", "is set but STRIPE_SECRET_KEY is not")

@@ -96,6 +96,8 @@ type Config struct {
 	// Queue carries email to the SMTP server as durable jobs. Email needs
 	// both SMTP and a queue; without either, notifications are inbox only.
 	Queue *jobs.Queue
+	// Push is Web Push (push.go): on with VAPID keys and a queue.
+	Push Push
 }
 
 // Service is the inbox and the mailer.
@@ -115,6 +117,9 @@ func NewService(c Config) *Service {
 	s := &Service{cfg: c}
 	if s.Mailing() {
 		river.AddWorker(c.Queue.Workers(), &emailWorker{s: s})
+	}
+	if s.Pushing() {
+		river.AddWorker(c.Queue.Workers(), &pushWorker{s: s})
 	}
 	return s
 }
@@ -152,6 +157,9 @@ func (s *Service) NotifyTx(ctx context.Context, tx *gorm.DB, personIDs []string,
 		return nil
 	}
 	if err := tx.WithContext(ctx).Create(&rows).Error; err != nil {
+		return err
+	}
+	if err := s.queuePushes(ctx, tx, rows); err != nil {
 		return err
 	}
 	if !s.Mailing() || s.cfg.People == nil {

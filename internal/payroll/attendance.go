@@ -488,6 +488,9 @@ type AttendanceItem struct {
 	Start        time.Time   `json:"start"`
 	End          time.Time   `json:"end"`
 	Attendance   *Attendance `json:"attendance"`
+	// Ended: the shift is over, so a missing clock-out or a no-show is
+	// worth a supervisor's attention; while it runs, neither is shown.
+	Ended bool `json:"ended"`
 }
 
 // AttendanceOn lists the day's assigned shifts and their attendance.
@@ -539,6 +542,10 @@ func (s *Service) AttendanceOn(ctx context.Context, d civil.Date) (AttendanceDay
 	for i := range day.Items {
 		day.Items[i].EmployeeName = names[day.Items[i].EmployeeID]
 	}
+	now := s.now()
+	for i := range day.Items {
+		day.Items[i].Ended = !now.Before(day.Items[i].End)
+	}
 	sort.SliceStable(day.Items, func(i, j int) bool {
 		if !day.Items[i].Start.Equal(day.Items[j].Start) {
 			return day.Items[i].Start.Before(day.Items[j].Start)
@@ -565,6 +572,9 @@ type MyShiftToday struct {
 	CanClockIn  bool        `json:"can_clock_in"`
 	CanClockOut bool        `json:"can_clock_out"`
 	OpensAt     time.Time   `json:"opens_at"`
+	// UndoUntil is when the clock-out can no longer be undone (zero: it
+	// cannot be now; clockout.go).
+	UndoUntil time.Time `json:"undo_until,omitzero"`
 }
 
 // TodaysShifts lists the employee's shifts today with what they can do.
@@ -592,6 +602,9 @@ func (s *Service) TodaysShifts(ctx context.Context, employeeID string) ([]MyShif
 			a := row.attendance()
 			m.Attendance = &a
 			m.CanClockOut = row.Status == ClockedIn && !now.After(row.ScheduledEnd.Add(LateClockOut))
+			if until := undoableUntil(row); !until.IsZero() && !now.After(until) {
+				m.UndoUntil = until
+			}
 		} else {
 			m.CanClockIn = !now.Before(m.OpensAt) && now.Before(ref.End)
 		}

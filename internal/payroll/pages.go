@@ -21,6 +21,7 @@ func (h *Handler) pages(root web.Routes) {
 	root.GET("/clock", auth.ClockOwn, h.clockPage)
 	root.POST("/clock/:id/in", auth.ClockOwn, h.clockInSubmit)
 	root.POST("/clock/:id/out", auth.ClockOwn, h.clockOutSubmit)
+	root.POST("/clock/:id/undo", auth.ClockOwn, h.undoClockOutSubmit) // clockout.go
 	root.GET("/payroll/timesheets", auth.TimesheetsRead, h.timesheetsPage)
 	root.POST("/payroll/timesheets/:id/approve", auth.TimesheetsApprove, h.approveSubmit)
 	root.GET("/payroll/timesheets/:id/:period", auth.TimesheetsRead, h.timesheetPage)
@@ -107,16 +108,6 @@ func (h *Handler) clockInSubmit(c *gin.Context) {
 		msg += fmt.Sprintf(" That is %d minutes after the start; it has been noted.", a.ArrivedLateMinutes)
 	}
 	web.Success(c, msg)
-	web.Redirect(c, "/clock")
-}
-
-func (h *Handler) clockOutSubmit(c *gin.Context) {
-	a, err := h.svc.ClockOut(c.Request.Context(), web.MustPrincipal(c), c.Param("id"))
-	if err != nil {
-		h.problem(c, err, "/clock")
-		return
-	}
-	web.Success(c, fmt.Sprintf("You clocked out at %s: %s paid for this shift. Thank you.", hhmm(*a.ClockOut), FormatMinutes(a.PaidMinutes)))
 	web.Redirect(c, "/clock")
 }
 

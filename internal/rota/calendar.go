@@ -3,16 +3,26 @@ package rota
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
+	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
+	"rsc.io/qr"
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/errs"
+	"github.com/goodshift/goodshift/internal/web"
 )
 
 type calendarFeedRow struct {
@@ -174,4 +184,142 @@ func addLondon(cal *ics.Calendar) {
 	dl.AddProperty(ics.ComponentPropertyDtStart, "19810329T010000")
 	dl.AddProperty(ics.ComponentPropertyRrule, "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")
 	tz.Components = append(tz.Components, dl)
+}
+
+// Showable feeds (the calendar page). The API's NewFeedSecret makes a
+// random secret and keeps only its hash, so its URL is shown once. The
+// page must show the link again whenever the person comes back (to copy it,
+// or scan it with another device), so its secret is derived: an HMAC, under
+// a key only the servers hold, of the employee and the second the link was
+// made. The table still keeps only the hash; a link is shown only when the
+// derived secret's hash is the one stored, so a link made through the API
+// stays unshowable and the page offers a new one instead.
+
+// feedSecret derives the secret of the link made for employeeID at made.
+func feedSecret(key []byte, employeeID string, made time.Time) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("goodshift calendar feed\x00" + employeeID + "\x00" + strconv.FormatInt(made.Unix(), 10)))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:24])
+}
+
+func (s *Service) feedURL(secret string) string {
+	return strings.TrimRight(s.cfg.BaseURL, "/") + "/calendar/" + secret + ".ics"
+}
+
+// ShowableFeed is the employee's feed with its URL when the page can show it
+// (made on the calendar page under key); URL is empty for a feed made some
+// other way, and Exists false when there is none.
+func (s *Service) ShowableFeed(ctx context.Context, key []byte, employeeID string) (CalendarFeed, error) {
+	var rows []calendarFeedRow
+	if err := s.cfg.DB.WithContext(ctx).Where("employee_id = ?", employeeID).Find(&rows).Error; err != nil {
+		return CalendarFeed{}, err
+	}
+	if len(rows) == 0 {
+		return CalendarFeed{}, nil
+	}
+	f := CalendarFeed{Exists: true, CreatedAt: rows[0].CreatedAt.UTC()}
+	if secret := feedSecret(key, employeeID, f.CreatedAt); hmac.Equal([]byte(auth.HashToken(secret)), []byte(rows[0].SecretHash)) {
+		f.URL = s.feedURL(secret)
+	}
+	return f, nil
+}
+
+// NewShowableFeed makes (or remakes) the employee's feed so that the page
+// can show its URL again. The old URL stops working at once.
+func (s *Service) NewShowableFeed(ctx context.Context, key []byte, employeeID string) (CalendarFeed, error) {
+	var f CalendarFeed
+	err := s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		made := s.now().Truncate(time.Second)
+		var old []calendarFeedRow
+		if err := tx.Where("employee_id = ?", employeeID).Find(&old).Error; err != nil {
+			return err
+		}
+		if len(old) > 0 && !made.After(old[0].CreatedAt.UTC()) {
+			made = old[0].CreatedAt.UTC().Truncate(time.Second).Add(time.Second) // a new link, even within the same second
+		}
+		if err := tx.Where("employee_id = ?", employeeID).Delete(&calendarFeedRow{}).Error; err != nil {
+			return err
+		}
+		secret := feedSecret(key, employeeID, made)
+		if err := tx.Create(&calendarFeedRow{EmployeeID: employeeID, SecretHash: auth.HashToken(secret), CreatedAt: made}).Error; err != nil {
+			return err
+		}
+		f = CalendarFeed{Exists: true, URL: s.feedURL(secret), CreatedAt: made}
+		return nil
+	})
+	return f, err
+}
+
+// CalendarPages serve /rota/calendar: the employee's calendar link, with
+// subscribe (webcal), copy, a QR code for another device, how to add it to
+// Google, Apple and Outlook calendars, and a new link.
+type CalendarPages struct {
+	svc   *Service
+	shell *web.Shell
+	key   []byte
+}
+
+// NewCalendarPages builds the pages; key (32 bytes, only the servers hold
+// it, the same in every process) derives the showable links.
+func NewCalendarPages(svc *Service, shell *web.Shell, key []byte) *CalendarPages {
+	if len(key) < 32 {
+		panic("rota: the calendar link key must be at least 32 bytes")
+	}
+	return &CalendarPages{svc: svc, shell: shell, key: key}
+}
+
+// Routes registers the page and its one form.
+func (h *CalendarPages) Routes(root web.Routes) {
+	root.GET("/rota/calendar", auth.ShiftsMine, h.page)
+	root.POST("/rota/calendar", auth.ShiftsMine, h.make)
+}
+
+// CalendarView is what the calendar page shows.
+type CalendarView struct {
+	Feed      CalendarFeed
+	URL       string       // https://.../calendar/<secret>.ics
+	Webcal    template.URL // webcal://... (calendar apps subscribe to it); built here from our own URL
+	GoogleURL string       // Google Calendar's "add by URL"
+	QR        template.URL // data: URI of a PNG QR code of URL, made here
+}
+
+func (h *CalendarPages) page(c *gin.Context) {
+	f, err := h.svc.ShowableFeed(c.Request.Context(), h.key, web.MustPrincipal(c).ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	v := CalendarView{Feed: f}
+	if f.URL != "" {
+		v.URL = f.URL
+		webcal := "webcal://" + strings.TrimPrefix(strings.TrimPrefix(f.URL, "https://"), "http://")
+		v.Webcal = template.URL(webcal) //nolint:gosec // our base URL and a base64url secret
+		v.GoogleURL = "https://calendar.google.com/calendar/render?cid=" + url.QueryEscape(webcal)
+		code, err := qr.Encode(f.URL, qr.M)
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		code.Scale = 6
+		v.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG())) //nolint:gosec // a PNG we made
+	}
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/calendar", v)
+}
+
+func (h *CalendarPages) make(c *gin.Context) {
+	had, err := h.svc.Feed(c.Request.Context(), web.MustPrincipal(c).ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	if _, err := h.svc.NewShowableFeed(c.Request.Context(), h.key, web.MustPrincipal(c).ID); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	if had.Exists {
+		web.Success(c, "Here is your new calendar link. The old one has stopped working: add the new one wherever you used the old.")
+	} else {
+		web.Success(c, "Your calendar link is ready. Add it to your calendar below.")
+	}
+	web.Redirect(c, "/rota/calendar")
 }

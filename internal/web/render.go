@@ -61,6 +61,10 @@ type View struct {
 	Principal auth.Principal
 	SignedIn  bool
 	Nav       []NavItem
+	// Bar replaces the header navigation for people who are only
+	// employees (phonebar.go); Tabs are the current bar item's pages.
+	Bar       []BarLink
+	Tabs      []BarLink
 	Flash     *Flash
 	CSRF      string // the token; forms use {{template "csrf" $}}
 	RequestID string
@@ -206,6 +210,7 @@ func (r *Renderer) view(c *gin.Context, status int, data any) View {
 				v.Nav = append(v.Nav, n)
 			}
 		}
+		v.Bar, v.Tabs = r.shell.barFor(p, v.Path)
 	}
 	return v
 }

@@ -58,6 +58,7 @@ type Shell struct {
 	cookies *securecookie.SecureCookie
 	nav     []NavItem
 	home    []HomeSection
+	bar     []BarItem // the employees' bottom bar (phonebar.go)
 }
 
 // NewShell builds the engine and parses every template. It fails if a
