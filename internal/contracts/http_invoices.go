@@ -81,18 +81,30 @@ func idParam(c *gin.Context, what string) (id string, pdf bool, err error) {
 	return id, pdf, err
 }
 
+// InvoiceWithSends is the invoice as GET /invoices/:id answers it: with
+// every email its client was sent.
+type InvoiceWithSends struct {
+	Invoice
+	Sends []InvoiceSend `json:"sends"`
+}
+
 // getInvoice answers JSON, or the PDF for /invoices/:id.pdf (written by
 // invoicePDF itself).
-func (h *Handler) getInvoice(c *gin.Context) (Invoice, error) {
+func (h *Handler) getInvoice(c *gin.Context) (InvoiceWithSends, error) {
 	id, pdf, err := idParam(c, "invoice")
 	if err != nil {
-		return Invoice{}, err
+		return InvoiceWithSends{}, err
 	}
 	if pdf {
 		h.invoicePDF(c, id)
-		return Invoice{}, nil
+		return InvoiceWithSends{}, nil
 	}
-	return h.svc.Invoice(c.Request.Context(), id)
+	inv, err := h.svc.Invoice(c.Request.Context(), id)
+	if err != nil {
+		return InvoiceWithSends{}, err
+	}
+	sends, err := h.svc.InvoiceSends(c.Request.Context(), id)
+	return InvoiceWithSends{Invoice: inv, Sends: sends}, err
 }
 
 func (h *Handler) issueInvoice(c *gin.Context) (Invoice, error) {

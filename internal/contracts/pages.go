@@ -522,8 +522,13 @@ func (h *Handler) invoicePage(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
+	sends, err := h.svc.InvoiceSends(ctx, id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
 	h.shell.Renderer.HTML(c, http.StatusOK, "contracts/invoice", gin.H{"Invoice": inv, "CreditNotes": notes, "Payments": pays, "Today": h.today(),
-		"Left": inv.Total - inv.Credited})
+		"Left": inv.Total - inv.Credited, "Sends": sends, "Emailing": h.svc.Emailing()})
 }
 
 func (h *Handler) issueSubmit(c *gin.Context) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,8 +28,10 @@ import (
 
 // InvoiceMailer queues an email in the caller's transaction
 // (*notify.Service satisfies it).
+// It also reads back what became of those emails.
 type InvoiceMailer interface {
 	SendTx(ctx context.Context, tx *gorm.DB, m notify.Email) (string, error)
+	EmailsRegarding(ctx context.Context, regarding string) ([]notify.SentEmail, error)
 }
 
 type sending struct {
@@ -148,22 +151,67 @@ type invoiceSendRow struct {
 
 func (invoiceSendRow) TableName() string { return "invoice_sends" }
 
+// What became of an invoice email.
+const (
+	SendQueued = "queued" // waiting to send (or trying again)
+	SendSent   = "sent"
+	SendFailed = "failed" // the email gave up, or had nobody to go to
+)
+
 // InvoiceSend is one email an invoice's client was sent.
 type InvoiceSend struct {
-	What string    `json:"what"` // issued, overdue-7, ...
-	To   string    `json:"to"`
-	At   time.Time `json:"at"`
+	What     string     `json:"kind"` // issued, overdue-7, ...
+	To       string     `json:"to"`
+	State    string     `json:"state"`             // SendQueued, SendSent or SendFailed
+	At       time.Time  `json:"queued_at"`         // when it was recorded and queued
+	SentAt   *time.Time `json:"sent_at,omitempty"` // when the mail server took it
+	Reminder int        `json:"-"`                 // overdue reminders: 1 for the first, 2 for the second...
+	DaysLate int        `json:"-"`                 // overdue-N: N days after the due date
 }
 
-// InvoiceSends lists what an invoice's client was sent, oldest first.
+// Emailing reports whether this service emails invoices to clients.
+func (s *Service) Emailing() bool { return s.sending != nil }
+
+// InvoiceSends lists what an invoice's client was sent, oldest first, with
+// what became of each email (queued when email is not set up here).
 func (s *Service) InvoiceSends(ctx context.Context, invoiceID string) ([]InvoiceSend, error) {
 	var rows []invoiceSendRow
 	if err := s.db.WithContext(ctx).Where("invoice_id = ?", invoiceID).Order("created_at, id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
+	emails := map[string]notify.SentEmail{}
+	if s.sending != nil && len(rows) > 0 {
+		sent, err := s.sending.mail.EmailsRegarding(ctx, "invoice:"+invoiceID)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range sent {
+			emails[e.ID] = e
+		}
+	}
+	gaveUp := notify.EmailArgs{}.InsertOpts().MaxAttempts
 	out := make([]InvoiceSend, len(rows))
+	reminders := 0
 	for i, r := range rows {
-		out[i] = InvoiceSend{What: r.What, To: r.ToAddress, At: r.CreatedAt.UTC()}
+		send := InvoiceSend{What: r.What, To: r.ToAddress, State: SendQueued, At: r.CreatedAt.UTC()}
+		if n, ok := strings.CutPrefix(r.What, "overdue-"); ok {
+			reminders++
+			send.Reminder = reminders
+			send.DaysLate, _ = strconv.Atoi(n)
+		}
+		if e, ok := emails[r.EmailID]; ok {
+			switch {
+			case e.Status == notify.EmailSent:
+				send.State = SendSent
+				if e.SentAt != nil {
+					at := e.SentAt.UTC()
+					send.SentAt = &at
+				}
+			case e.Status == notify.EmailSkipped || e.Attempts >= gaveUp:
+				send.State = SendFailed
+			}
+		}
+		out[i] = send
 	}
 	return out, nil
 }

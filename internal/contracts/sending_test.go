@@ -161,8 +161,11 @@ func TestIssuedInvoiceEmailsItselfOnceThenReminds(t *testing.T) {
 		if len(pdf) == 0 {
 			t.Error("the reminder has no PDF attached")
 		}
-		sends, _ = svc.InvoiceSends(ctx, inv.ID)
-		if len(sends) != 2 || sends[1].What != "overdue-7" {
+		waitUntil(t, "both sends marked sent", func() bool {
+			sends, _ = svc.InvoiceSends(ctx, inv.ID)
+			return len(sends) == 2 && sends[0].State == contracts.SendSent && sends[1].State == contracts.SendSent
+		})
+		if sends[1].What != "overdue-7" || sends[1].Reminder != 1 || sends[1].DaysLate != 7 || sends[0].Reminder != 0 || sends[1].SentAt == nil {
 			t.Errorf("sends %+v", sends)
 		}
 		if got := len(smtp.Messages()); got != 2 {
