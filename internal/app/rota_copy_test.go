@@ -279,6 +279,24 @@ func TestBoardBySiteFilters(t *testing.T) {
 			t.Errorf("bad filter: %d", resp.StatusCode)
 		}
 
+		// The board everyone opens takes the same filters (it hands over to
+		// the site board), and a week that is over shows what happened.
+		handover := func(path string) string {
+			t.Helper()
+			resp, _ := page.Page(path)
+			if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/rota/board/sites?") {
+				t.Fatalf("%s: %d to %q, want the site board", path, resp.StatusCode, resp.Header.Get("Location"))
+			}
+			return resp.Header.Get("Location")
+		}
+		if got := states(handover("/rota/board?week=2027-01-13&changed=1")); len(got) != 1 || got[moved.ID] == "" {
+			t.Errorf("the board filtered to changes: %v, want only %s", got, moved.ID)
+		}
+		past := handover("/rota/board?week=" + apptest.DefaultNow.AddDate(0, 0, -21).Format("2006-01-02"))
+		if resp, doc := page.Page(past); resp.StatusCode != http.StatusOK || !strings.Contains(doc.Find(".lead").Text(), "what happened") {
+			t.Errorf("a past week on the board: %d, %q", resp.StatusCode, doc.Find(".lead").Text())
+		}
+
 		// The board everyone opens lists each day for a phone, in words.
 		_, doc := page.Page("/rota/board?week=2027-01-11")
 		if day := doc.Find(`#board-days [data-day="2027-01-13"]`); !strings.Contains(day.Text(), "Old Street studio") || !strings.Contains(day.Text(), "Published") {

@@ -427,6 +427,15 @@ func (h *Handler) pageBoard(c *gin.Context) {
 		from = today
 	}
 	from = weekStart(from)
+	// A filtered board, or a week that is over, is the site board with its
+	// filters and what happened (rotaweb): this page is for planning.
+	q := c.Request.URL.Query()
+	weekOver := !from.AddDays(7).Time(civil.London).After(h.svc.now())
+	if q.Get("site") != "" || q.Get("person") != "" || q.Get("unfilled") != "" || q.Get("changed") != "" || weekOver {
+		q.Set("week", from.String())
+		c.Redirect(http.StatusSeeOther, "/rota/board/sites?"+q.Encode())
+		return
+	}
 	shifts, err := h.svc.Shifts(ctx, Filter{From: from, To: from.AddDays(6)})
 	if err != nil {
 		web.Fail(c, err)
