@@ -37,6 +37,11 @@ func samShiftAt(t *testing.T, srv *apptest.Server) rota.Shift {
 	if _, err := srv.App.Rota.Assign(bg, "", sh.ID, sam.ID, "cover"); err != nil {
 		t.Fatal(err)
 	}
+	// A draft is nobody's shift to clock in to: publish the day.
+	day := civil.D(2026, 11, 23)
+	if _, err := srv.App.Rota.Publish(bg, "", rota.PublishRequest{From: day, To: day, Reason: "cover agreed with Sam"}); err != nil {
+		t.Fatal(err)
+	}
 	return sh
 }
 
