@@ -122,7 +122,7 @@ func (s *Service) buildPlan(ctx context.Context, r PlanRequest) (*planProblem, e
 		p.workers = append(p.workers, wk)
 		ids = append(ids, e.ID)
 	}
-	slices.SortFunc(p.workers, func(a, b *planWorker) int { return cmpStr(a.id, b.id) })
+	slices.SortFunc(p.workers, func(a, b *planWorker) int { return strings.Compare(a.id, b.id) })
 	slices.Sort(ids)
 
 	// What the rules need, loaded at the same time.
@@ -329,16 +329,6 @@ func addMate(m map[string]map[string]bool, a, b string) {
 		m[a] = map[string]bool{}
 	}
 	m[a][b] = true
-}
-
-func cmpStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // eligible is, for each worker, the tasks the rules allow them on their

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -444,7 +445,7 @@ func (s *Service) SetPlanWeights(ctx context.Context, w PlanWeights) (PlanWeight
 		bad = append(bad, errs.FieldError{Field: "cover", Message: "is between 1000000 and 1000000000 (cover comes first)"})
 	}
 	if len(bad) > 0 {
-		slices.SortFunc(bad, func(a, b errs.FieldError) int { return cmpStr(a.Field, b.Field) })
+		slices.SortFunc(bad, func(a, b errs.FieldError) int { return strings.Compare(a.Field, b.Field) })
 		return PlanWeights{}, errs.Fields(bad...)
 	}
 	body, _ := json.Marshal(w)
