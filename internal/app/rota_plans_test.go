@@ -376,5 +376,20 @@ func TestCoverPlanFromTheFlexNotification(t *testing.T) {
 		if res, doc := page.Page(link); res.StatusCode != http.StatusOK || !strings.Contains(doc.Find("h1").Text(), "Cover") {
 			t.Fatalf("cover page: %d", res.StatusCode)
 		}
+
+		// Applying the cover puts people on published shifts: each is told,
+		// once per shift, by a message written with the change.
+		if r := dana.JSON(http.MethodPost, "/api/v1"+link+"/apply", nil, nil); r.StatusCode != http.StatusOK {
+			t.Fatalf("apply cover: %d %s", r.StatusCode, r.Body)
+		}
+		if len(pl.Assignments) == 0 {
+			t.Fatal("the cover plan covers nothing")
+		}
+		for _, a := range pl.Assignments {
+			var n int64
+			if err := db.Table("notifications").Where("person_id = ? AND subject = ? AND link = ?", a.EmployeeID, "New shift", "/rota/shifts/"+a.ShiftID).Count(&n).Error; err != nil || n != 1 {
+				t.Errorf("%s told of cover shift %s: %d messages (%v)", a.Name, a.ShiftID, n, err)
+			}
+		}
 	})
 }

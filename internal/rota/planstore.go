@@ -225,7 +225,7 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	var told []PlannedShift
+	var late []notice // messages a notifier without transactions sends after the commit
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Claim the plan first: a second apply at the same time waits here
 		// and then finds it applied.
@@ -271,7 +271,10 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 			}
 			res.Applied = append(res.Applied, st.ps)
 			if st.cur.Published {
-				told = append(told, st.ps)
+				// A published shift (cover): its person is told, in this
+				// transaction, as the assign path tells them.
+				late = append(late, notice{[]string{st.ps.EmployeeID}, "New shift",
+					fmt.Sprintf("You are on %s, %s at %s.", st.ps.Date, st.ps.Times, st.ps.SiteName), "/rota/shifts/" + st.ps.ShiftID})
 			}
 		}
 		res.Summary = applySummary(res)
@@ -279,15 +282,16 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 		if err != nil {
 			return err
 		}
-		return tx.Model(&planRow{}).Where("id = ?", id).Update("result", string(body)).Error
+		if err := tx.Model(&planRow{}).Where("id = ?", id).Update("result", string(body)).Error; err != nil {
+			return err
+		}
+		late, err = s.tellIn(ctx, tx, late)
+		return err
 	})
 	if err != nil {
 		return ApplyResult{}, err
 	}
-	for _, ps := range told {
-		s.notify(ctx, []string{ps.EmployeeID}, "New shift",
-			fmt.Sprintf("You are on %s, %s at %s.", ps.Date, ps.Times, ps.SiteName), "/rota/shifts/"+ps.ShiftID)
-	}
+	s.sendNotes(ctx, late)
 	return res, nil
 }
 
