@@ -412,7 +412,10 @@ func TestPageWeight(t *testing.T) {
 			apptest.Steps(t, ctx, "weight", chromedp.Navigate(srv.URL+pg.URL))
 			b, reqs := m.settle(t, 300*time.Millisecond)
 			total += b
-			t.Logf("weight %-34s %6.1f KB in %d requests", pg.URL, b/1000, len(reqs))
+			t.Logf("weight %-55s %6.1f KB in %d requests", pg.Pattern, b/1000, len(reqs))
+			if pg.URL == "/rota/week" {
+				t.Logf("weight of My week: %s", strings.Join(reqs, ", "))
+			}
 			if b >= employeePageBudget || len(reqs) == 0 {
 				t.Errorf("%s transfers %.1f KB (budget %d KB): %s", pg.URL, b/1000, employeePageBudget/1000, strings.Join(reqs, ", "))
 			}
