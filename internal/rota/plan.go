@@ -30,7 +30,7 @@ type PlanWeights struct {
 	Extra     int64 `json:"extra"`     // each quarter-hour above them
 	Stability int64 `json:"stability"` // each way a shift differs from the person's last four weeks
 	Fairness  int64 `json:"fairness"`  // the square of each person's evenings and weekends
-	Changes   int64 `json:"changes"`   // each existing draft assignment moved (replan)
+	Changes   int64 `json:"changes"`   // each existing assignment moved (replan)
 }
 
 // DefaultPlanWeights are the weights used unless the organisation sets
@@ -56,7 +56,7 @@ var planTermWords = map[string]string{
 	"extra_hours": "Quarter-hours over contracted or wanted hours",
 	"stability":   "Differences from people's usual sites, times and colleagues",
 	"fairness":    "Evenings and weekends, unevenly shared",
-	"changes":     "Existing draft assignments moved",
+	"changes":     "Existing assignments moved",
 }
 
 func (w PlanWeights) list() []int64 {
