@@ -188,7 +188,7 @@ func TestPlanThroughTheAPI(t *testing.T) {
 				t.Errorf("open shift %s without reasons", o.ShiftID)
 			}
 		}
-		if len(pl.Objective) != 6 || pl.Objective[3].Term != "stability" || pl.Objective[3].Weight != 60 || len(pl.People) == 0 {
+		if len(pl.Objective) != 7 || pl.Objective[3].Term != "stability" || pl.Objective[3].Weight != 60 || len(pl.People) == 0 {
 			t.Errorf("objective %v, people %v", pl.Objective, pl.People)
 		}
 		var got apiPlan

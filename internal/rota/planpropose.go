@@ -373,6 +373,8 @@ func (wk *planWorker) reason(t *planTask, run int) string {
 	day := t.weekday + "s"
 	var first string
 	switch {
+	case wk.person.Availability.preferenceFor(t.work) == WouldLike:
+		first = fmt.Sprintf("%s said they would like to work on %s then", name, day)
 	case wk.siteDays[t.siteDay]:
 		first = fmt.Sprintf("%s usually works at %s on %s", name, t.siteName, day)
 	case wk.sites[t.shift.SiteID] > 0:

@@ -461,7 +461,7 @@ func (s *Service) planWeights(db *gorm.DB) (PlanWeights, error) {
 // that the planner never leaves a shift open to gain elsewhere.
 func (s *Service) SetPlanWeights(ctx context.Context, w PlanWeights) (PlanWeights, error) {
 	var bad []errs.FieldError
-	for name, v := range map[string]int64{"hours": w.Hours, "extra": w.Extra, "stability": w.Stability, "fairness": w.Fairness, "changes": w.Changes} {
+	for name, v := range map[string]int64{"hours": w.Hours, "extra": w.Extra, "stability": w.Stability, "fairness": w.Fairness, "changes": w.Changes, "preference": w.Preference} {
 		if v < 0 || v > 10_000 {
 			bad = append(bad, errs.FieldError{Field: name, Message: "is between 0 and 10000"})
 		}
