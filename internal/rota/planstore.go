@@ -226,6 +226,19 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 	}
 	slices.Sort(ids)
 	var late []notice // messages a notifier without transactions sends after the commit
+	applied := func(st step) {
+		res.Applied = append(res.Applied, st.ps)
+		if st.cur.Published {
+			// A published shift (cover, or a replan asked to move published
+			// shifts): the people on it are told, in this transaction, as
+			// the assign path tells them.
+			late = append(late, notice{[]string{st.ps.EmployeeID}, "New shift",
+				fmt.Sprintf("You are on %s, %s at %s.", st.ps.Date, st.ps.Times, st.ps.SiteName), "/rota/shifts/" + st.ps.ShiftID})
+			if st.ps.PreviousID != "" {
+				late = append(late, offShift(st.ps))
+			}
+		}
+	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Claim the plan first: a second apply at the same time waits here
 		// and then finds it applied.
@@ -260,31 +273,36 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 				late = append(late, offShift(st.ps))
 			}
 		}
-		for _, st := range steps {
-			if st.ps.EmployeeID == "" {
-				continue
+		// Assignments in two passes: one refused in the first (someone who
+		// must not work alone, say, before the colleague the plan puts
+		// beside them) is tried once more after all the others.
+		var again []step
+		for pass := range 2 {
+			todo := steps
+			if pass == 1 {
+				todo = again
 			}
-			why, err := s.applyOne(tx, st.ps, st.cur, st.of, losing[st.ps.EmployeeID], &pl, actorID)
-			if err != nil {
-				return err
-			}
-			if why != "" {
-				res.Skipped = append(res.Skipped, SkippedChange{st.ps, why})
-				continue
-			}
-			res.Applied = append(res.Applied, st.ps)
-			if st.cur.Published {
-				// A published shift (cover, or a replan asked to move
-				// published shifts): the people on it are told, in this
-				// transaction, as the assign path tells them.
-				late = append(late, notice{[]string{st.ps.EmployeeID}, "New shift",
-					fmt.Sprintf("You are on %s, %s at %s.", st.ps.Date, st.ps.Times, st.ps.SiteName), "/rota/shifts/" + st.ps.ShiftID})
-				if st.ps.PreviousID != "" {
-					late = append(late, offShift(st.ps))
+			for _, st := range todo {
+				if st.ps.EmployeeID == "" {
+					continue
 				}
+				why, err := s.applyOne(tx, st.ps, st.cur, st.of, losing[st.ps.EmployeeID], &pl, actorID)
+				if err != nil {
+					return err
+				}
+				if why != "" && pass == 0 {
+					again = append(again, st)
+					continue
+				}
+				if why != "" {
+					res.Skipped = append(res.Skipped, SkippedChange{st.ps, why})
+					continue
+				}
+				applied(st)
 			}
 		}
 		res.Summary = applySummary(res)
+
 		body, err := json.Marshal(res)
 		if err != nil {
 			return err
