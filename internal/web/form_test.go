@@ -120,7 +120,7 @@ func TestSentenceNeverShowsKeys(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 	for in, want := range map[string]string{
-		"must be between 0 and 48":          "Weekly hours must be between 0 and 48",
+		"must be between 0 and 48":           "Weekly hours must be between 0 and 48",
 		"Enter a date like 24 December 2026": "Enter a date like 24 December 2026",
 	} {
 		if got := sentence(in, "Weekly hours"); got != want {
