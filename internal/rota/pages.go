@@ -341,49 +341,110 @@ func (h *Handler) pageSwapAction(c *gin.Context) {
 
 var formDays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
+// availabilityForm declares the availability form (web.Form): a from and an
+// until time for each day, and the dates the person cannot work, one a line.
+func availabilityForm() *web.Form {
+	var fields []web.Field
+	for _, d := range formDays {
+		day := strings.ToUpper(d[:1]) + d[1:]
+		fields = append(fields,
+			web.Field{Name: d + "_from", Label: day + " from", Kind: web.KindTime},
+			web.Field{Name: d + "_to", Label: day + " until", Kind: web.KindTime})
+	}
+	fields[0].Keys = []string{"weekly"}
+	return web.NewForm(append(fields, web.Field{Name: "unavailable", Label: "Dates you cannot work", Kind: web.KindLong})...)
+}
+
 func (h *Handler) pageAvailability(c *gin.Context) {
 	a, err := h.svc.AvailabilityOf(c.Request.Context(), web.MustPrincipal(c).ID)
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	type row struct{ Day, From, To string }
-	rows := make([]row, len(formDays))
-	for i, d := range formDays {
-		rows[i].Day = d
-		for _, w := range a.Weekly {
-			if w.Day == d {
-				rows[i].From, rows[i].To = w.From, w.To
-			}
-		}
+	f := availabilityForm()
+	for _, w := range a.Weekly {
+		f.Set(w.Day+"_from", w.From).Set(w.Day+"_to", w.To)
 	}
 	var dates []string
 	for _, d := range a.Unavailable {
-		dates = append(dates, d.String())
+		dates = append(dates, d.Format("Mon 2 Jan 2006"))
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/availability", gin.H{"Rows": rows, "Dates": strings.Join(dates, "\n"), "Version": a.Version})
+	f.Set("unavailable", strings.Join(dates, "\n")).Set("version", strconv.Itoa(a.Version))
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/availability", gin.H{"Form": f, "Days": formDays})
 }
 
 func (h *Handler) pageSaveAvailability(c *gin.Context) {
+	f := availabilityForm().Posted(c)
 	var a Availability
 	for _, d := range formDays {
-		from, to := strings.TrimSpace(c.PostForm(d+"_from")), strings.TrimSpace(c.PostForm(d+"_to"))
-		if from == "" && to == "" {
+		from, to := f.Value(d+"_from"), f.Value(d+"_to")
+		day := strings.ToUpper(d[:1]) + d[1:]
+		switch {
+		case from == "" && to == "":
 			continue
+		case from == "":
+			f.Error(d+"_from", "Enter the time you can work from on "+day)
+		case to == "":
+			f.Error(d+"_to", "Enter the time you can work until on "+day)
+		default:
+			fm, ok1 := parseClock(from)
+			tm, ok2 := parseClock(to)
+			if to == "24:00" {
+				tm, ok2 = 24*60, true
+			}
+			switch {
+			case !ok1:
+				f.Error(d+"_from", "Enter the time you can work from on "+day+" like 09:00")
+			case !ok2:
+				f.Error(d+"_to", "Enter the time you can work until on "+day+" like 17:00")
+			case tm <= fm:
+				f.Error(d+"_to", day+": the time until must be after the time from")
+			}
 		}
 		a.Weekly = append(a.Weekly, Window{Day: d, From: from, To: to})
 	}
-	for _, f := range strings.Fields(strings.ReplaceAll(c.PostForm("unavailable"), ",", " ")) {
-		d, err := civil.Parse(f)
-		if err != nil {
-			done(c, errs.Fields(errs.FieldError{Field: "unavailable", Message: err.Error()}), "", "/rota/availability")
+	for _, line := range strings.Split(f.Values.Get("unavailable"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		ds, ok := unavailableLine(line)
+		if !ok {
+			f.Error("unavailable", fmt.Sprintf("%q is not a date. Enter each date on its own line, like 24 December 2026", strings.TrimSpace(line)))
+			break
+		}
+		a.Unavailable = append(a.Unavailable, ds...)
+	}
+	a.Version, _ = strconv.Atoi(f.Value("version"))
+	if f.OK() {
+		_, err := h.svc.SetAvailability(c.Request.Context(), web.MustPrincipal(c).ID, a)
+		if err == nil {
+			web.Success(c, "Availability saved.")
+			web.Redirect(c, "/rota/availability")
 			return
 		}
-		a.Unavailable = append(a.Unavailable, d)
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
 	}
-	a.Version, _ = strconv.Atoi(c.PostForm("version"))
-	_, err := h.svc.SetAvailability(c.Request.Context(), web.MustPrincipal(c).ID, a)
-	done(c, err, "Availability saved.", "/rota/availability")
+	web.FormPage(c, f.Status(), "rota/availability", gin.H{"Form": f, "Days": formDays})
+}
+
+// unavailableLine reads one line of the dates-I-cannot-work box: one date as
+// a person types it, or several ISO or short dates split by commas or spaces.
+func unavailableLine(line string) ([]civil.Date, bool) {
+	if d, err := civil.ParsePersonDate(line); err == nil {
+		return []civil.Date{d}, true
+	}
+	var out []civil.Date
+	for _, tok := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' }) {
+		d, err := civil.ParsePersonDate(tok)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, d)
+	}
+	return out, len(out) > 0
 }
 
 func (h *Handler) pageMyAdjustments(c *gin.Context) {
