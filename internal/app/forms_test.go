@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -37,13 +38,60 @@ var formCases = []formCase{
 		as:   "sam@goodshift.example", page: "/rota/availability", form: `form[action="/rota/availability"]`,
 		set: url.Values{"monday_from": {"08:00"}, "monday_to": {"14:00"}, "unavailable": {"24 Dec 2030\n32/12/2030"}},
 		bad: "unavailable", want: `"32/12/2030" is not a date. Enter each date on its own line, like 24 December 2026`,
+		state: tables("availability"),
 	},
 	{
 		name: "availability: until before from",
 		as:   "sam@goodshift.example", page: "/rota/availability", form: `form[action="/rota/availability"]`,
 		set: url.Values{"tuesday_from": {"14:00"}, "tuesday_to": {"08:00"}, "unavailable": {"24/12/30"}},
 		bad: "tuesday_to", want: "Tuesday: the time until must be after the time from",
+		state: tables("availability"),
 	},
+	{
+		name: "flex: fewer hours, hours out of range",
+		as:   "sam@goodshift.example", pageF: flexPage("sam@goodshift.example"), form: `form.card[action$="/flex"]`,
+		set: url.Values{"kind": {"weekly_cap"}, "weekly_hours": {"60"}, "from": {"24/12/2030"}},
+		bad: "weekly_hours", want: "Hours a week must be a number from 1 to 47",
+		state: tables("wellbeing_flex_periods", "shifts"),
+		check: func(t *testing.T, _ *goquery.Document, f *goquery.Selection) {
+			// The chosen option is kept: pressing submit again must not put "No shifts" in place.
+			if _, ok := f.Find(`input[name="kind"][value="weekly_cap"]`).Attr("checked"); !ok {
+				t.Errorf("the chosen kind was not kept")
+			}
+			if f.Find(`input[name="kind"][checked]`).Length() != 1 {
+				t.Errorf("more or fewer than one kind checked")
+			}
+		},
+	},
+	{
+		name: "flex: a start date typed wrong",
+		as:   "sam@goodshift.example", pageF: flexPage("sam@goodshift.example"), form: `form.card[action$="/flex"]`,
+		set: url.Values{"kind": {"later_start"}, "earliest_start": {"11:00"}, "from": {"32/12/2030"}},
+		bad: "from", want: "From must be a date like 24 December 2026",
+		state: tables("wellbeing_flex_periods", "shifts"),
+	},
+}
+
+// flexPage is the flex periods page of the person signing in as email.
+func flexPage(email string) func(*testing.T, *apptest.Server) string {
+	return func(t *testing.T, srv *apptest.Server) string {
+		return "/wellbeing/people/" + personID(t, srv, email) + "/flex"
+	}
+}
+
+// tables is a formCase.state: every row of the named tables, as text.
+func tables(names ...string) func(*testing.T, *apptest.Server) string {
+	return func(t *testing.T, srv *apptest.Server) string {
+		var b strings.Builder
+		for _, n := range names {
+			var rows []map[string]any
+			if err := srv.App.DB.Table(n).Find(&rows).Error; err != nil {
+				t.Fatalf("read %s: %v", n, err)
+			}
+			fmt.Fprintf(&b, "%s: %v\n", n, rows)
+		}
+		return b.String()
+	}
 }
 
 // TestForms posts an invalid value to every HTML form in formCases and
