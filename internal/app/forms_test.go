@@ -70,6 +70,21 @@ var formCases = []formCase{
 		bad: "from", want: "From must be a date like 24 December 2026",
 		state: tables("wellbeing_flex_periods", "shifts"),
 	},
+	{
+		name: "add person: a start date typed wrong, the rest kept",
+		as:   "alex@goodshift.example", page: "/admin/people", form: `form[action="/admin/people"]`,
+		set: url.Values{"name": {"Eve Example"}, "email": {"eve@goodshift.example"}, "roles": {"employee"},
+			"works_number": {"GS777"}, "start_date": {"31/11/2026"}, "date_of_birth": {"3 Feb 1995"}, "contract_type": {"contracted"}},
+		bad: "start_date", want: "Start date must be a real date: there is no 31 November",
+		state: tables("people", "employees", "person_roles"),
+	},
+	{
+		name: "add person: an email the service refuses",
+		as:   "alex@goodshift.example", page: "/admin/people", form: `form[action="/admin/people"]`,
+		set: url.Values{"name": {"Eve Example"}, "email": {"not an email"}, "roles": {"finance"}},
+		bad: "email", want: "Email must be an email address like sam@example.org",
+		state: tables("people", "employees", "person_roles"),
+	},
 }
 
 // flexPage is the flex periods page of the person signing in as email.

@@ -54,7 +54,8 @@ const (
 	KindNumber = "number" // <input type="number">
 	KindMoney  = "money"  // text with a decimal keypad: "12.50"
 	KindEmail  = "email"
-	KindChoice = "choice" // radios or a select; errors link to the first option
+	KindChoice = "choice" // radios or checkboxes; errors link to the first, id name-0
+	KindSelect = "select" // a <select {{.Data.Form.Attrs "x"}}>
 	KindLong   = "long"   // a textarea
 )
 
