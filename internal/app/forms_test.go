@@ -85,6 +85,27 @@ var formCases = []formCase{
 		bad: "email", want: "Email must be an email address like sam@example.org",
 		state: tables("people", "employees", "person_roles"),
 	},
+	{
+		name: "adjustments: weekly hours out of range, the rest kept",
+		as:   "dana@goodshift.example", form: "#adjustments-form",
+		pageF: func(t *testing.T, srv *apptest.Server) string {
+			return "/rota/people/" + personID(t, srv, "sam@goodshift.example")
+		},
+		set: url.Values{"max_week_hours": {"70"}, "review_date": {"24/12/30"}, "phased_return": {"7 Dec 2030, 12\n14 December 2030 20"},
+			"days_never_worked": {"saturday", "sunday"}, "benefit_cap": {"permitted_work"}},
+		bad: "max_week_hours", want: "Most hours a week must be a number of hours from 0 to 60",
+		state: tables("adjustments"),
+	},
+	{
+		name: "adjustments: a phased return step typed wrong",
+		as:   "dana@goodshift.example", form: "#adjustments-form",
+		pageF: func(t *testing.T, srv *apptest.Server) string {
+			return "/rota/people/" + personID(t, srv, "sam@goodshift.example")
+		},
+		set: url.Values{"phased_return": {"7 Dec 2030, 12\nnext week 20"}, "not_alone": {"1"}},
+		bad: "phased_return", want: `"next week 20" is not a step`,
+		state: tables("adjustments"),
+	},
 }
 
 // flexPage is the flex periods page of the person signing in as email.
