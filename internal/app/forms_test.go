@@ -106,6 +106,20 @@ var formCases = []formCase{
 		bad: "phased_return", want: `"next week 20" is not a step`,
 		state: tables("adjustments"),
 	},
+	{
+		name: "payroll absence: to before from, the rest kept",
+		as:   "femi@goodshift.example", page: "/payroll/absences", form: `form[action="/payroll/absences"]`,
+		set: url.Values{"type": {"holiday"}, "from": {"24 Dec 2030"}, "to": {"20/12/2030"}, "paid_hours": {"7.5"}},
+		bad: "to", want: "To must be the same as or after the from date",
+		state: tables("absences"),
+	},
+	{
+		name: "payroll absence: paid hours the service refuses",
+		as:   "femi@goodshift.example", page: "/payroll/absences", form: `form[action="/payroll/absences"]`,
+		set: url.Values{"type": {"sick"}, "from": {"2030-12-24"}, "paid_hours": {"7.5"}},
+		bad: "paid_hours", want: "Paid holiday hours a day is only for holiday",
+		state: tables("absences"),
+	},
 }
 
 // flexPage is the flex periods page of the person signing in as email.
