@@ -868,7 +868,7 @@ func adjustmentsFromForm(f *web.Form) Adjustments {
 		EarliestStart: f.Value("earliest_start"), LatestFinish: f.Value("latest_finish"),
 		DaysNeverWorked: f.Values["days_never_worked"], NoNights: f.Value("no_nights") != "",
 		NotAlone: f.Value("not_alone") != "", WorkWith: f.Values["work_with"], FixedSites: f.Values["fixed_sites"],
-		BenefitCap: f.Value("benefit_cap"),
+		BenefitCap:    f.Value("benefit_cap"),
 		EffectiveFrom: f.Date("effective_from"), EffectiveTo: f.Date("effective_to"), ReviewDate: f.Date("review_date"),
 	}
 	if !a.EffectiveFrom.IsZero() && !a.EffectiveTo.IsZero() && a.EffectiveTo.Before(a.EffectiveFrom) {

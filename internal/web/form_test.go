@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -126,5 +127,23 @@ func TestSentenceNeverShowsKeys(t *testing.T) {
 		if got := sentence(in, "Weekly hours"); got != want {
 			t.Errorf("sentence(%q) = %q; want %q", in, got, want)
 		}
+	}
+}
+
+func TestDateFuncsLeaveOutThisYear(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC) }
+	f := DateFuncs(now)["date"].(func(civil.Date) string)
+	if got := f(civil.D(2026, 12, 24)); got != "Thu 24 Dec" {
+		t.Errorf("this year: %q", got)
+	}
+	if got := f(civil.D(2027, 1, 1)); got != "Fri 1 Jan 2027" {
+		t.Errorf("next year: %q", got)
+	}
+	if got := DateFuncs(nil)["date"].(func(civil.Date) string)(civil.D(2026, 12, 24)); got != "Thu 24 Dec 2026" {
+		t.Errorf("no clock: %q", got)
+	}
+	ldt := DateFuncs(now)["localdatetime"].(func(time.Time) string)
+	if got := ldt(time.Date(2026, 6, 1, 8, 30, 0, 0, time.UTC)); got != "Mon 1 Jun, 09:30" {
+		t.Errorf("localdatetime: %q", got)
 	}
 }

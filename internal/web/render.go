@@ -123,6 +123,32 @@ func Funcs() template.FuncMap {
 	}
 }
 
+// DateFuncs are the date helpers, reading dates the way people do: "Thu 24
+// Dec", with the year only when it is not this year ("Thu 24 Dec 2027").
+// "This year" comes from now, the injected clock (templates never read the
+// wall clock); without one the year is always shown.
+func DateFuncs(now func() time.Time) template.FuncMap {
+	day := func(d civil.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		if now != nil && civil.In(now(), civil.London).Year == d.Year {
+			return d.Format("Mon 2 Jan")
+		}
+		return d.Format("Mon 2 Jan 2006")
+	}
+	return template.FuncMap{
+		"date":      day,
+		"localdate": func(t time.Time) string { return day(civil.In(t, civil.London)) },
+		"localdatetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return day(civil.In(t, civil.London)) + ", " + t.In(civil.London).Format("15:04")
+		},
+	}
+}
+
 // parseTemplates builds one template set per page.
 func parseTemplates(fsys fs.FS, extra template.FuncMap) (map[string]*template.Template, error) {
 	funcs := Funcs()
