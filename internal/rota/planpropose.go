@@ -82,24 +82,28 @@ type PersonHours struct {
 
 // Plan is a proposal: what the planner would do, changing nothing yet.
 type Plan struct {
-	ID          string          `json:"id"`
-	Mode        string          `json:"mode"`
-	From        civil.Date      `json:"from"`
-	To          civil.Date      `json:"to"`
-	SiteIDs     []string        `json:"site_ids"`
-	Period      string          `json:"period"` // "Mon 30 Nov – Sun 6 Dec"
-	CreatedAt   time.Time       `json:"created_at"`
-	ExpiresAt   time.Time       `json:"expires_at"`
-	AppliedAt   *time.Time      `json:"applied_at,omitempty"`
-	Shifts      int             `json:"shifts"`      // shifts planned
-	Covered     int             `json:"covered"`     // of which the plan fills
-	CoverBound  int             `json:"cover_bound"` // most that could be filled by people allowed each on their own
-	Assignments []PlannedShift  `json:"assignments"` // changes the plan makes
-	Open        []OpenShift     `json:"open"`
-	Dropped     []PlannedShift  `json:"dropped"` // proposed by the search but refused by the final check (never applied)
-	Objective   []ObjectiveTerm `json:"objective"`
-	People      []PersonHours   `json:"people"`
-	Result      *ApplyResult    `json:"result,omitempty"`
+	ID   string `json:"id"`
+	Mode string `json:"mode"`
+	// MovePublished: a replan that may move published shifts, changed
+	// with Reason where inside the notice period (PlanRequest).
+	MovePublished bool            `json:"move_published"`
+	Reason        string          `json:"reason,omitempty"`
+	From          civil.Date      `json:"from"`
+	To            civil.Date      `json:"to"`
+	SiteIDs       []string        `json:"site_ids"`
+	Period        string          `json:"period"` // "Mon 30 Nov – Sun 6 Dec"
+	CreatedAt     time.Time       `json:"created_at"`
+	ExpiresAt     time.Time       `json:"expires_at"`
+	AppliedAt     *time.Time      `json:"applied_at,omitempty"`
+	Shifts        int             `json:"shifts"`      // shifts planned
+	Covered       int             `json:"covered"`     // of which the plan fills
+	CoverBound    int             `json:"cover_bound"` // most that could be filled by people allowed each on their own
+	Assignments   []PlannedShift  `json:"assignments"` // changes the plan makes
+	Open          []OpenShift     `json:"open"`
+	Dropped       []PlannedShift  `json:"dropped"` // proposed by the search but refused by the final check (never applied)
+	Objective     []ObjectiveTerm `json:"objective"`
+	People        []PersonHours   `json:"people"`
+	Result        *ApplyResult    `json:"result,omitempty"`
 }
 
 // propose runs the planner on p and explains the result.
@@ -125,6 +129,7 @@ func (s *Service) propose(ctx context.Context, p *planProblem, r PlanRequest) (P
 	dropped := p.verify(assign)
 	out := p.explain(assign, dropped, el)
 	out.Mode, out.From, out.To, out.SiteIDs = r.Mode, r.From, r.To, r.SiteIDs
+	out.MovePublished, out.Reason = r.MovePublished, r.Reason
 	if out.SiteIDs == nil {
 		out.SiteIDs = []string{}
 	}
@@ -368,6 +373,8 @@ func (wk *planWorker) reason(t *planTask, run int) string {
 	day := t.weekday + "s"
 	var first string
 	switch {
+	case wk.person.Availability.preferenceFor(t.work) == WouldLike:
+		first = fmt.Sprintf("%s said they would like to work on %s then", name, day)
 	case wk.siteDays[t.siteDay]:
 		first = fmt.Sprintf("%s usually works at %s on %s", name, t.siteName, day)
 	case wk.sites[t.shift.SiteID] > 0:
