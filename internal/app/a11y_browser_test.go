@@ -308,6 +308,16 @@ func TestAccessibility(t *testing.T) {
 			}
 			apptest.Steps(t, ctx, "a11y-sign-in-"+string(role), srv.SignInSteps(email, demo.Password)...)
 			check(t, ctx, string(role), pages)
+			if role == auth.Admin {
+				// A form with errors (web.Form: the summary at the top, the
+				// message by each field), as every form shows them.
+				apptest.Steps(t, ctx, "a11y-form-errors",
+					chromedp.Navigate(srv.URL+"/admin/people"),
+					chromedp.Click(chromedp.CSS(`form[action="/admin/people"] button[type=submit]`)),
+					chromedp.WaitVisible(chromedp.CSS(`.error-summary`)),
+				)
+				audit(t, ctx, string(role), "/admin/people (form errors)")
+			}
 		})
 	}
 }
