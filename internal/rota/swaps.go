@@ -571,14 +571,21 @@ func (s *Service) AcceptSwap(ctx context.Context, by auth.Principal, id string) 
 		if err := lockPeople(tx, append(rc.people(), by.ID, w.FromEmployeeID)...); err != nil {
 			return err
 		}
-		who, v, stop, err := s.swapStopped(tx, w, c, by.ID)
+		mine, back, err := s.checkSwapSides(tx, w, c, by.ID)
 		if err != nil {
 			return err
 		}
+		vs := append(mine, back...)
+		who, v, stop := by.ID, Violation{}, false
+		if v, stop = firstHard(mine); !stop {
+			who = w.FromEmployeeID
+			v, stop = firstHard(back)
+		}
 		if stop {
 			if w.Kind == Release {
-				// Open to everyone: it stays open for the others.
-				return errs.E(errs.RuleViolation, "You cannot take this shift: %s", v.Message)
+				// Open to everyone: it stays open for the others. The
+				// violations are the taker's own.
+				return errs.E(errs.RuleViolation, "You cannot take this shift: %s", v.Message).WithDetails(mine)
 			}
 			// Safety net: a request that can no longer go ahead is
 			// cancelled, and both people told, not left waiting.
@@ -595,12 +602,12 @@ func (s *Service) AcceptSwap(ctx context.Context, by auth.Principal, id string) 
 			if who != by.ID {
 				msg = ColleagueReason(firstName(w.FromName), v)
 			}
-			refused = errs.E(errs.RuleViolation, "This swap can no longer go ahead, so it is cancelled and %s has been told. %s", w.FromName, msg)
+			r := errs.E(errs.RuleViolation, "This swap can no longer go ahead, so it is cancelled and %s has been told. %s", w.FromName, msg)
+			if who == by.ID {
+				r = r.WithDetails(mine) // their own
+			}
+			refused = r
 			return nil
-		}
-		vs, err := s.checkSwap(tx, w, c, by.ID)
-		if err != nil {
-			return err
 		}
 		complete := len(vs) == 0 && auto
 		vjson, _ := json.Marshal(vs)
