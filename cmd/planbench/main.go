@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -36,8 +37,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	searches := fs.Int("searches", 2, "parallel searches")
 	hard := fs.Int64("hard", 0, "weight of a hard-rule break during the search (0: solver default)")
 	temp := fs.Float64("temp", 0, "annealing start temperature (0: measured)")
+	restarts := fs.Int("restarts", 0, "split a move budget over this many annealing runs (0: one)")
 	rowEvery := fs.Int64("row-every", 0, "re-plan whole employees every this many moves (0: solver default)")
 	out := fs.String("out", "", "write the roster here as CSV (employee,day,shift)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the search here")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,8 +61,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ctx, cancel = context.WithTimeout(ctx, time.Duration(*seconds*float64(time.Second)))
 		defer cancel()
 	}
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now() // wall clock: the benchmark reports elapsed time
-	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp, RowEvery: *rowEvery})
+	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp, RowEvery: *rowEvery, Restarts: *restarts})
 	if err != nil {
 		return err
 	}
