@@ -475,7 +475,11 @@ func checkLeave(in LeaveInput, p people.Person, set LeaveSettings, today civil.D
 		for i, t := range set.EnabledTypes {
 			names[i] = strings.ToLower(AbsenceLabel(t))
 		}
-		bad = append(bad, errs.FieldError{Field: "type", Message: "Choose " + strings.Join(names, ", ") + "."})
+		list := names[0]
+		if n := len(names); n > 1 {
+			list = strings.Join(names[:n-1], ", ") + " or " + names[n-1]
+		}
+		bad = append(bad, errs.FieldError{Field: "type", Message: "Choose " + list + "."})
 	}
 	if in.From.IsZero() {
 		bad = append(bad, errs.FieldError{Field: "from", Message: "Enter the first day, like 24 December 2026."})
