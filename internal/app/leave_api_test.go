@@ -201,3 +201,37 @@ func TestLeaveThroughTheAPI(t *testing.T) {
 		}
 	})
 }
+
+// plantLeave gives the wellbeing leak test (wellbeing_leak_test.go) leave
+// to show: Sam and Hannah (who have plans, notes and flex periods full of
+// markers) ask for holiday and sickness; Dana approves one and declines
+// one, so the leave pages, the API, the inbox and the leave pushes all
+// hold something. It plants for one employee (email) and returns the
+// leave pages that employee sees.
+func plantLeave(t *testing.T, srv *apptest.Server, email string) []string {
+	t.Helper()
+	dana := srv.Login(t, "dana@goodshift.example")
+	i := 0
+	if email != "sam@goodshift.example" {
+		i = 1
+	}
+	{
+		c := srv.Login(t, email)
+		var a, b apiLeave
+		if r := c.JSON(http.MethodPost, "/api/v1/me/leave", map[string]any{"type": "holiday", "from": fmt.Sprintf("2027-01-%02d", 11+i), "day_minutes": 240}, &a); r.StatusCode != http.StatusCreated {
+			t.Fatalf("plant leave for %s: %d %s", email, r.StatusCode, r.Body)
+		}
+		if r := c.JSON(http.MethodPost, "/api/v1/me/leave", map[string]any{"type": "sick", "from": fmt.Sprintf("2027-01-%02d", 18+i)}, &b); r.StatusCode != http.StatusCreated {
+			t.Fatalf("plant sickness for %s: %d %s", email, r.StatusCode, r.Body)
+		}
+		if r := dana.JSON(http.MethodPost, "/api/v1/leave/"+a.ID+"/approve", nil, nil); r.StatusCode != http.StatusOK {
+			t.Fatalf("approve: %d %s", r.StatusCode, r.Body)
+		}
+		if i == 0 {
+			if r := dana.JSON(http.MethodPost, "/api/v1/leave/"+b.ID+"/decline", map[string]any{"message": "Let us talk on Monday."}, nil); r.StatusCode != http.StatusOK {
+				t.Fatalf("decline: %d %s", r.StatusCode, r.Body)
+			}
+		}
+	}
+	return []string{"/me/leave", "/api/v1/me/leave"}
+}

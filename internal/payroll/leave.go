@@ -36,7 +36,7 @@ const (
 
 // Part days of a holiday request.
 const (
-	PartWhole    = ""          // every day in full
+	PartWhole    = ""           // every day in full
 	PartHalfFrom = "half_start" // the first day is a half day
 	PartHalfTo   = "half_end"   // the last day is a half day
 	PartHalfBoth = "half_both"  // both are

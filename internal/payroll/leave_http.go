@@ -22,9 +22,9 @@ func (h *Handler) leaveRoutes(api, root web.Routes) {
 
 // MyLeaveResponse is the employee's balance and requests.
 type MyLeaveResponse struct {
-	Balance  LeaveBalance   `json:"balance"`
-	Items    []LeaveRequest `json:"items"`
-	Types    []string       `json:"types"`
+	Balance LeaveBalance   `json:"balance"`
+	Items   []LeaveRequest `json:"items"`
+	Types   []string       `json:"types"`
 }
 
 func (h *Handler) apiMyLeave(c *gin.Context) (MyLeaveResponse, error) {
