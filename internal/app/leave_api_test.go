@@ -199,6 +199,19 @@ func TestLeaveThroughTheAPI(t *testing.T) {
 		if r := sam.JSON(http.MethodPost, "/api/v1/me/leave", map[string]any{"type": "unpaid", "from": "2026-12-10"}, nil); r.StatusCode != http.StatusCreated {
 			t.Errorf("unpaid once enabled: %d %s", r.StatusCode, r.Body)
 		}
+
+		// Sickness a supervisor records over a rostered shift releases it too, and offers cover.
+		if r := dana.JSON(http.MethodPost, "/api/v1/employees/"+sam.ID()+"/absences", map[string]any{"type": "sick", "from": "2026-12-08"}, nil); r.StatusCode != http.StatusCreated {
+			t.Fatalf("record sickness: %d %s", r.StatusCode, r.Body)
+		}
+		out = apiShift{}
+		dana.JSON(http.MethodGet, "/api/v1/shifts/"+outside, nil, &out)
+		if out.Status != "open" || out.EmployeeID != "" {
+			t.Errorf("shift on the sick day: %s %q", out.Status, out.EmployeeID)
+		}
+		if got := inboxSubjects(t, dana); !strings.Contains(got, "Absence recorded: shifts to cover: Sam Okafor is away on Tue 8 Dec.") || strings.Contains(strings.ToLower(got), "sick") {
+			t.Errorf("Dana's inbox after the sickness:\n%s", got)
+		}
 	})
 }
 
