@@ -183,6 +183,7 @@ func New(d Deps) (*App, error) {
 		MaxBodyBytes:   d.Config.MaxBodyBytes,
 		Metrics:        metrics,
 		TrustedProxies: d.Config.TrustedProxies,
+		Now:            d.Now,
 	})
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gorilla/csrf"
@@ -38,6 +39,8 @@ type Options struct {
 	// TrustedProxies may set X-Forwarded-For (for per-IP sign-in limits);
 	// none by default.
 	TrustedProxies []string
+	// Now is the injected clock; templates' "date" leaves out this year.
+	Now func() time.Time
 }
 
 // deriveKey makes an independent 32-byte key for one purpose from the secret.
@@ -87,6 +90,9 @@ func NewShell(o Options) (*Shell, error) {
 	s.cookies.MaxAge(3600)
 	funcs := template.FuncMap{
 		"section": func(name string, data any) (template.HTML, error) { return s.Renderer.section(name, data) },
+	}
+	for k, v := range DateFuncs(o.Now) {
+		funcs[k] = v
 	}
 	for k, v := range o.Funcs {
 		funcs[k] = v
