@@ -34,7 +34,7 @@ func TestLeavePages(t *testing.T) {
 		if v, _ := page.Find("#from").Attr("aria-invalid"); v != "true" {
 			t.Error("the first day is not marked invalid")
 		}
-		if href, _ := page.Find("#leave-errors a").Attr("href"); href != "#from" {
+		if href, _ := page.Find(".error-summary a").Attr("href"); href != "#from" {
 			t.Errorf("summary links to %q", href)
 		}
 		for sel, want := range map[string]string{"#from": "20/11/2026", "#to": "27 Nov 2026", "#day_hours": "6:15"} {
@@ -42,7 +42,7 @@ func TestLeavePages(t *testing.T) {
 				t.Errorf("%s kept %q, want %q", sel, v, want)
 			}
 		}
-		if page.Find("#part-half-end[checked]").Length() != 1 || page.Find(`#type option[value=holiday][selected]`).Length() != 1 {
+		if page.Find("#part-2[checked]").Length() != 1 || page.Find(`#type option[value=holiday][selected]`).Length() != 1 {
 			t.Error("the choices were not kept")
 		}
 		if strings.Contains(page.Find("main").Text(), "day_minutes") || strings.Contains(page.Find("main").Text(), "2026-11") {

@@ -31,53 +31,26 @@ func (h *Handler) leavePages(root web.Routes) {
 	)
 }
 
-// leaveForm is the request form as typed, kept on an error, with each
-// field's message.
-type leaveForm struct {
-	Type, From, To, Part, Hours, DayHours string
-	Errors                                map[string]string
-	Order                                 []errs.FieldError // the summary, in form order
-}
-
-// leaveFieldOrder is the form's fields top to bottom (the error summary's order).
-var leaveFieldOrder = []string{"type", "from", "to", "part", "minutes", "day_minutes"}
-
-// leaveFieldID maps a service field to the input that shows its message.
-var leaveFieldID = map[string]string{"type": "type", "from": "from", "to": "to", "part": "part", "minutes": "hours", "day_minutes": "day_hours"}
-
-func (f *leaveForm) fail(err error) bool {
-	_, msg, details := errs.Public(err)
-	fs, ok := details.([]errs.FieldError)
-	if !ok {
-		if errs.CodeOf(err) == errs.Internal {
-			return false
-		}
-		fs = []errs.FieldError{{Field: "from", Message: msg}}
-	}
-	f.Errors = map[string]string{}
-	for _, fe := range fs {
-		id := leaveFieldID[fe.Field]
-		if id == "" {
-			id = "from"
-		}
-		if _, dup := f.Errors[id]; !dup {
-			f.Errors[id] = fe.Message
-		}
-	}
-	for _, k := range leaveFieldOrder {
-		if m, ok := f.Errors[leaveFieldID[k]]; ok {
-			f.Order = append(f.Order, errs.FieldError{Field: leaveFieldID[k], Message: m})
-		}
-	}
-	return true
+// newLeaveForm is the request form (internal/web's one form mechanism):
+// on an error the page comes back with every value kept and each message
+// by its field.
+func newLeaveForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "type", Label: "What for", Kind: web.KindSelect},
+		web.Field{Name: "from", Label: "First day", Kind: web.KindDate},
+		web.Field{Name: "to", Label: "Last day", Kind: web.KindDate},
+		web.Field{Name: "part", Label: "Which part of the days", Kind: web.KindChoice},
+		web.Field{Name: "day_hours", Label: "Hours in a full day of holiday", Kind: web.KindText, Keys: []string{"day_minutes"}},
+		web.Field{Name: "hours", Label: "Hours on the day", Kind: web.KindText, Keys: []string{"minutes"}},
+	)
 }
 
 func (h *Handler) myLeavePage(c *gin.Context) {
 	today := civil.In(h.svc.now(), civil.London)
-	h.renderMyLeave(c, http.StatusOK, leaveForm{Type: Holiday, From: today.String()})
+	h.renderMyLeave(c, http.StatusOK, newLeaveForm().Set("type", Holiday).Set("from", today.String()).Set("part", PartWhole))
 }
 
-func (h *Handler) renderMyLeave(c *gin.Context, status int, form leaveForm) {
+func (h *Handler) renderMyLeave(c *gin.Context, status int, form *web.Form) {
 	resp, err := h.apiMyLeave(c)
 	if err != nil {
 		web.Fail(c, err)
@@ -98,68 +71,43 @@ func (h *Handler) renderMyLeave(c *gin.Context, status int, form leaveForm) {
 	for _, t := range resp.Types {
 		types = append(types, typeOption{t, AbsenceLabel(t)})
 	}
-	h.shell.Renderer.HTML(c, status, "payroll/leave", gin.H{
+	web.FormPage(c, status, "payroll/leave", gin.H{
 		"Balance": resp.Balance, "Requests": resp.Items, "Types": types, "Form": form, "DayHint": dayHint,
 		"Today": civil.In(h.svc.now(), civil.London).String(),
 	})
 }
 
 func (h *Handler) myLeaveSubmit(c *gin.Context) {
-	form := leaveForm{Type: c.PostForm("type"), From: strings.TrimSpace(c.PostForm("from")), To: strings.TrimSpace(c.PostForm("to")),
-		Part: c.PostForm("part"), Hours: strings.TrimSpace(c.PostForm("hours")), DayHours: strings.TrimSpace(c.PostForm("day_hours"))}
-	in := LeaveInput{Type: form.Type, Part: form.Part}
-	var bad []errs.FieldError
+	form := newLeaveForm().Posted(c)
+	in := LeaveInput{Type: form.Value("type"), Part: form.Value("part")}
+	if form.Required("from") {
+		in.From = form.Date("from")
+	}
+	in.To = form.Date("to")
 	var ok bool
-	if in.From, ok = parseDay(form.From); !ok {
-		bad = append(bad, errs.FieldError{Field: "from", Message: "Enter the first day as a date, like 24 December 2026."})
-	}
-	if form.To != "" {
-		if in.To, ok = parseDay(form.To); !ok {
-			bad = append(bad, errs.FieldError{Field: "to", Message: "Enter the last day as a date, like 28 December 2026, or leave it empty for one day."})
-		}
-	}
 	if in.Type == Holiday && in.Part == PartHours {
-		if in.Minutes, ok = parseHours(form.Hours); !ok {
-			bad = append(bad, errs.FieldError{Field: "minutes", Message: "Enter the hours, like 3:30."})
+		if in.Minutes, ok = parseHours(form.Value("hours")); !ok {
+			form.Error("hours", "Enter the hours on the day, like 3:30")
 		}
 	}
-	if in.Type == Holiday && in.Part != PartHours && form.DayHours != "" {
-		if in.DayMinutes, ok = parseHours(form.DayHours); !ok {
-			bad = append(bad, errs.FieldError{Field: "day_minutes", Message: "Enter the hours of a day, like 7:30."})
+	if v := form.Value("day_hours"); in.Type == Holiday && in.Part != PartHours && v != "" {
+		if in.DayMinutes, ok = parseHours(v); !ok {
+			form.Error("day_hours", "Enter the hours of a day, like 7:30")
 		}
 	}
-	err := error(nil)
-	if len(bad) > 0 {
-		err = errs.Fields(bad...)
-	} else {
-		var r LeaveRequest
-		if r, err = h.svc.RequestLeave(c.Request.Context(), web.MustPrincipal(c), in); err == nil {
-			msg := fmt.Sprintf("Your request for %s on %s is sent to your supervisor.", strings.ToLower(r.TypeLabel()), r.Dates())
-			web.Success(c, msg)
+	if form.OK() {
+		r, err := h.svc.RequestLeave(c.Request.Context(), web.MustPrincipal(c), in)
+		if err == nil {
+			web.Success(c, fmt.Sprintf("Your request for %s on %s is sent to your supervisor.", strings.ToLower(r.TypeLabel()), r.Dates()))
 			web.Redirect(c, "/me/leave")
 			return
 		}
-	}
-	if !form.fail(err) {
-		web.Fail(c, err)
-		return
-	}
-	status := http.StatusUnprocessableEntity
-	if errs.CodeOf(err) == errs.Conflict {
-		status = http.StatusConflict
-	}
-	h.renderMyLeave(c, status, form)
-}
-
-// parseDay reads a date as a person types it, or as a date input sends it.
-func parseDay(s string) (civil.Date, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.DateOnly, "2/1/2006", "2 Jan 2006", "2 January 2006", "Mon 2 Jan 2006"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return civil.D(t.Year(), t.Month(), t.Day()), true
+		if !form.FromError(err) {
+			web.Fail(c, err)
+			return
 		}
 	}
-	return civil.Date{}, false
+	h.renderMyLeave(c, form.Status(), form)
 }
 
 // parseHours reads "7:30", "7.5" or "7" as minutes.
@@ -260,65 +208,64 @@ func (h *Handler) leaveDeclineSubmit(c *gin.Context) {
 	web.Redirect(c, "/leave")
 }
 
+func newLeaveSettingsForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "types", Label: "What employees may ask for", Kind: web.KindChoice, Keys: []string{"enabled_types"}},
+		web.Field{Name: "year_start_month", Label: "The month the leave year starts", Kind: web.KindSelect},
+	)
+}
+
 func (h *Handler) leaveSettingsPage(c *gin.Context) {
 	set, err := h.svc.LeaveSettings(c.Request.Context())
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	h.renderLeaveSettings(c, http.StatusOK, set, "")
+	form := newLeaveSettingsForm().Set("year_start_month", strconv.Itoa(set.YearStartMonth))
+	form.Values["types"] = set.EnabledTypes
+	h.renderLeaveSettings(c, http.StatusOK, form, set)
 }
 
-func (h *Handler) renderLeaveSettings(c *gin.Context, status int, set LeaveSettings, problem string) {
+func (h *Handler) renderLeaveSettings(c *gin.Context, status int, form *web.Form, set LeaveSettings) {
 	type option struct {
-		Value, Label    string
-		On, AlwaysOn    bool
-		MonthNo         int
-		MonthName       string
-		MonthIsSelected bool
+		Value, Label string
+		AlwaysOn     bool
 	}
 	var types []option
 	for _, t := range AbsenceTypes {
-		types = append(types, option{Value: t, Label: AbsenceLabel(t), On: containsString(set.EnabledTypes, t), AlwaysOn: t == Holiday || t == Sick})
+		types = append(types, option{Value: t, Label: AbsenceLabel(t), AlwaysOn: t == Holiday || t == Sick})
 	}
 	var months []option
 	for m := 1; m <= 12; m++ {
-		months = append(months, option{MonthNo: m, MonthName: time.Month(m).String(), MonthIsSelected: m == set.YearStartMonth})
+		months = append(months, option{Value: strconv.Itoa(m), Label: time.Month(m).String()})
 	}
-	h.shell.Renderer.HTML(c, status, "payroll/leave_settings", gin.H{"Types": types, "Months": months, "Error": problem, "Settings": set})
-}
-
-func containsString(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
+	web.FormPage(c, status, "payroll/leave_settings", gin.H{"Types": types, "Months": months, "Form": form, "Settings": set})
 }
 
 func (h *Handler) leaveSettingsSubmit(c *gin.Context) {
-	in := LeaveSettingsInput{EnabledTypes: c.PostFormArray("types")}
-	m, err := strconv.Atoi(c.PostForm("year_start_month"))
-	if err != nil {
-		m = -1
+	form := newLeaveSettingsForm().Posted(c)
+	in := LeaveSettingsInput{EnabledTypes: form.Values["types"]}
+	m, err := strconv.Atoi(form.Value("year_start_month"))
+	if err != nil || m < 1 || m > 12 {
+		form.Error("year_start_month", "Choose the month the leave year starts")
 	}
 	in.YearStartMonth = m
-	set, err := h.svc.SetLeaveSettings(c.Request.Context(), web.MustPrincipal(c), in)
-	if err != nil {
-		if errs.CodeOf(err) == errs.Internal {
+	if form.OK() {
+		_, err := h.svc.SetLeaveSettings(c.Request.Context(), web.MustPrincipal(c), in)
+		if err == nil {
+			web.Success(c, "Leave settings saved.")
+			web.Redirect(c, "/leave/settings")
+			return
+		}
+		if !form.FromError(err) {
 			web.Fail(c, err)
 			return
 		}
-		_, msg, details := errs.Public(err)
-		if fs, ok := details.([]errs.FieldError); ok && len(fs) > 0 {
-			msg = fs[0].Message
-		}
-		cur := LeaveSettings{EnabledTypes: enabledTypes(in.EnabledTypes), YearStartMonth: m}
-		h.renderLeaveSettings(c, http.StatusUnprocessableEntity, cur, msg)
+	}
+	set, err := h.svc.LeaveSettings(c.Request.Context())
+	if err != nil {
+		web.Fail(c, err)
 		return
 	}
-	web.Success(c, "Leave settings saved.")
-	_ = set
-	web.Redirect(c, "/leave/settings")
+	h.renderLeaveSettings(c, form.Status(), form, set)
 }
