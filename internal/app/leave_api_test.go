@@ -182,7 +182,7 @@ func TestLeaveThroughTheAPI(t *testing.T) {
 		if got := inboxSubjects(t, sam); !strings.Contains(got, "Leave approved: Your holiday on Thu 3 Dec to Fri 4 Dec is approved.") {
 			t.Errorf("Sam's inbox:\n%s", got)
 		}
-		if got := inboxSubjects(t, dana); !strings.Contains(got, fmt.Sprintf("Leave approved: shifts to cover: Sam Okafor is away on Thu 3 Dec to Fri 4 Dec. %d shift(s) went back to the open pool. A plan to cover them is ready", len(want))) {
+		if got := inboxSubjects(t, dana); !strings.Contains(got, fmt.Sprintf("Shifts to cover: leave approved: Sam Okafor is away on Thu 3 Dec to Fri 4 Dec. %d shift(s) went back to the open pool. A plan to cover them is ready", len(want))) {
 			t.Errorf("Dana's inbox:\n%s", got)
 		}
 
@@ -209,7 +209,7 @@ func TestLeaveThroughTheAPI(t *testing.T) {
 		if out.Status != "open" || out.EmployeeID != "" {
 			t.Errorf("shift on the sick day: %s %q", out.Status, out.EmployeeID)
 		}
-		if got := inboxSubjects(t, dana); !strings.Contains(got, "Absence recorded: shifts to cover: Sam Okafor is away on Tue 8 Dec.") || strings.Contains(strings.ToLower(got), "sick") {
+		if got := inboxSubjects(t, dana); !strings.Contains(got, "Shifts to cover: absence recorded: Sam Okafor is away on Tue 8 Dec.") || strings.Contains(strings.ToLower(got), "sick") {
 			t.Errorf("Dana's inbox after the sickness:\n%s", got)
 		}
 	})

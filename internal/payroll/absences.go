@@ -131,7 +131,7 @@ func (s *Service) RecordAbsence(ctx context.Context, by auth.Principal, employee
 		if names, err := s.names(ctx, []string{employeeID}); err == nil && names[employeeID] != "" {
 			name = names[employeeID]
 		}
-		s.leaveRota.Released(ctx, "Absence recorded: shifts to cover",
+		s.leaveRota.Released(ctx, "Shifts to cover: absence recorded",
 			fmt.Sprintf("%s is away on %s. %d shift(s) went back to the open pool.", name, datesText(in.From, in.To), len(released)), released)
 	}
 	return row.absence(), nil

@@ -721,7 +721,7 @@ func (s *Service) ApproveLeave(ctx context.Context, by auth.Principal, id string
 		if names, err := s.names(ctx, []string{row.EmployeeID}); err == nil && names[row.EmployeeID] != "" {
 			name = names[row.EmployeeID]
 		}
-		s.leaveRota.Released(ctx, "Leave approved: shifts to cover",
+		s.leaveRota.Released(ctx, "Shifts to cover: leave approved",
 			fmt.Sprintf("%s is away on %s. %d shift(s) went back to the open pool.", name, dates, len(released)), released)
 	}
 	return row.request(civil.In(s.now(), civil.London)), nil
