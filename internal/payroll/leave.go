@@ -580,7 +580,10 @@ func (s *Service) refuseLeaveOverlap(ctx context.Context, tx *gorm.DB, employeeI
 	return nil
 }
 
-var errNoLeave = errs.E(errs.NotFound, "There is no such leave request.")
+var (
+	errNoLeave  = errs.E(errs.NotFound, "There is no such leave request.")
+	errOwnLeave = errs.E(errs.Forbidden, "Another supervisor decides your own leave.")
+)
 
 // MyLeave lists the employee's own requests, newest first.
 func (s *Service) MyLeave(ctx context.Context, by auth.Principal) ([]LeaveRequest, error) {
@@ -660,6 +663,9 @@ func (s *Service) ApproveLeave(ctx context.Context, by auth.Principal, id string
 	row, err := s.leaveRow(ctx, s.db, id)
 	if err != nil {
 		return LeaveRequest{}, err
+	}
+	if row.EmployeeID == by.ID {
+		return LeaveRequest{}, errOwnLeave
 	}
 	now := s.now().UTC()
 	var released []string
@@ -758,6 +764,9 @@ func (s *Service) DeclineLeave(ctx context.Context, by auth.Principal, id string
 	row, err := s.leaveRow(ctx, s.db, id)
 	if err != nil {
 		return LeaveRequest{}, err
+	}
+	if row.EmployeeID == by.ID {
+		return LeaveRequest{}, errOwnLeave
 	}
 	now := s.now().UTC()
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -297,6 +297,19 @@ func TestLeaveRequestsRefused(t *testing.T) {
 		if _, err := f.svc.ApproveLeave(ctx, supervisor, first.ID); errs.CodeOf(err) != errs.Conflict {
 			t.Errorf("approve over an absence: %v", err)
 		}
+		// A supervisor who is also an employee does not decide their own leave.
+		rosa := f.contracted(t, "Rosa Fernández", "GS012", civil.D(2025, 1, 6), 2220)
+		own, err := f.svc.RequestLeave(ctx, me(rosa), payroll.LeaveInput{Type: payroll.Holiday, From: civil.D(2026, 12, 21)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rosaSup := auth.Principal{ID: rosa.ID, Name: rosa.Name, Roles: []auth.Role{auth.Employee, auth.Supervisor}}
+		if _, err := f.svc.ApproveLeave(ctx, rosaSup, own.ID); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("approving own leave: %v", err)
+		}
+		if _, err := f.svc.DeclineLeave(ctx, rosaSup, own.ID, payroll.LeaveDecision{}); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("declining own leave: %v", err)
+		}
 		// Someone else cannot cancel it; nobody can approve an unknown request.
 		other := f.contracted(t, "Bo Lind", "GS011", civil.D(2025, 1, 6), 2250)
 		if _, err := f.svc.CancelLeave(ctx, me(other), first.ID); errs.CodeOf(err) != errs.NotFound {
