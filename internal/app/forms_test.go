@@ -120,6 +120,20 @@ var formCases = []formCase{
 		bad: "paid_hours", want: "Paid holiday hours a day is only for holiday",
 		state: tables("absences"),
 	},
+	{
+		name: "leave request: last day before the first, the rest kept",
+		as:   "priya@goodshift.example", page: "/me/leave", form: "#leave-form",
+		set: url.Values{"type": {"holiday"}, "from": {"24 Dec 2030"}, "to": {"20/12/2030"}, "part": {"half_end"}, "day_hours": {"6:15"}},
+		bad: "to", want: "The last day is before the first day",
+		state: tables("leave_requests"),
+	},
+	{
+		name: "leave request: hours over several days",
+		as:   "priya@goodshift.example", page: "/me/leave", form: "#leave-form",
+		set: url.Values{"type": {"holiday"}, "from": {"2030-12-23"}, "to": {"2030-12-24"}, "part": {"hours"}, "hours": {"3:30"}},
+		bad: "part", want: "Some hours are for a single day",
+		state: tables("leave_requests"),
+	},
 }
 
 // flexPage is the flex periods page of the person signing in as email.

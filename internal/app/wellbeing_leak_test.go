@@ -262,6 +262,18 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 		markers, shared := leakMarkers(t, srv)
 		// Failed jobs carrying a marker, for the failed-jobs page (jobs_page_test.go).
 		plantFailedJobs(t, srv, db, markers[0])
+		// issue 17: leave requests, decided and pending (leave_api_test.go); Sam's own leave pages too.
+		for _, email := range []string{"sam@goodshift.example", "hannah@goodshift.example"} {
+			c := srv.SignIn(t, email)
+			for _, p := range plantLeave(t, srv, email) {
+				body := string(c.Get(p).Body)
+				for _, m := range markers {
+					if strings.Contains(body, m) {
+						t.Errorf("GET %s as %s shows %s", p, email, m)
+					}
+				}
+			}
+		}
 		if len(markers) < 80 {
 			t.Fatalf("only %d markers planted", len(markers))
 		}
