@@ -64,8 +64,8 @@ var contractsFormCases = []formCase{
 	{
 		name: "new contract: a start date that does not exist",
 		as:   "femi@goodshift.example", page: "/contracts", form: `form[action="/contracts"]`,
-		set:  url.Values{"reference": {"NEW-78"}, "start_date": {"31/11/2030"}, "price": {"48.50"}},
-		bad:  "start_date", want: "Start date must be a real date: there is no 31 November",
+		set: url.Values{"reference": {"NEW-78"}, "start_date": {"31/11/2030"}, "price": {"48.50"}},
+		bad: "start_date", want: "Start date must be a real date: there is no 31 November",
 		state: tables("contracts", "contract_prices"),
 	},
 	{
@@ -109,15 +109,15 @@ var contractsFormCases = []formCase{
 	{
 		name: "record a visit: a charge typed wrong, the rest kept",
 		as:   "dana@goodshift.example", page: "/visits?status=scheduled", form: `ul.cards > li:first-child form`,
-		set:  url.Values{"status": {"cancelled"}, "charge": {"twenty"}, "note": {"Building closed"}},
-		bad:  "charge", want: "Cancellation charge must be in pounds, like 48.50",
+		set: url.Values{"status": {"cancelled"}, "charge": {"twenty"}, "note": {"Building closed"}},
+		bad: "charge", want: "Cancellation charge must be in pounds, like 48.50",
 		state: tables("visits"),
 	},
 	{
 		name: "invoice run: a month typed wrong",
 		as:   "femi@goodshift.example", page: "/invoice-runs", form: `form[action="/invoice-runs"]`,
-		set:  url.Values{"period": {"Smarch 2026"}},
-		bad:  "period", want: "Month must be a month like November 2026",
+		set: url.Values{"period": {"Smarch 2026"}},
+		bad: "period", want: "Month must be a month like November 2026",
 		state: tables("invoice_runs", "invoices"),
 	},
 	{
