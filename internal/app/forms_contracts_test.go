@@ -1,13 +1,16 @@
 package app_test
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/goodshift/goodshift/internal/app"
 	"github.com/goodshift/goodshift/internal/app/apptest"
+	"github.com/goodshift/goodshift/internal/database/dbtest"
 )
 
 // contractsFormCases are the contracts area's forms in TestForms: clients,
@@ -166,5 +169,28 @@ func firstLink(email, page, sel string) func(*testing.T, *apptest.Server) string
 			t.Fatalf("%s has no %s", page, sel)
 		}
 		return href
+	}
+}
+
+// TestVisitsFilterForgives: the visits filter reads dates as people type
+// them, and one that is not a date is shown by its field, kept, with the
+// list still there (not an error page).
+func TestVisitsFilterForgives(t *testing.T) {
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	sup := srv.SignIn(t, "dana@goodshift.example")
+	res, doc := sup.Page("/visits?from=" + url.QueryEscape("24/12/2030") + "&to=" + url.QueryEscape("31 Dec 2030"))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("dates typed as people do: %d", res.StatusCode)
+	}
+	if v, _ := doc.Find(`#from`).Attr("value"); v != "2030-12-24" {
+		t.Errorf("from shown as %q", v)
+	}
+	res, doc = sup.Page("/visits?from=" + url.QueryEscape("32/12/2030"))
+	in := doc.Find(`form[action="/visits"] [name="from"]`)
+	v, _ := in.Attr("value")
+	desc, _ := in.Attr("aria-describedby")
+	if res.StatusCode != http.StatusUnprocessableEntity || v != "32/12/2030" || desc == "" ||
+		!strings.Contains(doc.Find("#"+desc).Text(), "From must be a date like 24 December 2026") || doc.Find("h1").Text() != "Visits" {
+		t.Errorf("a date that is not one: %d, value %q, message %q", res.StatusCode, v, doc.Find("#"+desc).Text())
 	}
 }
