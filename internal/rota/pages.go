@@ -194,6 +194,9 @@ func (s *Service) Detail(ctx context.Context, employeeID, id string) (ShiftDetai
 				d.Tradeable = append(d.Tradeable, o)
 			}
 		}
+		if d.Tradeable, err = s.tradeable(ctx, sh, employeeID, d.Tradeable); err != nil {
+			return ShiftDetail{}, err
+		}
 	}
 	return d, nil
 }

@@ -107,6 +107,30 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
+// tradeable keeps the colleagues' shifts an employee could trade sh for:
+// the engine, asked as the accept path asks it, finds nothing that cannot
+// be overridden on either side (the colleague on sh without their shift,
+// the employee on theirs without sh).
+func (s *Service) tradeable(ctx context.Context, sh Shift, employeeID string, candidates []Shift) ([]Shift, error) {
+	db := s.cfg.DB.WithContext(ctx)
+	out := candidates[:0]
+	for _, o := range candidates {
+		w := Swap{Kind: Trade, Shift: sh, TradeShift: &o, FromEmployeeID: employeeID}
+		c, err := s.prepareSwap(ctx, w, o.EmployeeID)
+		if err != nil {
+			return nil, err
+		}
+		vs, err := s.checkSwap(db, w, c, o.EmployeeID)
+		if err != nil {
+			return nil, err
+		}
+		if _, stop := firstHard(vs); !stop {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
 // ReleasesFor lists the live releases of colleagues' shifts that the
 // employee could take now: the engine allows it (a warning means a
 // supervisor decides, as when they take it). Others are left out.

@@ -57,10 +57,21 @@ func TestOfferOnlyToColleaguesTheEngineAllows(t *testing.T) {
 		priya := f.employee(t, "Priya Shah", civil.D(1995, 2, 3))
 		d := civil.D(2026, 12, 1)
 		sh := f.draft(t, d, 7, 11, &sam)
-		f.draft(t, d, 9, 13, &kwame)
+		kwameSame := f.draft(t, d, 9, 13, &kwame)
 		kwameLater := f.draft(t, d.AddDays(1), 7, 11, &kwame)
 		f.draft(t, d.AddDays(1), 8, 10, &sam)
 		f.publish(t, d, d.AddDays(1))
+
+		// The trade list holds only shifts the engine lets both sides
+		// swap: Kwame's overlapping shift (each is free once the other's
+		// goes), not his Wednesday one (Sam works then).
+		detail, err := f.svc.Detail(ctx, sam.ID, sh.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(detail.Tradeable) != 1 || detail.Tradeable[0].ID != kwameSame.ID {
+			t.Fatalf("tradeable: %+v", detail.Tradeable)
+		}
 
 		choices, err := f.svc.OfferChoices(ctx, sam.ID, sh.ID)
 		if err != nil {
