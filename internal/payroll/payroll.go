@@ -94,6 +94,9 @@ type Service struct {
 	unpaidBreak bool
 	// cancellations are the rota's short-notice cancellations (nil: none).
 	cancellations Cancellations
+	// queryNotifier and supervisors carry hours queries (myhours.go); nil: stored only.
+	queryNotifier QueryNotifier
+	supervisors   Supervisors
 }
 
 // Config configures a Service.

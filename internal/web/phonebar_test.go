@@ -50,7 +50,7 @@ func TestBarMarksTheCurrentPlace(t *testing.T) {
 	)
 	emp := auth.Principal{ID: "sam", Roles: []auth.Role{auth.Employee}}
 	current := func(path string) (string, int) {
-		bar, tabs := s.barFor(emp, path)
+		bar, tabs := s.barFor(nil, emp, path)
 		cur := ""
 		for _, b := range bar {
 			if b.Current {
@@ -74,7 +74,7 @@ func TestBarMarksTheCurrentPlace(t *testing.T) {
 	if len(me) != 1 || me[0].Path != "/rota/availability" {
 		t.Errorf("Me lists %v (not Home, not the bar's places, not what the person may not open)", me)
 	}
-	if bar, _ := s.barFor(auth.Principal{ID: "dana", Roles: []auth.Role{auth.Supervisor}}, "/"); bar != nil {
+	if bar, _ := s.barFor(nil, auth.Principal{ID: "dana", Roles: []auth.Role{auth.Supervisor}}, "/"); bar != nil {
 		t.Error("a supervisor gets the bar")
 	}
 }
