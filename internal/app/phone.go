@@ -33,7 +33,7 @@ func (a *App) wirePhone(shell *web.Shell, root web.Routes) {
 		web.BarItem{Label: "Me", Path: web.MePath, Action: auth.SignedIn},
 	)
 	root.GET(web.MePath, auth.SignedIn, shell.MePage)
-	shell.HideFromMe("/payroll/timesheets") // employees' timesheets are My hours, under Clock
+	shell.HideFromMe("/payroll/timesheets")     // employees' timesheets are My hours, under Clock
 	a.Payroll.UseQueryInbox(a.Notify, a.People) // hours queries reach the supervisors' inboxes
 	notify.NewHandler(a.Notify, shell).PushRoutes(shell.API(), root)
 	root.GET("/sw.js", auth.Public, shell.ServiceWorker())

@@ -169,8 +169,8 @@ func TestEmployeesSentToMyHours(t *testing.T) {
 	sam := srv.SignIn(t, "sam@goodshift.example")
 	samID := idOf(t, srv, "sam@goodshift.example")
 	for path, want := range map[string]string{
-		"/payroll/timesheets":                          "/payroll/my-hours",
-		"/payroll/timesheets?period=2026-10":           "/payroll/my-hours?period=2026-10",
+		"/payroll/timesheets":                       "/payroll/my-hours",
+		"/payroll/timesheets?period=2026-10":        "/payroll/my-hours?period=2026-10",
 		"/payroll/timesheets/" + samID + "/2026-11": "/payroll/my-hours?period=2026-11",
 	} {
 		res := sam.Get(path)
@@ -230,7 +230,7 @@ func TestHoursQueryReachesTheSupervisorsOnce(t *testing.T) {
 		if msg := card.Find("#note-" + l.ShiftID + "-error").Text(); !strings.Contains(msg, "500 characters or fewer") {
 			t.Errorf("note message %q", msg)
 		}
-		if v, _ := card.Find("textarea#note-"+l.ShiftID).Attr("aria-describedby"); v != "note-"+l.ShiftID+"-error" {
+		if v, _ := card.Find("textarea#note-" + l.ShiftID).Attr("aria-describedby"); v != "note-"+l.ShiftID+"-error" {
 			t.Errorf("aria-describedby %q", v)
 		}
 		if card.Find("#reason-"+l.ShiftID+"-error").Length() != 1 || card.Find(`input[name=reason][aria-invalid="true"]`).Length() != len(payroll.QueryReasons) {
