@@ -527,3 +527,35 @@ func TestBrowserMyHoursFitsAPhone(t *testing.T) {
 		t.Error("no permitted-work panel in the browser")
 	}
 }
+
+// plantHoursQuery has Sam (whose wellbeing records hold markers) query a
+// shift on My hours, so the supervisors' inboxes, emails and Priya-style
+// timesheet query lists are in the wellbeing leak test's sweep (issue 17).
+func plantHoursQuery(t *testing.T, srv *apptest.Server) {
+	t.Helper()
+	sam := srv.Login(t, "sam@goodshift.example")
+	l := workedShift(t, myHoursAPI(t, sam, ""))
+	if r := sam.JSON(http.MethodPost, "/api/v1/me/hours/"+l.ShiftID+"/query", map[string]string{"reason": "times_wrong", "note": "I clocked out at 11:15"}, nil); r.StatusCode != http.StatusCreated {
+		t.Fatalf("plant an hours query: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// myHoursLeaks checks the employees' own My hours (page and API, with
+// the permitted-work panel) and My week for markers (issue 17).
+func myHoursLeaks(t *testing.T, srv *apptest.Server, markers []string) {
+	t.Helper()
+	for _, email := range []string{"sam@goodshift.example", "hannah@goodshift.example", "grace@goodshift.example", "tomasz@goodshift.example", "priya@goodshift.example"} {
+		page, api := srv.SignIn(t, email), srv.Login(t, email)
+		for _, r := range []apptest.Response{page.Get("/payroll/my-hours"), page.Get("/payroll/my-hours?period=2026-12"), page.Get("/rota/week"),
+			page.Get("/rota/week?from=2026-11-30"), api.Get("/api/v1/me/hours"), api.Get("/api/v1/me/hours?from=2026-11-30&to=2026-12-20")} {
+			if r.StatusCode != http.StatusOK {
+				t.Errorf("%s: My hours or My week answered %d", email, r.StatusCode)
+			}
+			for _, m := range markers {
+				if strings.Contains(string(r.Body), m) {
+					t.Errorf("%s's My hours or My week shows %s", email, m)
+				}
+			}
+		}
+	}
+}

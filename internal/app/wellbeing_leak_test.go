@@ -262,6 +262,7 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 		markers, shared := leakMarkers(t, srv)
 		// Failed jobs carrying a marker, for the failed-jobs page (jobs_page_test.go).
 		plantFailedJobs(t, srv, db, markers[0])
+		plantHoursQuery(t, srv) // issue 17: an hours query in the supervisors' inboxes and on the timesheet
 		if len(markers) < 80 {
 			t.Fatalf("only %d markers planted", len(markers))
 		}
@@ -340,6 +341,7 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 				}
 			})
 		}
+		myHoursLeaks(t, srv, markers) // issue 17: the employees' own My hours and My week
 		for _, payload := range pushed() {
 			for _, m := range markers {
 				if strings.Contains(payload, m) {
