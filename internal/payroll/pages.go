@@ -139,7 +139,7 @@ func (h *Handler) timesheetsPage(c *gin.Context) {
 // timesheetPage is one employee's timesheet: what the PDF says, on a phone.
 func (h *Handler) timesheetPage(c *gin.Context) {
 	p := web.MustPrincipal(c)
-	if h.toMyHours(c, p, c.Param("period")) { // employees get My hours, not the supervisors' table
+	if c.Param("id") == p.ID && h.toMyHours(c, p, c.Param("period")) { // employees get My hours (someone else's: 404 below)
 		return
 	}
 	t, err := h.svc.EmployeeTimesheet(c.Request.Context(), p, c.Param("id"), c.Param("period"))
