@@ -73,7 +73,7 @@ func workedShift(t *testing.T, h payroll.MyHours) payroll.MyHoursLine {
 // period as a card with its times, paid time, break and state in words,
 // and the totals; no supervisor table, no approve button, no ISO dates.
 func TestMyHoursPage(t *testing.T) {
-	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{Now: apptest.DefaultNow})
 	sam := srv.SignIn(t, "sam@goodshift.example")
 	res, doc := sam.Page("/payroll/my-hours")
 	if res.StatusCode != http.StatusOK {
@@ -165,7 +165,7 @@ func TestMyHoursPage(t *testing.T) {
 // TestEmployeesSentToMyHours: an employee opening the supervisors'
 // timesheet pages is sent to My hours; supervisors keep them.
 func TestEmployeesSentToMyHours(t *testing.T) {
-	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{Now: apptest.DefaultNow})
 	sam := srv.SignIn(t, "sam@goodshift.example")
 	samID := idOf(t, srv, "sam@goodshift.example")
 	for path, want := range map[string]string{
@@ -194,7 +194,7 @@ func TestEmployeesSentToMyHours(t *testing.T) {
 // answered from the timesheet.
 func TestHoursQueryReachesTheSupervisorsOnce(t *testing.T) {
 	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
-		srv := apptest.New(t, db, apptest.Options{})
+		srv := apptest.New(t, db, apptest.Options{Now: apptest.DefaultNow})
 		priya := srv.SignIn(t, "priya@goodshift.example")
 		priyaID := idOf(t, srv, "priya@goodshift.example")
 		l := workedShift(t, myHoursAPI(t, priya, ""))
@@ -303,7 +303,7 @@ func TestHoursQueryReachesTheSupervisorsOnce(t *testing.T) {
 // week against her limits on My week and My hours, in words; a colleague,
 // a supervisor and an admin never see her limit or benefit.
 func TestPermittedLimitOnlyForHerself(t *testing.T) {
-	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{Now: apptest.DefaultNow})
 	ctx := context.Background()
 	priya := srv.SignIn(t, "priya@goodshift.example")
 	priyaID := idOf(t, srv, "priya@goodshift.example")
@@ -408,7 +408,7 @@ func TestPermittedLimitOnlyForHerself(t *testing.T) {
 // waiting for the employee plus unread inbox messages, counted from the
 // database on every page, and says so to screen readers.
 func TestRequestsBadgeCountsWhatWaits(t *testing.T) {
-	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{Now: apptest.DefaultNow})
 	ctx := context.Background()
 	sam := srv.SignIn(t, "sam@goodshift.example")
 	samID := idOf(t, srv, "sam@goodshift.example")
@@ -504,7 +504,7 @@ func TestRequestsBadgeCountsWhatWaits(t *testing.T) {
 // open) scrolls only downwards.
 func TestBrowserMyHoursFitsAPhone(t *testing.T) {
 	ctx := apptest.Browser(t)
-	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{Now: apptest.DefaultNow})
 	apptest.Steps(t, ctx, "hours-sign-in", srv.SignInSteps("priya@goodshift.example", demo.Password)...)
 	apptest.Steps(t, ctx, "hours-page", chromedp.Navigate(srv.URL+"/payroll/my-hours"), chromedp.WaitVisible(chromedp.CSS(`#my-hours-shifts`)))
 	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.innerWidth`))
@@ -534,7 +534,8 @@ func TestBrowserMyHoursFitsAPhone(t *testing.T) {
 func plantHoursQuery(t *testing.T, srv *apptest.Server) {
 	t.Helper()
 	sam := srv.Login(t, "sam@goodshift.example")
-	l := workedShift(t, myHoursAPI(t, sam, ""))
+	today := civil.In(srv.Clock.Now(), civil.London) // any date: the last 40 days hold worked shifts
+	l := workedShift(t, myHoursAPI(t, sam, "?from="+today.AddDays(-40).String()+"&to="+today.String()))
 	if r := sam.JSON(http.MethodPost, "/api/v1/me/hours/"+l.ShiftID+"/query", map[string]string{"reason": "times_wrong", "note": "I clocked out at 11:15"}, nil); r.StatusCode != http.StatusCreated {
 		t.Fatalf("plant an hours query: %d %s", r.StatusCode, r.Body)
 	}
