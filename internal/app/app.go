@@ -182,6 +182,7 @@ func New(d Deps) (*App, error) {
 		MaxBodyBytes:   d.Config.MaxBodyBytes,
 		Metrics:        metrics,
 		TrustedProxies: d.Config.TrustedProxies,
+		Now:            d.Now,
 	})
 	if err != nil {
 		return nil, err

@@ -188,7 +188,7 @@ func TestPlanThroughTheAPI(t *testing.T) {
 				t.Errorf("open shift %s without reasons", o.ShiftID)
 			}
 		}
-		if len(pl.Objective) != 6 || pl.Objective[3].Term != "stability" || pl.Objective[3].Weight != 60 || len(pl.People) == 0 {
+		if len(pl.Objective) != 7 || pl.Objective[3].Term != "stability" || pl.Objective[3].Weight != 60 || len(pl.People) == 0 {
 			t.Errorf("objective %v, people %v", pl.Objective, pl.People)
 		}
 		var got apiPlan
@@ -278,6 +278,24 @@ func TestFillThisWeekPage(t *testing.T) {
 		_, doc = page.Follow(res)
 		if !strings.Contains(doc.Find("#plan-result").Text(), "Made 3 change(s) as drafts") || doc.Find("#plan-publish").Length() != 1 {
 			t.Fatalf("after apply: %s", doc.Find("main").Text())
+		}
+		// "Re-plan this week", moving published shifts too.
+		_, doc = page.Page("/rota/board?week=2027-01-11")
+		if doc.Find(`#replan-form input[name="move_published"]`).Length() != 1 || doc.Find("#replan-form textarea#replan-reason").Length() != 1 {
+			t.Fatal("no Re-plan this week on the board")
+		}
+		res = page.Submit("/rota/plans", url.Values{"week": {"2027-01-11"}, "mode": {"replan"}, "move_published": {"1"}, "reason": {"Client asked"}})
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/rota/plans/") {
+			t.Fatalf("replan: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		var pl struct {
+			Mode          string `json:"mode"`
+			MovePublished bool   `json:"move_published"`
+			Reason        string `json:"reason"`
+		}
+		if r := dana.JSON(http.MethodGet, "/api/v1"+res.Header.Get("Location"), nil, &pl); r.StatusCode != http.StatusOK ||
+			pl.Mode != "replan" || !pl.MovePublished || pl.Reason != "Client asked" {
+			t.Fatalf("replan from the board: %d %+v", r.StatusCode, pl)
 		}
 	})
 }

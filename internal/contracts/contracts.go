@@ -400,7 +400,7 @@ func (s *Service) AddPrice(ctx context.Context, id string, p Price) (Contract, e
 		ID: database.NewID(), ContractID: id, EffectiveFrom: p.EffectiveFrom, Amount: int64(p.Amount), CreatedAt: s.now().UTC(),
 	}).Error
 	if database.IsUniqueViolation(err) {
-		return Contract{}, errs.E(errs.Conflict, "A price already takes effect on %s.", p.EffectiveFrom)
+		return Contract{}, errs.E(errs.Conflict, "A price already takes effect on %s.", p.EffectiveFrom.Format("Mon 2 Jan 2006"))
 	}
 	if err != nil {
 		return Contract{}, err

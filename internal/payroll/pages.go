@@ -249,7 +249,25 @@ func (h *Handler) employees(c *gin.Context) ([]people.Person, error) {
 	return h.svc.people.Employees(c.Request.Context())
 }
 
+// absenceForm declares the record-an-absence form (web.Form).
+func absenceForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "employee_id", Label: "Employee", Kind: web.KindSelect},
+		web.Field{Name: "type", Label: "Type", Kind: web.KindSelect},
+		web.Field{Name: "from", Label: "From", Kind: web.KindDate},
+		web.Field{Name: "to", Label: "To", Kind: web.KindDate},
+		web.Field{Name: "paid_hours", Label: "Paid holiday hours a day", Kind: web.KindMoney, Keys: []string{"paid_minutes_per_day"}},
+	)
+}
+
 func (h *Handler) absencesPage(c *gin.Context) {
+	today := civil.In(h.svc.now(), civil.London)
+	h.showAbsences(c, http.StatusOK, absenceForm().Set("from", today.String()))
+}
+
+// showAbsences shows the absences page with the form f (first showing, or
+// again after an error with every value kept).
+func (h *Handler) showAbsences(c *gin.Context, status int, f *web.Form) {
 	emps, err := h.employees(c)
 	if err != nil {
 		web.Fail(c, err)
@@ -273,36 +291,37 @@ func (h *Handler) absencesPage(c *gin.Context) {
 	for i := len(rows) - 1; i >= 0; i-- {
 		items = append(items, item{rows[i].absence(), names[rows[i].EmployeeID]})
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/absences", gin.H{"Employees": emps, "Absences": items, "Types": AbsenceTypes, "Today": today})
+	web.FormPage(c, status, "payroll/absences", gin.H{"Employees": emps, "Absences": items, "Types": AbsenceTypes, "Form": f})
 }
 
 func (h *Handler) absenceSubmit(c *gin.Context) {
-	var in AbsenceInput
-	in.Type = c.PostForm("type")
-	var bad []errs.FieldError
-	var err error
-	if in.From, err = civil.Parse(c.PostForm("from")); err != nil {
-		bad = append(bad, errs.FieldError{Field: "from", Message: err.Error()})
+	f := absenceForm().Posted(c)
+	in := AbsenceInput{Type: f.Value("type")}
+	if f.Required("from") {
+		in.From = f.Date("from")
 	}
-	if v := c.PostForm("to"); v != "" {
-		if in.To, err = civil.Parse(v); err != nil {
-			bad = append(bad, errs.FieldError{Field: "to", Message: err.Error()})
-		}
+	in.To = f.Date("to")
+	if !in.From.IsZero() && !in.To.IsZero() && in.To.Before(in.From) {
+		f.Error("to", "To must be the same as or after the from date")
 	}
-	if v := strings.TrimSpace(c.PostForm("paid_hours")); v != "" {
+	if v := f.Value("paid_hours"); v != "" {
 		p, err := money.Parse(v) // hours with up to two decimals
-		if err != nil {
-			bad = append(bad, errs.FieldError{Field: "paid_hours", Message: "must be hours like 7.5"})
+		if err != nil || p < 0 || p > 1200 {
+			f.Error("paid_hours", "Paid holiday hours a day must be hours from 0 to 12, like 7.5")
 		}
 		in.PaidMinutesPerDay = int(p) * 60 / 100
 	}
-	if len(bad) > 0 {
-		h.problem(c, errs.Fields(bad...), "/payroll/absences")
+	if !f.OK() {
+		h.showAbsences(c, f.Status(), f)
 		return
 	}
-	a, err := h.svc.RecordAbsence(c.Request.Context(), web.MustPrincipal(c), c.PostForm("employee_id"), in)
+	a, err := h.svc.RecordAbsence(c.Request.Context(), web.MustPrincipal(c), f.Value("employee_id"), in)
 	if err != nil {
-		h.problem(c, err, "/payroll/absences")
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
+		h.showAbsences(c, f.Status(), f)
 		return
 	}
 	web.Success(c, fmt.Sprintf("Recorded %s from %s to %s.", a.Type, a.From.Format("Mon 2 Jan"), a.To.Format("Mon 2 Jan")))

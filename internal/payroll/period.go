@@ -102,7 +102,7 @@ func (c Calendar) Parse(key string) (Period, error) {
 	}
 	p := c.PeriodOf(d)
 	if p.Start != d {
-		return Period{}, errs.E(errs.NotFound, "There is no pay period starting %s: the period containing it starts %s.", d, p.Start)
+		return Period{}, errs.E(errs.NotFound, "There is no pay period starting %s: the period containing it starts %s.", d.Format("Mon 2 Jan 2006"), p.Start.Format("Mon 2 Jan 2006"))
 	}
 	return p, nil
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/goodshift/goodshift/internal/auth"
-	"github.com/goodshift/goodshift/internal/civil"
 	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/web"
 )
@@ -241,55 +240,73 @@ func (h *Handler) passwordSubmit(c *gin.Context) {
 	web.Redirect(c, "/account")
 }
 
+// addPersonForm declares the "Add a person" form (web.Form).
+func addPersonForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "name", Label: "Full name", Kind: web.KindText},
+		web.Field{Name: "email", Label: "Email", Kind: web.KindEmail},
+		web.Field{Name: "roles", Label: "Roles", Kind: web.KindChoice},
+		web.Field{Name: "works_number", Label: "Works number", Kind: web.KindText, Keys: []string{"employee.works_number", "employee"}},
+		web.Field{Name: "start_date", Label: "Start date", Kind: web.KindDate, Keys: []string{"employee.start_date"}},
+		web.Field{Name: "date_of_birth", Label: "Date of birth", Kind: web.KindDate, Keys: []string{"employee.date_of_birth"}},
+		web.Field{Name: "contract_type", Label: "Contract", Kind: web.KindSelect, Keys: []string{"employee.contract_type"}},
+	)
+}
+
 func (h *Handler) peoplePage(c *gin.Context) {
+	h.showPeople(c, http.StatusOK, addPersonForm().Set("contract_type", ZeroHours))
+}
+
+func (h *Handler) showPeople(c *gin.Context, status int, f *web.Form) {
 	ps, err := h.svc.List(c.Request.Context(), Filter{})
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "people/list", gin.H{"People": ps, "Roles": auth.Roles})
+	web.FormPage(c, status, "people/list", gin.H{"People": ps, "Roles": auth.Roles, "Form": f})
 }
 
 func (h *Handler) createSubmit(c *gin.Context) {
-	n := NewPerson{Name: c.PostForm("name"), Email: c.PostForm("email")}
-	for _, r := range c.PostFormArray("roles") {
+	f := addPersonForm().Posted(c)
+	n := NewPerson{Name: f.Value("name"), Email: f.Value("email")}
+	for _, r := range f.Values["roles"] {
 		n.Roles = append(n.Roles, auth.Role(r))
 	}
-	if emp, err := employeeFromForm(c); err != nil {
-		web.Problem(c, err.Error())
-		web.Redirect(c, "/admin/people")
+	f.Required("name")
+	f.Required("email")
+	if len(n.Roles) == 0 {
+		f.Error("roles", "Select at least one role")
+	}
+	employee := f.Is("roles", string(auth.Employee))
+	if f.Value("works_number") != "" || f.Value("start_date") != "" || employee {
+		n.Employee = &Employee{WorksNumber: f.Value("works_number"), ContractType: f.Value("contract_type")}
+		if employee {
+			f.Required("works_number")
+			if f.Required("start_date") {
+				n.Employee.StartDate = f.Date("start_date")
+			}
+		} else {
+			f.Error("roles", "Select Employee to record employment details, or leave them empty")
+		}
+		n.Employee.DateOfBirth = f.Date("date_of_birth")
+	}
+	if !f.OK() {
+		h.showPeople(c, f.Status(), f)
 		return
-	} else if emp != nil {
-		n.Employee = emp
 	}
 	temp := TemporaryPassword()
 	n.Password = temp
 	p, err := h.svc.Create(c.Request.Context(), n)
 	if err != nil {
-		_, msg, _ := errs.Public(err)
-		web.Problem(c, msg)
-		web.Redirect(c, "/admin/people")
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
+		h.showPeople(c, f.Status(), f)
 		return
 	}
 	web.Success(c, p.Name+" can now sign in as "+p.Email+" with the temporary password "+temp+" — give it to them privately; they can change it under Account.")
 	web.Redirect(c, "/admin/people/"+p.ID)
-}
-
-func employeeFromForm(c *gin.Context) (*Employee, error) {
-	if c.PostForm("works_number") == "" && c.PostForm("start_date") == "" {
-		return nil, nil
-	}
-	e := &Employee{WorksNumber: c.PostForm("works_number"), ContractType: c.PostForm("contract_type")}
-	var err error
-	if e.StartDate, err = civil.Parse(c.PostForm("start_date")); err != nil {
-		return nil, errs.E(errs.Invalid, "Start date: %s", err.Error())
-	}
-	if v := c.PostForm("date_of_birth"); v != "" {
-		if e.DateOfBirth, err = civil.Parse(v); err != nil {
-			return nil, errs.E(errs.Invalid, "Date of birth: %s", err.Error())
-		}
-	}
-	return e, nil
 }
 
 func (h *Handler) personPage(c *gin.Context) {

@@ -32,6 +32,48 @@ type Window struct {
 	Day  string `json:"day"` // "monday"
 	From string `json:"from"`
 	To   string `json:"to"`
+	// Preference is how the person feels about working then: "" (happy
+	// to), WouldLike or RatherNot. It never stops a shift (the window
+	// does); the planner gives hours at times people would like first.
+	Preference string `json:"preference,omitempty"`
+}
+
+// Window preferences.
+const (
+	WouldLike = "would_like"
+	RatherNot = "rather_not"
+)
+
+// preferenceFor is the preference of the window a shift falls in: "" when
+// none says anything (or the person set no windows).
+func (a Availability) preferenceFor(w Work) string {
+	day := weekdays[w.Date().Weekday()]
+	start := localMinutes(w.Start)
+	end := start + w.RealMinutes()
+	for _, win := range a.Weekly {
+		if win.Day != day || win.Preference == "" {
+			continue
+		}
+		from, _ := parseClock(win.From)
+		to, ok := parseClock(win.To)
+		if !ok {
+			to = 24 * 60
+		}
+		if start < to && end > from {
+			if win.Preference == RatherNot {
+				return RatherNot // any overlap with a time they would rather not
+			}
+			if start >= from && end <= to {
+				return WouldLike
+			}
+		}
+	}
+	return ""
+}
+
+// wouldLikeAny says whether the person marked any time they would like.
+func (a Availability) wouldLikeAny() bool {
+	return slices.ContainsFunc(a.Weekly, func(w Window) bool { return w.Preference == WouldLike })
 }
 
 func (a *Availability) normalise(today civil.Date) []errs.FieldError {
@@ -46,6 +88,10 @@ func (a *Availability) normalise(today civil.Date) []errs.FieldError {
 		}
 		if !slices.Contains(weekdays, w.Day) || !ok1 || !ok2 || t <= f {
 			bad = append(bad, errs.FieldError{Field: "weekly", Message: "each window needs a day (monday…sunday) and from/to times like 07:00 and 15:00, from before to"})
+			break
+		}
+		if w.Preference != "" && w.Preference != WouldLike && w.Preference != RatherNot {
+			bad = append(bad, errs.FieldError{Field: "weekly", Message: "a window's preference is would_like, rather_not or empty"})
 			break
 		}
 	}

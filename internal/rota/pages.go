@@ -341,49 +341,110 @@ func (h *Handler) pageSwapAction(c *gin.Context) {
 
 var formDays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
+// availabilityForm declares the availability form (web.Form): a from and an
+// until time for each day, and the dates the person cannot work, one a line.
+func availabilityForm() *web.Form {
+	var fields []web.Field
+	for _, d := range formDays {
+		day := strings.ToUpper(d[:1]) + d[1:]
+		fields = append(fields,
+			web.Field{Name: d + "_from", Label: day + " from", Kind: web.KindTime},
+			web.Field{Name: d + "_to", Label: day + " until", Kind: web.KindTime})
+	}
+	fields[0].Keys = []string{"weekly"}
+	return web.NewForm(append(fields, web.Field{Name: "unavailable", Label: "Dates you cannot work", Kind: web.KindLong})...)
+}
+
 func (h *Handler) pageAvailability(c *gin.Context) {
 	a, err := h.svc.AvailabilityOf(c.Request.Context(), web.MustPrincipal(c).ID)
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	type row struct{ Day, From, To string }
-	rows := make([]row, len(formDays))
-	for i, d := range formDays {
-		rows[i].Day = d
-		for _, w := range a.Weekly {
-			if w.Day == d {
-				rows[i].From, rows[i].To = w.From, w.To
-			}
-		}
+	f := availabilityForm()
+	for _, w := range a.Weekly {
+		f.Set(w.Day+"_from", w.From).Set(w.Day+"_to", w.To)
 	}
 	var dates []string
 	for _, d := range a.Unavailable {
-		dates = append(dates, d.String())
+		dates = append(dates, d.Format("Mon 2 Jan 2006"))
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/availability", gin.H{"Rows": rows, "Dates": strings.Join(dates, "\n"), "Version": a.Version})
+	f.Set("unavailable", strings.Join(dates, "\n")).Set("version", strconv.Itoa(a.Version))
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/availability", gin.H{"Form": f, "Days": formDays})
 }
 
 func (h *Handler) pageSaveAvailability(c *gin.Context) {
+	f := availabilityForm().Posted(c)
 	var a Availability
 	for _, d := range formDays {
-		from, to := strings.TrimSpace(c.PostForm(d+"_from")), strings.TrimSpace(c.PostForm(d+"_to"))
-		if from == "" && to == "" {
+		from, to := f.Value(d+"_from"), f.Value(d+"_to")
+		day := strings.ToUpper(d[:1]) + d[1:]
+		switch {
+		case from == "" && to == "":
 			continue
+		case from == "":
+			f.Error(d+"_from", "Enter the time you can work from on "+day)
+		case to == "":
+			f.Error(d+"_to", "Enter the time you can work until on "+day)
+		default:
+			fm, ok1 := parseClock(from)
+			tm, ok2 := parseClock(to)
+			if to == "24:00" {
+				tm, ok2 = 24*60, true
+			}
+			switch {
+			case !ok1:
+				f.Error(d+"_from", "Enter the time you can work from on "+day+" like 09:00")
+			case !ok2:
+				f.Error(d+"_to", "Enter the time you can work until on "+day+" like 17:00")
+			case tm <= fm:
+				f.Error(d+"_to", day+": the time until must be after the time from")
+			}
 		}
 		a.Weekly = append(a.Weekly, Window{Day: d, From: from, To: to})
 	}
-	for _, f := range strings.Fields(strings.ReplaceAll(c.PostForm("unavailable"), ",", " ")) {
-		d, err := civil.Parse(f)
-		if err != nil {
-			done(c, errs.Fields(errs.FieldError{Field: "unavailable", Message: err.Error()}), "", "/rota/availability")
+	for _, line := range strings.Split(f.Values.Get("unavailable"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		ds, ok := unavailableLine(line)
+		if !ok {
+			f.Error("unavailable", fmt.Sprintf("%q is not a date. Enter each date on its own line, like 24 December 2026", strings.TrimSpace(line)))
+			break
+		}
+		a.Unavailable = append(a.Unavailable, ds...)
+	}
+	a.Version, _ = strconv.Atoi(f.Value("version"))
+	if f.OK() {
+		_, err := h.svc.SetAvailability(c.Request.Context(), web.MustPrincipal(c).ID, a)
+		if err == nil {
+			web.Success(c, "Availability saved.")
+			web.Redirect(c, "/rota/availability")
 			return
 		}
-		a.Unavailable = append(a.Unavailable, d)
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
 	}
-	a.Version, _ = strconv.Atoi(c.PostForm("version"))
-	_, err := h.svc.SetAvailability(c.Request.Context(), web.MustPrincipal(c).ID, a)
-	done(c, err, "Availability saved.", "/rota/availability")
+	web.FormPage(c, f.Status(), "rota/availability", gin.H{"Form": f, "Days": formDays})
+}
+
+// unavailableLine reads one line of the dates-I-cannot-work box: one date as
+// a person types it, or several ISO or short dates split by commas or spaces.
+func unavailableLine(line string) ([]civil.Date, bool) {
+	if d, err := civil.ParsePersonDate(line); err == nil {
+		return []civil.Date{d}, true
+	}
+	var out []civil.Date
+	for _, tok := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' }) {
+		d, err := civil.ParsePersonDate(tok)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, d)
+	}
+	return out, len(out) > 0
 }
 
 func (h *Handler) pageMyAdjustments(c *gin.Context) {
@@ -653,12 +714,79 @@ func (h *Handler) pagePeople(c *gin.Context) {
 	h.shell.Renderer.HTML(c, http.StatusOK, "rota/people", gin.H{"People": out})
 }
 
+// adjustmentsForm declares the agreed adjustments form (web.Form).
+func adjustmentsForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "effective_from", Label: "In force from", Kind: web.KindDate},
+		web.Field{Name: "effective_to", Label: "Until", Kind: web.KindDate},
+		web.Field{Name: "review_date", Label: "Review on", Kind: web.KindDate},
+		web.Field{Name: "earliest_start", Label: "No starts before", Kind: web.KindTime},
+		web.Field{Name: "latest_finish", Label: "No finishes after", Kind: web.KindTime},
+		web.Field{Name: "max_shift_hours", Label: "Longest shift", Kind: web.KindMoney, Keys: []string{"max_shift_minutes"}},
+		web.Field{Name: "max_day_hours", Label: "Most hours a day", Kind: web.KindMoney, Keys: []string{"max_day_minutes"}},
+		web.Field{Name: "max_week_hours", Label: "Most hours a week", Kind: web.KindMoney, Keys: []string{"max_week_minutes"}},
+		web.Field{Name: "days_never_worked", Label: "Days never worked", Kind: web.KindChoice},
+		web.Field{Name: "work_with", Label: "Works with", Kind: web.KindChoice},
+		web.Field{Name: "fixed_sites", Label: "Sites", Kind: web.KindChoice},
+		web.Field{Name: "min_notice_days", Label: "Days' notice", Kind: web.KindNumber},
+		web.Field{Name: "max_consecutive_days", Label: "Most days in a row", Kind: web.KindNumber},
+		web.Field{Name: "break_after_minutes", Label: "Extra break in shifts longer than", Kind: web.KindNumber},
+		web.Field{Name: "min_break_minutes", Label: "Break of at least", Kind: web.KindNumber},
+		web.Field{Name: "phased_return", Label: "Phased return", Kind: web.KindLong},
+		web.Field{Name: "benefit_cap", Label: "Benefit cap", Kind: web.KindSelect},
+	)
+}
+
 func (h *Handler) pagePerson(c *gin.Context) {
 	id, err := web.PathID(c, "id", "employee")
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
+	a, err := h.svc.AdjustmentsOf(c.Request.Context(), web.MustPrincipal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	f := adjustmentsForm()
+	day := func(d civil.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.String()
+	}
+	num := func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return strconv.Itoa(n)
+	}
+	f.Set("version", strconv.Itoa(a.Version)).Set("effective_from", day(a.EffectiveFrom)).Set("effective_to", day(a.EffectiveTo)).
+		Set("review_date", day(a.ReviewDate)).Set("earliest_start", a.EarliestStart).Set("latest_finish", a.LatestFinish).
+		Set("max_shift_hours", hoursField(a.MaxShiftMinutes)).Set("max_day_hours", hoursField(a.MaxDayMinutes)).
+		Set("max_week_hours", hoursField(a.MaxWeekMinutes)).Set("min_notice_days", num(a.MinNoticeDays)).
+		Set("max_consecutive_days", num(a.MaxConsecutiveDays)).Set("break_after_minutes", num(a.BreakAfterMinutes)).
+		Set("min_break_minutes", num(a.MinBreakMinutes)).Set("benefit_cap", a.BenefitCap)
+	f.Values["days_never_worked"] = a.DaysNeverWorked
+	f.Values["work_with"] = a.WorkWith
+	f.Values["fixed_sites"] = a.FixedSites
+	if a.NoNights {
+		f.Set("no_nights", "1")
+	}
+	if a.NotAlone {
+		f.Set("not_alone", "1")
+	}
+	var phases []string
+	for _, s := range a.PhasedReturn {
+		phases = append(phases, fmt.Sprintf("%s, %g", s.From.Format("Mon 2 Jan 2006"), float64(s.MaxWeekMinutes)/60))
+	}
+	f.Set("phased_return", strings.Join(phases, "\n"))
+	h.showPerson(c, http.StatusOK, id, f)
+}
+
+// showPerson shows a person's adjustments page with the form f (first
+// showing, or again after an error with every value kept).
+func (h *Handler) showPerson(c *gin.Context, status int, id string, f *web.Form) {
 	ctx := c.Request.Context()
 	p := web.MustPrincipal(c)
 	a, err := h.svc.AdjustmentsOf(ctx, p, id)
@@ -691,28 +819,15 @@ func (h *Handler) pagePerson(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	var phases []string
-	for _, s := range a.PhasedReturn {
-		phases = append(phases, fmt.Sprintf("%s %g", s.From, float64(s.MaxWeekMinutes)/60))
-	}
 	var colleagues []people.Person
 	for _, e := range emps {
 		if e.ID != id {
 			colleagues = append(colleagues, e)
 		}
 	}
-	set := func(xs []string) map[string]bool {
-		m := map[string]bool{}
-		for _, x := range xs {
-			m[x] = true
-		}
-		return m
-	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/person", gin.H{
-		"DaysOff": set(a.DaysNeverWorked), "WorkWith": set(a.WorkWith), "Fixed": set(a.FixedSites),
-		"Person": person, "A": a, "Rules": a.Explain(), "Days": formDays, "Colleagues": colleagues, "Sites": siteList,
-		"Phases": strings.Join(phases, "\n"), "Availability": avail,
-		"Hours": map[string]string{"shift": hoursField(a.MaxShiftMinutes), "day": hoursField(a.MaxDayMinutes), "week": hoursField(a.MaxWeekMinutes)},
+	web.FormPage(c, status, "rota/person", gin.H{
+		"Person": person, "Rules": a.Explain(), "Days": formDays, "Colleagues": colleagues, "Sites": siteList,
+		"Availability": avail, "Form": f,
 	})
 }
 
@@ -723,109 +838,110 @@ func hoursField(minutes int) string {
 	return strconv.FormatFloat(float64(minutes)/60, 'f', -1, 64)
 }
 
-// hoursToMinutes reads "7.5" hours as 450 minutes ("" is 0: no rule).
-func hoursToMinutes(field, s string) (int, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 100 {
-		return 0, errs.Fields(errs.FieldError{Field: field, Message: "must be a number of hours like 7.5, or empty"})
-	}
-	return int(f*60 + 0.5), nil
-}
-
-func intField(c *gin.Context, field string) (int, error) {
-	s := strings.TrimSpace(c.PostForm(field))
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, errs.Fields(errs.FieldError{Field: field, Message: "must be a whole number, or empty"})
-	}
-	return n, nil
-}
-
-func dateField(c *gin.Context, field string) (civil.Date, error) {
-	s := strings.TrimSpace(c.PostForm(field))
-	if s == "" {
-		return civil.Date{}, nil
-	}
-	d, err := civil.Parse(s)
-	if err != nil {
-		return civil.Date{}, errs.Fields(errs.FieldError{Field: field, Message: err.Error()})
-	}
-	return d, nil
-}
-
 func (h *Handler) pageSaveAdjustments(c *gin.Context) {
 	id, err := web.PathID(c, "id", "employee")
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	back := "/rota/people/" + id
-	a, err := adjustmentsFromForm(c)
-	if err != nil {
-		done(c, err, "", back)
-		return
+	f := adjustmentsForm().Posted(c)
+	a := adjustmentsFromForm(f)
+	if f.OK() {
+		_, err = h.svc.SetAdjustments(c.Request.Context(), web.MustPrincipal(c), id, a)
+		if err == nil {
+			web.Success(c, "Adjustments saved. The person has been told.")
+			web.Redirect(c, "/rota/people/"+id)
+			return
+		}
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
 	}
-	_, err = h.svc.SetAdjustments(c.Request.Context(), web.MustPrincipal(c), id, a)
-	done(c, err, "Adjustments saved. The person has been told.", back)
+	h.showPerson(c, f.Status(), id, f)
 }
 
-func adjustmentsFromForm(c *gin.Context) (Adjustments, error) {
+// adjustmentsFromForm reads the adjustments form, recording on f what is
+// wrong in words a person can act on.
+func adjustmentsFromForm(f *web.Form) Adjustments {
 	a := Adjustments{
-		EarliestStart: strings.TrimSpace(c.PostForm("earliest_start")), LatestFinish: strings.TrimSpace(c.PostForm("latest_finish")),
-		DaysNeverWorked: c.PostFormArray("days_never_worked"), NoNights: c.PostForm("no_nights") != "",
-		NotAlone: c.PostForm("not_alone") != "", WorkWith: c.PostFormArray("work_with"), FixedSites: c.PostFormArray("fixed_sites"),
-		BenefitCap: c.PostForm("benefit_cap"),
+		EarliestStart: f.Value("earliest_start"), LatestFinish: f.Value("latest_finish"),
+		DaysNeverWorked: f.Values["days_never_worked"], NoNights: f.Value("no_nights") != "",
+		NotAlone: f.Value("not_alone") != "", WorkWith: f.Values["work_with"], FixedSites: f.Values["fixed_sites"],
+		BenefitCap:    f.Value("benefit_cap"),
+		EffectiveFrom: f.Date("effective_from"), EffectiveTo: f.Date("effective_to"), ReviewDate: f.Date("review_date"),
 	}
-	var err error
-	if a.EffectiveFrom, err = dateField(c, "effective_from"); err != nil {
-		return a, err
+	if !a.EffectiveFrom.IsZero() && !a.EffectiveTo.IsZero() && a.EffectiveTo.Before(a.EffectiveFrom) {
+		f.Error("effective_to", "Until must be the same as or after the in-force-from date")
 	}
-	if a.EffectiveTo, err = dateField(c, "effective_to"); err != nil {
-		return a, err
+	for _, x := range []struct {
+		name string
+		dst  *int
+		max  int
+	}{{"max_shift_hours", &a.MaxShiftMinutes, 16}, {"max_day_hours", &a.MaxDayMinutes, 16}, {"max_week_hours", &a.MaxWeekMinutes, 60}} {
+		*x.dst = hoursOf(f, x.name, x.max)
 	}
-	if a.ReviewDate, err = dateField(c, "review_date"); err != nil {
-		return a, err
-	}
-	for field, dst := range map[string]*int{"max_shift_hours": &a.MaxShiftMinutes, "max_day_hours": &a.MaxDayMinutes, "max_week_hours": &a.MaxWeekMinutes} {
-		if *dst, err = hoursToMinutes(field, c.PostForm(field)); err != nil {
-			return a, err
-		}
-	}
-	for field, dst := range map[string]*int{"min_notice_days": &a.MinNoticeDays, "max_consecutive_days": &a.MaxConsecutiveDays,
-		"break_after_minutes": &a.BreakAfterMinutes, "min_break_minutes": &a.MinBreakMinutes, "version": &a.Version} {
-		if *dst, err = intField(c, field); err != nil {
-			return a, err
-		}
-	}
-	for _, line := range strings.Split(c.PostForm("phased_return"), "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 {
+	for _, x := range []struct {
+		name string
+		dst  *int
+		max  int
+	}{{"min_notice_days", &a.MinNoticeDays, 60}, {"max_consecutive_days", &a.MaxConsecutiveDays, 13},
+		{"break_after_minutes", &a.BreakAfterMinutes, 12 * 60}, {"min_break_minutes", &a.MinBreakMinutes, 180}} {
+		v := f.Value(x.name)
+		if v == "" {
 			continue
 		}
-		if len(f) != 2 {
-			return a, errs.Fields(errs.FieldError{Field: "phased_return", Message: "each line is a date and weekly hours, like 2026-12-07 12"})
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > x.max {
+			f.Error(x.name, fmt.Sprintf("%s must be a whole number from 0 to %d, or empty", f.Label(x.name), x.max))
+			continue
 		}
-		d, err := civil.Parse(f[0])
-		if err != nil {
-			return a, errs.Fields(errs.FieldError{Field: "phased_return", Message: err.Error()})
+		*x.dst = n
+	}
+	if a.MinBreakMinutes > 0 && a.BreakAfterMinutes == 0 && f.ErrorOf("break_after_minutes") == "" {
+		f.Error("break_after_minutes", "Enter how long a shift must be for the extra break")
+	}
+	a.Version, _ = strconv.Atoi(f.Value("version"))
+	for _, line := range strings.Split(f.Values.Get("phased_return"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
 		}
-		m, err := hoursToMinutes("phased_return", f[1])
-		if err != nil {
-			return a, err
+		cut := strings.LastIndexAny(line, " \t")
+		var d civil.Date
+		var err error
+		h := -1.0
+		if cut > 0 {
+			d, err = civil.ParsePersonDate(strings.TrimRight(line[:cut], " ,:"))
+			if x, perr := strconv.ParseFloat(line[cut+1:], 64); perr == nil && x > 0 && x <= 60 {
+				h = x
+			}
 		}
-		a.PhasedReturn = append(a.PhasedReturn, PhaseStep{From: d, MaxWeekMinutes: m})
+		if cut <= 0 || err != nil || h < 0 {
+			f.Error("phased_return", fmt.Sprintf("%q is not a step. Enter each step on its own line: a date and weekly hours, like 7 December 2026, 12", line))
+			break
+		}
+		a.PhasedReturn = append(a.PhasedReturn, PhaseStep{From: d, MaxWeekMinutes: int(h*60 + 0.5)})
 	}
 	for _, id := range append(slices.Clone(a.WorkWith), a.FixedSites...) {
 		if !database.ValidID(id) {
-			return a, errs.E(errs.Invalid, "Pick colleagues and sites from the lists.")
+			f.Error("work_with", "Pick colleagues and sites from the lists")
+			break
 		}
 	}
-	return a, nil
+	return a
+}
+
+// hoursOf reads "7.5" hours as 450 minutes ("" is 0: no rule).
+func hoursOf(f *web.Form, name string, max int) int {
+	v := f.Value(name)
+	if v == "" {
+		return 0
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || x < 0 || x > float64(max) {
+		f.Error(name, fmt.Sprintf("%s must be a number of hours from 0 to %d, like 7.5, or empty", f.Label(name), max))
+		return 0
+	}
+	return int(x*60 + 0.5)
 }

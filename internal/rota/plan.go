@@ -30,12 +30,15 @@ type PlanWeights struct {
 	Extra     int64 `json:"extra"`     // each quarter-hour above them
 	Stability int64 `json:"stability"` // each way a shift differs from the person's last four weeks
 	Fairness  int64 `json:"fairness"`  // the square of each person's evenings and weekends
-	Changes   int64 `json:"changes"`   // each existing draft assignment moved (replan)
+	Changes   int64 `json:"changes"`   // each existing assignment moved (replan)
+	// Preference: each shift at a time the person would rather not work
+	// (2), or outside the times they said they would like (1).
+	Preference int64 `json:"preference"`
 }
 
 // DefaultPlanWeights are the weights used unless the organisation sets
 // others.
-var DefaultPlanWeights = PlanWeights{Cover: 10_000_000, Hours: 40, Extra: 4, Stability: 30, Fairness: 10, Changes: 200}
+var DefaultPlanWeights = PlanWeights{Cover: 10_000_000, Hours: 40, Extra: 4, Stability: 30, Fairness: 10, Changes: 200, Preference: 25}
 
 // The plan's objective terms, in the solver's order.
 const (
@@ -45,9 +48,10 @@ const (
 	termStability
 	termFairness
 	termChanges
+	termPreference
 )
 
-var planTermNames = []string{"cover", "hours", "extra_hours", "stability", "fairness", "changes"}
+var planTermNames = []string{"cover", "hours", "extra_hours", "stability", "fairness", "changes", "preference"}
 
 // planTermWords are the terms in plain words for the proposal page.
 var planTermWords = map[string]string{
@@ -56,11 +60,12 @@ var planTermWords = map[string]string{
 	"extra_hours": "Quarter-hours over contracted or wanted hours",
 	"stability":   "Differences from people's usual sites, times and colleagues",
 	"fairness":    "Evenings and weekends, unevenly shared",
-	"changes":     "Existing draft assignments moved",
+	"changes":     "Existing assignments moved",
+	"preference":  "Shifts at times people would rather not work, or outside the times they would like",
 }
 
 func (w PlanWeights) list() []int64 {
-	return []int64{w.Cover, w.Hours, w.Extra, w.Stability, w.Fairness, w.Changes}
+	return []int64{w.Cover, w.Hours, w.Extra, w.Stability, w.Fairness, w.Changes, w.Preference}
 }
 
 // planWorker is one employee as the planner sees them.
@@ -197,6 +202,7 @@ func (p *planProblem) WorkerCost(w int, tasks []int, into *plan.Terms) {
 			odd++
 		}
 		into[termStability] += int64(wk.unfamiliar(task))
+		into[termPreference] += int64(wk.dislike(task))
 		if wk.initial != nil && !wk.initial[t] {
 			into[termChanges]++
 		}
@@ -236,6 +242,22 @@ func (p *planProblem) CoverCost(_, n int, into *plan.Terms) {
 	if n == 0 {
 		into[termCover]++
 	}
+}
+
+// dislike is 2 for a shift at a time the person would rather not work, 1
+// for one outside the times they said they would like (when they said
+// any), else 0.
+func (wk *planWorker) dislike(t *planTask) int {
+	switch wk.person.Availability.preferenceFor(t.work) {
+	case RatherNot:
+		return 2
+	case WouldLike:
+		return 0
+	}
+	if wk.person.Availability.wouldLikeAny() {
+		return 1
+	}
+	return 0
 }
 
 // unfamiliar counts how a task differs from the worker's last four weeks:

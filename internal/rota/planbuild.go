@@ -22,7 +22,7 @@ import (
 // Plan modes.
 const (
 	PlanFill   = "fill"   // fill open draft shifts; leave every assignment alone
-	PlanReplan = "replan" // also move draft assignments (never published ones)
+	PlanReplan = "replan" // also move draft assignments (published ones only when asked: MovePublished)
 	PlanCover  = "cover"  // cover exactly the shifts a change released
 )
 
@@ -35,6 +35,12 @@ type PlanRequest struct {
 	To      civil.Date `json:"to"` // inclusive
 	SiteIDs []string   `json:"site_ids"`
 	Mode    string     `json:"mode"`
+	// MovePublished lets a replan move published assignments and fill
+	// published open shifts too; the people affected are told when it is
+	// applied. A published shift inside the notice period is moved only
+	// with a Reason (otherwise it stays as it is).
+	MovePublished bool   `json:"move_published"`
+	Reason        string `json:"reason"`
 	// ShiftIDs, for a cover plan, are the shifts to cover (set by the
 	// rota when a change releases shifts, never by a client).
 	ShiftIDs []string `json:"-"`
@@ -57,6 +63,15 @@ func (r *PlanRequest) check() error {
 	}
 	if r.Mode != PlanFill && r.Mode != PlanReplan && !(r.Mode == PlanCover && len(r.ShiftIDs) > 0) {
 		bad = append(bad, errs.FieldError{Field: "mode", Message: "must be fill, replan or cover"})
+	}
+	r.Reason = strings.TrimSpace(r.Reason)
+	switch {
+	case r.MovePublished && r.Mode != PlanReplan:
+		bad = append(bad, errs.FieldError{Field: "move_published", Message: "is only for a replan"})
+	case r.Reason != "" && !r.MovePublished:
+		bad = append(bad, errs.FieldError{Field: "reason", Message: "is only for a replan that moves published shifts"})
+	case tooLong(r.Reason, MaxReasonChars):
+		bad = append(bad, errs.FieldError{Field: "reason", Message: fmt.Sprintf("is at most %d characters", MaxReasonChars)})
 	}
 	for _, id := range r.SiteIDs {
 		if !database.ValidID(id) {
@@ -87,7 +102,10 @@ func (s *Service) buildPlan(ctx context.Context, r PlanRequest) (*planProblem, e
 	case PlanCover:
 		q = q.Where("id IN ? AND status = ?", r.ShiftIDs, Open)
 	case PlanReplan:
-		q = q.Where("published_at IS NULL AND status IN ?", []string{Open, Assigned})
+		if !r.MovePublished {
+			q = q.Where("published_at IS NULL")
+		}
+		q = q.Where("status IN ?", []string{Open, Assigned})
 	default:
 		q = q.Where("published_at IS NULL AND status = ?", Open)
 	}
@@ -101,6 +119,11 @@ func (s *Service) buildPlan(ctx context.Context, r PlanRequest) (*planProblem, e
 	shifts, err := s.decorate(ctx, rows)
 	if err != nil {
 		return nil, err
+	}
+	if r.MovePublished && r.Reason == "" {
+		// Without a reason, published shifts inside the notice period stay
+		// as they are: the plan never proposes a change it could not make.
+		shifts = slices.DeleteFunc(shifts, func(sh Shift) bool { return sh.Published && s.ChangeNeedsReason(sh) })
 	}
 	all, err := s.cfg.People.Employees(ctx)
 	if err != nil {

@@ -82,24 +82,28 @@ type PersonHours struct {
 
 // Plan is a proposal: what the planner would do, changing nothing yet.
 type Plan struct {
-	ID          string          `json:"id"`
-	Mode        string          `json:"mode"`
-	From        civil.Date      `json:"from"`
-	To          civil.Date      `json:"to"`
-	SiteIDs     []string        `json:"site_ids"`
-	Period      string          `json:"period"` // "Mon 30 Nov – Sun 6 Dec"
-	CreatedAt   time.Time       `json:"created_at"`
-	ExpiresAt   time.Time       `json:"expires_at"`
-	AppliedAt   *time.Time      `json:"applied_at,omitempty"`
-	Shifts      int             `json:"shifts"`      // shifts planned
-	Covered     int             `json:"covered"`     // of which the plan fills
-	CoverBound  int             `json:"cover_bound"` // most that could be filled by people allowed each on their own
-	Assignments []PlannedShift  `json:"assignments"` // changes the plan makes
-	Open        []OpenShift     `json:"open"`
-	Dropped     []PlannedShift  `json:"dropped"` // proposed by the search but refused by the final check (never applied)
-	Objective   []ObjectiveTerm `json:"objective"`
-	People      []PersonHours   `json:"people"`
-	Result      *ApplyResult    `json:"result,omitempty"`
+	ID   string `json:"id"`
+	Mode string `json:"mode"`
+	// MovePublished: a replan that may move published shifts, changed
+	// with Reason where inside the notice period (PlanRequest).
+	MovePublished bool            `json:"move_published"`
+	Reason        string          `json:"reason,omitempty"`
+	From          civil.Date      `json:"from"`
+	To            civil.Date      `json:"to"`
+	SiteIDs       []string        `json:"site_ids"`
+	Period        string          `json:"period"` // "Mon 30 Nov – Sun 6 Dec"
+	CreatedAt     time.Time       `json:"created_at"`
+	ExpiresAt     time.Time       `json:"expires_at"`
+	AppliedAt     *time.Time      `json:"applied_at,omitempty"`
+	Shifts        int             `json:"shifts"`      // shifts planned
+	Covered       int             `json:"covered"`     // of which the plan fills
+	CoverBound    int             `json:"cover_bound"` // most that could be filled by people allowed each on their own
+	Assignments   []PlannedShift  `json:"assignments"` // changes the plan makes
+	Open          []OpenShift     `json:"open"`
+	Dropped       []PlannedShift  `json:"dropped"` // proposed by the search but refused by the final check (never applied)
+	Objective     []ObjectiveTerm `json:"objective"`
+	People        []PersonHours   `json:"people"`
+	Result        *ApplyResult    `json:"result,omitempty"`
 }
 
 // propose runs the planner on p and explains the result.
@@ -122,9 +126,11 @@ func (s *Service) propose(ctx context.Context, p *planProblem, r PlanRequest) (P
 	if len(assign) != len(p.workers) {
 		assign = make([][]int, len(p.workers))
 	}
+	assign = p.pairUp(assign)
 	dropped := p.verify(assign)
 	out := p.explain(assign, dropped, el)
 	out.Mode, out.From, out.To, out.SiteIDs = r.Mode, r.From, r.To, r.SiteIDs
+	out.MovePublished, out.Reason = r.MovePublished, r.Reason
 	if out.SiteIDs == nil {
 		out.SiteIDs = []string{}
 	}
@@ -226,31 +232,99 @@ func (p *planProblem) with(ts []int, t int) []int {
 	return out
 }
 
-// planCrew is, for each task, who else the plan puts on at the same site
-// at the same time.
+// planCrew is, for each task (held or not), who else the plan puts on at
+// the same site at the same time.
 func (p *planProblem) planCrew(assign [][]int) [][]string {
 	holder := make([]int, len(p.tasks))
 	for i := range holder {
 		holder[i] = -1
 	}
-	bySite := map[string][]int{}
 	for w, ts := range assign {
 		for _, t := range ts {
 			holder[t] = w
-			bySite[p.tasks[t].work.SiteID] = append(bySite[p.tasks[t].work.SiteID], t)
 		}
+	}
+	bySite := map[string][]int{}
+	for t, task := range p.tasks {
+		bySite[task.work.SiteID] = append(bySite[task.work.SiteID], t)
 	}
 	out := make([][]string, len(p.tasks))
 	for _, ts := range bySite {
 		for _, a := range ts {
 			for _, b := range ts {
-				if a != b && holder[a] != holder[b] && p.tasks[a].work.Overlaps(p.tasks[b].work) {
+				if a != b && holder[b] >= 0 && holder[a] != holder[b] && p.tasks[a].work.Overlaps(p.tasks[b].work) {
 					out[a] = append(out[a], p.workers[holder[b]].id)
 				}
 			}
 		}
 	}
 	return out
+}
+
+// pairUp gives shifts the plan leaves open to people who must not work
+// alone (or must work with named colleagues) where the plan itself puts a
+// colleague on beside them. The solver's rules are per person, so it saw
+// only colleagues already on outside the plan; here each addition is
+// checked with the plan's colleagues as crew, together with the person's
+// other planned shifts, and verify checks the whole plan once more after.
+// People furthest below their hours are asked first.
+func (p *planProblem) pairUp(assign [][]int) [][]int {
+	var paired []int
+	for w, wk := range p.workers {
+		if a := wk.person.Adjustments; a.NotAlone || len(a.WorkWith) > 0 {
+			paired = append(paired, w)
+		}
+	}
+	if len(paired) == 0 {
+		return assign
+	}
+	minutes := func(w int) int {
+		m := p.workers[w].baseMins
+		for _, t := range assign[w] {
+			m += p.tasks[t].work.Minutes()
+		}
+		return m
+	}
+	for range 2 { // a shift given here may give another its colleague
+		held := make([]bool, len(p.tasks))
+		for _, ts := range assign {
+			for _, t := range ts {
+				held[t] = true
+			}
+		}
+		crew := p.planCrew(assign)
+		changed := false
+		for t := range p.tasks {
+			if held[t] || len(crew[t]) == 0 {
+				continue
+			}
+			slices.SortStableFunc(paired, func(a, b int) int {
+				return cmp.Compare(minutes(a)-p.workers[a].target, minutes(b)-p.workers[b].target)
+			})
+			for _, w := range paired {
+				try := append(slices.Clone(assign[w]), t)
+				if len(Check(p.facts(w, t, try, crew[t]))) > 0 {
+					continue
+				}
+				ok := true
+				for _, u := range assign[w] {
+					if len(Check(p.facts(w, u, try, crew[u]))) > 0 {
+						ok = false
+						break
+					}
+				}
+				if ok {
+					assign[w], held[t], changed = try, true, true
+					crew = p.planCrew(assign)
+					break
+				}
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	return assign
 }
 
 // verify checks every assignment with the whole plan applied (each person's
@@ -368,6 +442,8 @@ func (wk *planWorker) reason(t *planTask, run int) string {
 	day := t.weekday + "s"
 	var first string
 	switch {
+	case wk.person.Availability.preferenceFor(t.work) == WouldLike:
+		first = fmt.Sprintf("%s said they would like to work on %s then", name, day)
 	case wk.siteDays[t.siteDay]:
 		first = fmt.Sprintf("%s usually works at %s on %s", name, t.siteName, day)
 	case wk.sites[t.shift.SiteID] > 0:

@@ -226,6 +226,19 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 	}
 	slices.Sort(ids)
 	var late []notice // messages a notifier without transactions sends after the commit
+	applied := func(st step) {
+		res.Applied = append(res.Applied, st.ps)
+		if st.cur.Published {
+			// A published shift (cover, or a replan asked to move published
+			// shifts): the people on it are told, in this transaction, as
+			// the assign path tells them.
+			late = append(late, notice{[]string{st.ps.EmployeeID}, "New shift",
+				fmt.Sprintf("You are on %s, %s at %s.", st.ps.Date, st.ps.Times, st.ps.SiteName), "/rota/shifts/" + st.ps.ShiftID})
+			if st.ps.PreviousID != "" {
+				late = append(late, offShift(st.ps))
+			}
+		}
+	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Claim the plan first: a second apply at the same time waits here
 		// and then finds it applied.
@@ -247,21 +260,7 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 			if st.ps.PreviousID == "" || st.ps.EmployeeID != "" {
 				continue
 			}
-			why, err := s.applyOne(tx, st.ps, st.cur, outsideFacts{}, nil, pl.Mode, actorID)
-			if err != nil {
-				return err
-			}
-			if why != "" {
-				res.Skipped = append(res.Skipped, SkippedChange{st.ps, why})
-			} else {
-				res.Applied = append(res.Applied, st.ps)
-			}
-		}
-		for _, st := range steps {
-			if st.ps.EmployeeID == "" {
-				continue
-			}
-			why, err := s.applyOne(tx, st.ps, st.cur, st.of, losing[st.ps.EmployeeID], pl.Mode, actorID)
+			why, err := s.applyOne(tx, st.ps, st.cur, outsideFacts{}, nil, &pl, actorID)
 			if err != nil {
 				return err
 			}
@@ -271,13 +270,39 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 			}
 			res.Applied = append(res.Applied, st.ps)
 			if st.cur.Published {
-				// A published shift (cover): its person is told, in this
-				// transaction, as the assign path tells them.
-				late = append(late, notice{[]string{st.ps.EmployeeID}, "New shift",
-					fmt.Sprintf("You are on %s, %s at %s.", st.ps.Date, st.ps.Times, st.ps.SiteName), "/rota/shifts/" + st.ps.ShiftID})
+				late = append(late, offShift(st.ps))
+			}
+		}
+		// Assignments in two passes: one refused in the first (someone who
+		// must not work alone, say, before the colleague the plan puts
+		// beside them) is tried once more after all the others.
+		var again []step
+		for pass := range 2 {
+			todo := steps
+			if pass == 1 {
+				todo = again
+			}
+			for _, st := range todo {
+				if st.ps.EmployeeID == "" {
+					continue
+				}
+				why, err := s.applyOne(tx, st.ps, st.cur, st.of, losing[st.ps.EmployeeID], &pl, actorID)
+				if err != nil {
+					return err
+				}
+				if why != "" && pass == 0 {
+					again = append(again, st)
+					continue
+				}
+				if why != "" {
+					res.Skipped = append(res.Skipped, SkippedChange{st.ps, why})
+					continue
+				}
+				applied(st)
 			}
 		}
 		res.Summary = applySummary(res)
+
 		body, err := json.Marshal(res)
 		if err != nil {
 			return err
@@ -298,7 +323,7 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 // applyOne makes one planned change inside tx (a savepoint: if anything
 // about it fails, it alone is undone), and returns why it was skipped, or
 // "" when it was made.
-func (s *Service) applyOne(tx *gorm.DB, ps PlannedShift, planned Shift, of outsideFacts, without []string, mode, actorID string) (string, error) {
+func (s *Service) applyOne(tx *gorm.DB, ps PlannedShift, planned Shift, of outsideFacts, without []string, pl *Plan, actorID string) (string, error) {
 	var why string
 	err := tx.Transaction(func(tx *gorm.DB) error {
 		row, err := s.shiftRow(tx, ps.ShiftID)
@@ -316,16 +341,28 @@ func (s *Service) applyOne(tx *gorm.DB, ps PlannedShift, planned Shift, of outsi
 			why = "The shift was cancelled."
 		case cur.Version != ps.Version || holder != ps.PreviousID:
 			why = "The shift changed after the plan was made."
-		case cur.Published != ps.Published || (cur.Published && mode != PlanCover):
-			why = "The shift was published after the plan was made; plans change drafts only."
+		case cur.Published != ps.Published || (cur.Published && pl.Mode != PlanCover && !pl.MovePublished):
+			why = "The shift was published after the plan was made; this plan changes drafts only."
 		case !cur.Start.After(s.now()):
 			why = "The shift has started."
+		case cur.Published && pl.Mode == PlanReplan && s.checkChange(cur, pl.Reason) != nil:
+			why = "The shift is now inside the notice period, and the plan gave no reason for changing it at short notice."
 		}
 		if why != "" {
 			return errSkip
 		}
+		reason := ""
+		switch {
+		case cur.Published && pl.Mode == PlanCover:
+			reason = "cover for released shifts"
+		case cur.Published:
+			reason = pl.Reason
+		}
 		if ps.EmployeeID == "" {
 			if err := s.release(tx, cur); err != nil {
+				return err
+			}
+			if err := s.recordChange(tx, cur, actorID, ChangeUnassigned, "", "", reason); err != nil {
 				return err
 			}
 			return s.event(tx, cur.ID, actorID, "unassigned", ps.PreviousID, "plan")
@@ -337,10 +374,6 @@ func (s *Service) applyOne(tx *gorm.DB, ps PlannedShift, planned Shift, of outsi
 		if len(vs) > 0 {
 			why = vs[0].Message
 			return errSkip
-		}
-		reason := ""
-		if cur.Published {
-			reason = "cover for released shifts"
 		}
 		if err := s.put(tx, cur, ps.EmployeeID, false); err != nil {
 			if errs.CodeOf(err) == errs.Conflict {
@@ -361,6 +394,12 @@ func (s *Service) applyOne(tx *gorm.DB, ps PlannedShift, planned Shift, of outsi
 }
 
 var errSkip = errors.New("rota: planned change skipped")
+
+// offShift tells the person a plan took off a published shift.
+func offShift(ps PlannedShift) notice {
+	return notice{[]string{ps.PreviousID}, "You are off a shift",
+		fmt.Sprintf("You are no longer on the shift at %s on %s, %s.", ps.SiteName, ps.Date, ps.Times), "/rota/week"}
+}
 
 func applySummary(r ApplyResult) string {
 	out := fmt.Sprintf("Made %d change(s) as drafts.", len(r.Applied))
@@ -440,7 +479,7 @@ func (s *Service) planWeights(db *gorm.DB) (PlanWeights, error) {
 // that the planner never leaves a shift open to gain elsewhere.
 func (s *Service) SetPlanWeights(ctx context.Context, w PlanWeights) (PlanWeights, error) {
 	var bad []errs.FieldError
-	for name, v := range map[string]int64{"hours": w.Hours, "extra": w.Extra, "stability": w.Stability, "fairness": w.Fairness, "changes": w.Changes} {
+	for name, v := range map[string]int64{"hours": w.Hours, "extra": w.Extra, "stability": w.Stability, "fairness": w.Fairness, "changes": w.Changes, "preference": w.Preference} {
 		if v < 0 || v > 10_000 {
 			bad = append(bad, errs.FieldError{Field: name, Message: "is between 0 and 10000"})
 		}

@@ -77,9 +77,9 @@ func TestPersonRules(t *testing.T) {
 		{"temporary later start kept", ruleTemporary, temp(adj(work(0, 10, 14), Adjustments{}), TemporaryLimit{From: mon, To: mon.AddDays(10), EarliestStartMinutes: 10 * 60}), "", ""},
 		{"temporary after period", ruleTemporary, temp(adj(work(14, 7, 11), Adjustments{}), TemporaryLimit{From: mon, To: mon.AddDays(10), NoShifts: true}), "", ""},
 		{"unavailable date", ruleAvailability, avail(adj(work(0, 7, 11), Adjustments{}), Availability{Unavailable: []civil.Date{mon}}), Hard, "Sam said they cannot work on Mon 30 Nov."},
-		{"outside usual hours", ruleAvailability, avail(adj(work(0, 7, 11), Adjustments{}), Availability{Weekly: []Window{{"monday", "09:00", "17:00"}}}), Soft, "usually available on Mondays 09:00–17:00 only"},
-		{"not a usual day", ruleAvailability, avail(adj(work(1, 7, 11), Adjustments{}), Availability{Weekly: []Window{{"monday", "06:00", "17:00"}}}), Soft, "not usually available on Tuesdays"},
-		{"within usual hours", ruleAvailability, avail(adj(work(0, 7, 11), Adjustments{}), Availability{Weekly: []Window{{"monday", "06:00", "12:00"}}}), "", ""},
+		{"outside usual hours", ruleAvailability, avail(adj(work(0, 7, 11), Adjustments{}), Availability{Weekly: []Window{{Day: "monday", From: "09:00", To: "17:00"}}}), Soft, "usually available on Mondays 09:00–17:00 only"},
+		{"not a usual day", ruleAvailability, avail(adj(work(1, 7, 11), Adjustments{}), Availability{Weekly: []Window{{Day: "monday", From: "06:00", To: "17:00"}}}), Soft, "not usually available on Tuesdays"},
+		{"within usual hours", ruleAvailability, avail(adj(work(0, 7, 11), Adjustments{}), Availability{Weekly: []Window{{Day: "monday", From: "06:00", To: "12:00"}}}), "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vs := tc.rule(tc.f)

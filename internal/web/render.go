@@ -107,6 +107,7 @@ func Funcs() template.FuncMap {
 			}
 			return strings.ToUpper(s[:1]) + s[1:]
 		},
+		"field": fieldArgs,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict needs key/value pairs")
@@ -120,6 +121,32 @@ func Funcs() template.FuncMap {
 				m[k] = kv[i+1]
 			}
 			return m, nil
+		},
+	}
+}
+
+// DateFuncs are the date helpers, reading dates the way people do: "Thu 24
+// Dec", with the year only when it is not this year ("Thu 24 Dec 2027").
+// "This year" comes from now, the injected clock (templates never read the
+// wall clock); without one the year is always shown.
+func DateFuncs(now func() time.Time) template.FuncMap {
+	day := func(d civil.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		if now != nil && civil.In(now(), civil.London).Year == d.Year {
+			return d.Format("Mon 2 Jan")
+		}
+		return d.Format("Mon 2 Jan 2006")
+	}
+	return template.FuncMap{
+		"date":      day,
+		"localdate": func(t time.Time) string { return day(civil.In(t, civil.London)) },
+		"localdatetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return day(civil.In(t, civil.London)) + ", " + t.In(civil.London).Format("15:04")
 		},
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gorilla/csrf"
@@ -38,6 +39,8 @@ type Options struct {
 	// TrustedProxies may set X-Forwarded-For (for per-IP sign-in limits);
 	// none by default.
 	TrustedProxies []string
+	// Now is the injected clock; templates' "date" leaves out this year.
+	Now func() time.Time
 }
 
 // deriveKey makes an independent 32-byte key for one purpose from the secret.
@@ -88,8 +91,16 @@ func NewShell(o Options) (*Shell, error) {
 		cookies: securecookie.New(deriveKey(o.SecretKey, "flash-hash"), deriveKey(o.SecretKey, "flash-block")),
 	}
 	s.cookies.MaxAge(3600)
+	styles, err := loadPageStyles(o.Templates)
+	if err != nil {
+		return nil, err
+	}
 	funcs := template.FuncMap{
-		"section": func(name string, data any) (template.HTML, error) { return s.Renderer.section(name, data) },
+		"section":    func(name string, data any) (template.HTML, error) { return s.Renderer.section(name, data) },
+		"pageStyles": func() template.CSS { return styles.CSS }, // styles.go
+	}
+	for k, v := range DateFuncs(o.Now) {
+		funcs[k] = v
 	}
 	for k, v := range o.Funcs {
 		funcs[k] = v
@@ -112,7 +123,7 @@ func NewShell(o Options) (*Shell, error) {
 		o.Metrics.middleware(),
 		func(c *gin.Context) { c.Set(rendererKey, s.Renderer); c.Next() },
 		recovery(o.Logger),
-		securityHeaders(o.HSTS),
+		securityHeaders(o.HSTS, styles.Hash),
 		limitBody(o.MaxBodyBytes),
 		guardText(), // before anything reads the body or asks the database
 		csrfProtection(o.SecretKey, o.SecureCookies),

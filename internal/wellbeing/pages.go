@@ -313,7 +313,27 @@ func (h *Handler) noteSubmit(c *gin.Context) {
 	web.Redirect(c, s.Base()+"/notes")
 }
 
+// flexForm declares the flex period form (web.Form).
+func flexForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "kind", Label: "What changes", Kind: web.KindChoice},
+		web.Field{Name: "weekly_hours", Label: "Hours a week", Kind: web.KindNumber, Keys: []string{"max_weekly_minutes"}},
+		web.Field{Name: "earliest_start", Label: "Start no earlier than", Kind: web.KindTime},
+		web.Field{Name: "from", Label: "From", Kind: web.KindDate},
+		web.Field{Name: "to", Label: "Until", Kind: web.KindDate},
+		web.Field{Name: "early_warning_action_id", Label: "Early warning sign", Kind: web.KindText},
+	)
+}
+
 func (h *Handler) flexPage(c *gin.Context) {
+	today := h.svc.today()
+	f := flexForm().Set("kind", FlexKinds[0].Kind).Set("from", today.String()).Set("to", today.AddDays(13).String())
+	h.showFlex(c, http.StatusOK, f)
+}
+
+// showFlex shows the flex page with the form f (first showing, or again
+// after an error with every value kept).
+func (h *Handler) showFlex(c *gin.Context, status int, f *web.Form) {
 	s, ok := h.subject(c)
 	if !ok {
 		return
@@ -326,8 +346,8 @@ func (h *Handler) flexPage(c *gin.Context) {
 		return
 	}
 	today := h.svc.today()
-	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/flex", gin.H{
-		"S": s, "Flex": fs, "Kinds": FlexKinds, "Today": today, "From": today.String(), "To": today.AddDays(13).String(),
+	web.FormPage(c, status, "wellbeing/flex", gin.H{
+		"S": s, "Flex": fs, "Kinds": FlexKinds, "Today": today, "Min": today.String(), "Form": f,
 		"Actions": h.warningActions(ctx, p, s.ID),
 	})
 }
@@ -347,43 +367,41 @@ func (h *Handler) flexSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	in := FlexInput{Kind: c.PostForm("kind"), EarliestStart: c.PostForm("earliest_start"), EarlyWarningActionID: c.PostForm("early_warning_action_id")}
-	var bad []errs.FieldError
-	for _, f := range []struct {
-		name string
-		into *civil.Date
-	}{{"from", &in.From}, {"to", &in.To}} {
-		if d, err := civil.Parse(strings.TrimSpace(c.PostForm(f.name))); err == nil {
-			*f.into = d
-		} else {
-			bad = append(bad, errs.FieldError{Field: f.name, Message: "must be a date"})
-		}
+	f := flexForm().Posted(c)
+	in := FlexInput{Kind: f.Value("kind"), EarliestStart: f.Value("earliest_start"), EarlyWarningActionID: f.Value("early_warning_action_id")}
+	f.Required("kind")
+	if f.Required("from") {
+		in.From = f.Date("from")
+	}
+	if f.Required("to") {
+		in.To = f.Date("to")
+	}
+	if !in.From.IsZero() && !in.To.IsZero() && in.To.Before(in.From) {
+		f.Error("to", "Until must be the same as or after the from date")
 	}
 	if in.Kind != LaterStart {
 		in.EarliestStart = ""
+	} else {
+		f.Required("earliest_start")
 	}
 	if in.Kind == WeeklyCap {
-		hours, err := strconv.ParseFloat(strings.TrimSpace(c.PostForm("weekly_hours")), 64)
-		if err != nil || hours <= 0 || hours > 47 {
-			bad = append(bad, errs.FieldError{Field: "weekly_hours", Message: "must be a number of hours from 1 to 47"})
+		hours, err := strconv.ParseFloat(f.Value("weekly_hours"), 64)
+		if err != nil || hours < 1 || hours > 47 {
+			f.Error("weekly_hours", "Hours a week must be a number from 1 to 47")
 		}
 		in.MaxWeeklyMinutes = int(hours*60 + 0.5)
 	}
-	var err error
-	var fp FlexPeriod
-	if len(bad) > 0 {
-		err = errs.Fields(bad...)
-	} else {
-		fp, err = h.svc.StartFlex(c.Request.Context(), web.MustPrincipal(c), s.ID, in)
+	if !f.OK() {
+		h.showFlex(c, f.Status(), f)
+		return
 	}
+	fp, err := h.svc.StartFlex(c.Request.Context(), web.MustPrincipal(c), s.ID, in)
 	if err != nil {
-		if errs.CodeOf(err) == errs.Internal || errs.CodeOf(err) == errs.NotFound {
+		if !f.FromError(err) {
 			web.Fail(c, err)
 			return
 		}
-		_, msg, _ := errs.Public(err)
-		web.Problem(c, "The flex period was not put in place: "+msg)
-		web.Redirect(c, s.Base()+"/flex")
+		h.showFlex(c, f.Status(), f)
 		return
 	}
 	msg := "Done: " + fp.Describe() + ". The rota has been told."

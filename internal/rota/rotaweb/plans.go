@@ -79,9 +79,10 @@ func (h *Handler) putWanted(c *gin.Context, in rota.WantedHours) (rota.WantedHou
 }
 
 // pageCreatePlan is "Fill this week" on the board: a fill plan for the
-// board's week (and site, when the board is filtered to one), or with
+// board's week (and site, when the board is filtered to one), with
 // mode=cover ("Cover open shifts") a cover plan for its published open
-// shifts.
+// shifts, or with mode=replan ("Re-plan this week") a replan, moving
+// published shifts too when move_published is ticked.
 func (h *Handler) pageCreatePlan(c *gin.Context) {
 	mon, err := civil.Parse(c.PostForm("week"))
 	if err != nil {
@@ -91,8 +92,15 @@ func (h *Handler) pageCreatePlan(c *gin.Context) {
 	}
 	mon = rota.WeekStart(mon)
 	req := rota.PlanRequest{From: mon, To: mon.AddDays(6), Mode: rota.PlanFill}
-	if c.PostForm("mode") == rota.PlanCover {
+	switch c.PostForm("mode") {
+	case rota.PlanCover:
 		req.Mode = rota.PlanCover
+	case rota.PlanReplan:
+		req.Mode = rota.PlanReplan
+		req.MovePublished = c.PostForm("move_published") != ""
+		if req.MovePublished {
+			req.Reason = c.PostForm("reason")
+		}
 	}
 	if site := strings.TrimSpace(c.PostForm("site")); site != "" {
 		req.SiteIDs = []string{site}
