@@ -35,8 +35,6 @@ func barLabels(doc *goquery.Document, extra ...string) []string {
 	})
 }
 
-var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
-
 // idOf is a demo person's ID.
 func idOf(t *testing.T, srv *apptest.Server, email string) string {
 	t.Helper()
