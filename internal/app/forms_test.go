@@ -134,6 +134,14 @@ var formCases = []formCase{
 		bad: "part", want: "Some hours are for a single day",
 		state: tables("leave_requests"),
 	},
+	{
+		// issue 17: "Query this" on My hours (one form per shift; the first card's).
+		name: "my hours: a query note too long",
+		as:   "sam@goodshift.example", page: "/payroll/my-hours", form: `#my-hours-shifts > li:first-child details.query form`,
+		set: url.Values{"reason": {"times_wrong"}, "note": {strings.Repeat("a", 501)}},
+		bad: "note", want: "Keep the note to 500 characters or fewer",
+		state: tables("hours_queries", "notifications"),
+	},
 }
 
 // flexPage is the flex periods page of the person signing in as email.

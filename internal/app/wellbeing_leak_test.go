@@ -274,6 +274,7 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 				}
 			}
 		}
+		plantHoursQuery(t, srv) // issue 17: an hours query in the supervisors' inboxes and on the timesheet
 		if len(markers) < 80 {
 			t.Fatalf("only %d markers planted", len(markers))
 		}
@@ -352,6 +353,7 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 				}
 			})
 		}
+		myHoursLeaks(t, srv, markers) // issue 17: the employees' own My hours and My week
 		for _, payload := range pushed() {
 			for _, m := range markers {
 				if strings.Contains(payload, m) {

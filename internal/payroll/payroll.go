@@ -98,6 +98,9 @@ type Service struct {
 	// records the absence only, and nobody is told).
 	leaveRota LeaveRota
 	notifier  Notifier
+	// queryNotifier and supervisors carry hours queries (myhours.go); nil: stored only.
+	queryNotifier QueryNotifier
+	supervisors   Supervisors
 }
 
 // Config configures a Service.
