@@ -18,7 +18,7 @@ import (
 // What a person must never read on a page: a date written the way a
 // database stores it, a rule's severity tag, or a field's key.
 var (
-	isoDate  = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+	isoDate  = regexp.MustCompile(`\b\d{4}-\d{2}(-\d{2})?\b`)
 	sevTag   = regexp.MustCompile(`\[(hard|soft)\]`)
 	fieldKey = regexp.MustCompile(`\b[a-z]+(_[a-z]+)+\b`)
 )

@@ -147,3 +147,11 @@ func TestDateFuncsLeaveOutThisYear(t *testing.T) {
 		t.Errorf("localdatetime: %q", got)
 	}
 }
+
+func TestMonthText(t *testing.T) {
+	for in, want := range map[any]string{civil.Month{Year: 2026, Month: 11}: "November 2026", "2026-11": "November 2026", "soon": "soon", 7: "7"} {
+		if got := monthText(in); got != want {
+			t.Errorf("monthText(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -81,6 +81,7 @@ func Funcs() template.FuncMap {
 		"money":     func(p money.Pence) string { return p.String() },
 		"date":      func(d civil.Date) string { return d.Format("Mon 2 Jan 2006") },
 		"shortdate": func(d civil.Date) string { return d.Format("Mon 2 Jan") },
+		"month":     monthText,
 		"localtime": func(t time.Time) string { return t.In(civil.London).Format("15:04") },
 		"localdate": func(t time.Time) string { return t.In(civil.London).Format("Mon 2 Jan 2006") },
 		"localdatetime": func(t time.Time) string {
@@ -311,3 +312,18 @@ func (r *Renderer) section(name string, data any) (template.HTML, error) {
 
 // StatusText is http.StatusText for templates.
 func StatusText(code int) string { return http.StatusText(code) }
+
+// monthText is a month as people write it ("November 2026"), from a
+// civil.Month or its key ("2026-11"); anything else is shown as it is.
+func monthText(v any) string {
+	switch m := v.(type) {
+	case civil.Month:
+		return m.First().Format("January 2006")
+	case string:
+		if p, err := civil.ParseMonth(m); err == nil {
+			return p.First().Format("January 2006")
+		}
+		return m
+	}
+	return fmt.Sprint(v)
+}
