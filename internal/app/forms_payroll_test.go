@@ -1,0 +1,91 @@
+package app_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/goodshift/goodshift/internal/app/apptest"
+	"github.com/goodshift/goodshift/internal/civil"
+)
+
+// payrollFormCases are the payroll, people, notification and outcomes forms
+// in TestForms (forms_test.go).
+var payrollFormCases = []formCase{
+	{
+		name: "pay rate: an amount typed wrong, the rest kept",
+		as:   "femi@goodshift.example", page: "/payroll/rates", form: "#rate-form",
+		set: url.Values{"hourly_rate": {"12,50p"}, "effective_from": {"24/12/2030"}, "apprentice": {"1"}},
+		bad: "hourly_rate", want: "Hourly rate must be an amount in pounds like 12.50",
+		state: tables("pay_rates"),
+	},
+	{
+		name: "pay rate: a date typed wrong",
+		as:   "femi@goodshift.example", page: "/payroll/rates", form: "#rate-form",
+		set: url.Values{"hourly_rate": {"12.50"}, "effective_from": {"31/11/2030"}},
+		bad: "effective_from", want: "From must be a real date: there is no 31 November",
+		state: tables("pay_rates"),
+	},
+	{
+		name: "pay rate: a date before the minimum wage table, refused by the service",
+		as:   "femi@goodshift.example", page: "/payroll/rates", form: "#rate-form",
+		set: url.Values{"hourly_rate": {"12.50"}, "effective_from": {"1 Jan 2020"}},
+		bad: "effective_from", want: "From must be on or after 1 April 2025",
+		state: tables("pay_rates"),
+	},
+	{
+		name: "permitted work: other without limits, refused by the service",
+		as:   "femi@goodshift.example", page: "/payroll/rates", form: "#permitted-form",
+		set: url.Values{"benefit": {"other"}, "from": {"24 Dec 2030"}, "max_weekly_hours": {"0"}, "max_weekly_earnings": {"0"}},
+		bad: "max_weekly_earnings", want: "Set an hours limit, an earnings limit, or both",
+		state: tables("permitted_work"),
+	},
+	{
+		name: "permitted work: hours typed wrong",
+		as:   "femi@goodshift.example", page: "/payroll/rates", form: "#permitted-form",
+		set: url.Values{"benefit": {"other"}, "max_weekly_hours": {"sixteen"}, "max_weekly_earnings": {"183.50"}},
+		bad: "max_weekly_hours", want: "Most hours a week must be a number of hours like 15.75",
+		state: tables("permitted_work"),
+	},
+	{
+		name: "attendance: a finish typed wrong, the rest kept",
+		as:   "dana@goodshift.example", pageF: attendancePage(".attendance-times"), form: "section.card:first-of-type form.attendance-times",
+		set: url.Values{"clock_in": {"09:05"}, "clock_out": {"half five"}, "break_minutes": {"30"}, "reason": {"forgot to clock out"}},
+		bad: "clock_out", want: "Finished must be a time like 17:00",
+		state: tables("attendance"),
+	},
+	{
+		name: "attendance: a break the service refuses",
+		as:   "dana@goodshift.example", pageF: attendancePage(".attendance-times"), form: "section.card:first-of-type form.attendance-times",
+		set: url.Values{"clock_in": {"09:05"}, "clock_out": {"12:00"}, "break_minutes": {"500"}, "reason": {"forgot to clock out"}},
+		bad: "break_minutes", want: "Unpaid break must be between 0 and 240",
+		state: tables("attendance"),
+	},
+	{
+		name: "attendance: a no-show reason too long",
+		as:   "dana@goodshift.example", pageF: attendancePage(".attendance-no-show"), form: "section.card:first-of-type form.attendance-no-show",
+		set: url.Values{"reason": {strings.Repeat("late bus ", 60)}},
+		bad: "reason", want: "Reason for marking a no-show is at most 500 characters",
+		state: tables("attendance"),
+	},
+}
+
+func init() { formCases = append(formCases, payrollFormCases...) }
+
+// attendancePage is the latest attendance sheet, today or up to three weeks
+// back, whose first shift has a form matching sel.
+func attendancePage(sel string) func(*testing.T, *apptest.Server) string {
+	return func(t *testing.T, srv *apptest.Server) string {
+		c := srv.SignIn(t, "dana@goodshift.example")
+		today := civil.In(srv.Clock.Now(), civil.London)
+		for i := 0; i < 21; i++ {
+			page := "/payroll/attendance?date=" + today.AddDays(-i).String()
+			if _, doc := c.Page(page); doc.Find("section.card:first-of-type " + sel).Length() == 1 {
+				return page
+			}
+		}
+		t.Fatalf("no attendance sheet in three weeks has a shift with %s", sel)
+		return ""
+	}
+}
+
