@@ -80,7 +80,7 @@ func attendancePage(sel string) func(*testing.T, *apptest.Server) string {
 		today := civil.In(srv.Clock.Now(), civil.London)
 		for i := 0; i < 21; i++ {
 			page := "/payroll/attendance?date=" + today.AddDays(-i).String()
-			if _, doc := c.Page(page); doc.Find("section.card:first-of-type " + sel).Length() == 1 {
+			if _, doc := c.Page(page); doc.Find("section.card:first-of-type "+sel).Length() == 1 {
 				return page
 			}
 		}
@@ -88,4 +88,3 @@ func attendancePage(sel string) func(*testing.T, *apptest.Server) string {
 		return ""
 	}
 }
-
