@@ -5,8 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/goodshift/goodshift/internal/app/apptest"
 	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/demo"
 )
 
 // payrollFormCases are the payroll, people, notification and outcomes forms
@@ -68,6 +71,41 @@ var payrollFormCases = []formCase{
 		bad: "reason", want: "Reason for marking a no-show is at most 500 characters",
 		state: tables("attendance"),
 	},
+	{
+		name: "sign in: a wrong password keeps the email, never the password, and does not say which was wrong",
+		as:   "", page: "/login", form: `form[action="/login"]`,
+		set: url.Values{"email": {"sam@goodshift.example"}, "password": {"not-the-password-1"}},
+		bad: "password", want: "Email or password not recognised",
+		check: func(t *testing.T, doc *goquery.Document, _ *goquery.Selection) {
+			if strings.Contains(doc.Text(), "not-the-password-1") {
+				t.Error("the page shows the password typed")
+			}
+		},
+	},
+	{
+		name: "change password: the new passwords differ, none shown again",
+		as:   "tomasz@goodshift.example", page: "/account", form: `form[action="/account/password"]`,
+		set: url.Values{"current_password": {demo.Password}, "new_password": {"a-long-new-password"}, "confirm_password": {"a-long-new-passw0rd"}},
+		bad: "confirm_password", want: "The new passwords do not match",
+		state: tables("people", "sessions"),
+	},
+	{
+		name: "change password: a wrong current password, refused by the service",
+		as:   "tomasz@goodshift.example", page: "/account", form: `form[action="/account/password"]`,
+		set: url.Values{"current_password": {"not-the-password-1"}, "new_password": {"a-long-new-password"}, "confirm_password": {"a-long-new-password"}},
+		bad: "current_password", want: "Current password is not your current password",
+		state: tables("people", "sessions"),
+	},
+	{
+		name: "person: no role ticked",
+		as:   "alex@goodshift.example", form: "#roles-form",
+		pageF: func(t *testing.T, srv *apptest.Server) string {
+			return "/admin/people/" + personID(t, srv, "femi@goodshift.example")
+		},
+		set: url.Values{"roles": {}},
+		bad: "roles", want: "Select at least one role",
+		state: tables("person_roles"),
+	},
 }
 
 func init() { formCases = append(formCases, payrollFormCases...) }
@@ -87,4 +125,25 @@ func attendancePage(sel string) func(*testing.T, *apptest.Server) string {
 		t.Fatalf("no attendance sheet in three weeks has a shift with %s", sel)
 		return ""
 	}
+}
+
+// signInFor is a client signed in as email, or nobody for "".
+func signInFor(t *testing.T, srv *apptest.Server, email string) *apptest.Client {
+	if email == "" {
+		return srv.Anonymous(t)
+	}
+	return srv.SignIn(t, email)
+}
+
+// passwordNotShown reports whether name is a password input of the form
+// shown again, checking that it is empty: a password is never echoed.
+func passwordNotShown(t *testing.T, form *goquery.Selection, name string) bool {
+	in := form.Find(`input[type="password"][name="` + name + `"]`)
+	if in.Length() == 0 {
+		return false
+	}
+	if v, _ := in.Attr("value"); v != "" {
+		t.Errorf("%s: the password typed is shown again", name)
+	}
+	return true
 }
