@@ -1,14 +1,17 @@
 package app_test
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/goodshift/goodshift/internal/app"
 	"github.com/goodshift/goodshift/internal/app/apptest"
 	"github.com/goodshift/goodshift/internal/civil"
+	"github.com/goodshift/goodshift/internal/database/dbtest"
 	"github.com/goodshift/goodshift/internal/demo"
 )
 
@@ -106,6 +109,35 @@ var payrollFormCases = []formCase{
 		bad: "roles", want: "Select at least one role",
 		state: tables("person_roles"),
 	},
+	{
+		name: "notifications: quiet hours typed wrong, the boxes kept",
+		as:   "sam@goodshift.example", page: "/me/notifications", form: "#notification-settings",
+		set: url.Values{"swaps": {"on"}, "shifts": {}, "quiet_start": {"25:00"}, "quiet_end": {"07:00"}},
+		bad: "quiet_start", want: "Quiet from must be a time like 22:00",
+		state: tables("notification_preferences"),
+	},
+	{
+		name: "notifications: only one end of the quiet hours",
+		as:   "sam@goodshift.example", page: "/me/notifications", form: "#notification-settings",
+		set: url.Values{"leave": {}, "quiet_start": {"22:00"}, "quiet_end": {""}},
+		bad: "quiet_end", want: "Enter when quiet hours end, like 07:00",
+		state: tables("notification_preferences"),
+	},
+	{
+		name: "employment record: a leaving date typed wrong, the rest kept",
+		as:   "alex@goodshift.example", form: "#record-form", pageF: recordPage("sam@goodshift.example"),
+		set: url.Values{"postcode_district": {"E14"}, "flags_consent": {"on"}, "disabled": {"on"}, "leaving_date": {"32/12/2030"},
+			"leaving_category": {"open_employment"}, "moved_on_to": {"Warehouse job"}, "moved_on_consent": {"on"}},
+		bad: "leaving_date", want: "Leaving date must be a date like 24 December 2026",
+		state: tables("employment_outcomes"),
+	},
+	{
+		name: "employment record: a reason for leaving without a date, refused by the service",
+		as:   "alex@goodshift.example", form: "#record-form", pageF: recordPage("sam@goodshift.example"),
+		set: url.Values{"postcode_district": {"E14"}, "leaving_date": {""}, "leaving_category": {"other"}},
+		bad: "leaving_date", want: "Leaving date is needed with a reason for leaving",
+		state: tables("employment_outcomes"),
+	},
 }
 
 func init() { formCases = append(formCases, payrollFormCases...) }
@@ -146,4 +178,43 @@ func passwordNotShown(t *testing.T, form *goquery.Selection, name string) bool {
 		t.Errorf("%s: the password typed is shown again", name)
 	}
 	return true
+}
+
+// recordPage is the employment record page of the employee signing in as email.
+func recordPage(email string) func(*testing.T, *apptest.Server) string {
+	return func(t *testing.T, srv *apptest.Server) string {
+		return "/outcomes/records/" + personID(t, srv, email)
+	}
+}
+
+// TestFormsOutcomesDates is the outcomes report's dates form, which is a GET
+// (TestForms posts): a date typed wrong shows the page again, 422, with
+// both dates kept and the message by the field.
+func TestFormsOutcomesDates(t *testing.T) {
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	c := srv.SignIn(t, "alex@goodshift.example")
+	res, doc := c.Page("/outcomes?" + url.Values{"from": {"1 Jul 2026"}, "to": {"31/09/2026"}}.Encode())
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", res.StatusCode)
+	}
+	f := doc.Find("#dates-form")
+	if got := formValues(f); got.Get("from") != "1 Jul 2026" || got.Get("to") != "31/09/2026" {
+		t.Errorf("dates not kept: %v", got)
+	}
+	in := f.Find(`input[name="to"]`)
+	desc, _ := in.Attr("aria-describedby")
+	if v, _ := in.Attr("aria-invalid"); v != "true" || desc == "" || !strings.Contains(doc.Find("#"+desc).Text(), "To must be a real date: there is no 31 September") {
+		t.Errorf("no message by the field: aria-invalid=%q, %q", v, doc.Find("#"+desc).Text())
+	}
+	if !strings.Contains(doc.Find(`.error-summary a[href="#to"]`).Text(), "there is no 31 September") {
+		t.Errorf("summary: %q", doc.Find(".error-summary").Text())
+	}
+	// Dates as people type them are read.
+	res, doc = c.Page("/outcomes?" + url.Values{"from": {"1 Jul 2026"}, "to": {"30/09/2026"}}.Encode())
+	if res.StatusCode != http.StatusOK || doc.Find(".error-summary").Length() != 0 {
+		t.Fatalf("typed dates refused: %d %s", res.StatusCode, doc.Find(".error-summary").Text())
+	}
+	if v, _ := doc.Find("#to").Attr("value"); v != "2026-09-30" {
+		t.Errorf("to shown as %q", v)
+	}
 }
