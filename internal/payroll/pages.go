@@ -57,12 +57,17 @@ func (h *Handler) problem(c *gin.Context, err error, to string) {
 		return
 	}
 	_, msg, details := errs.Public(err)
-	if fs, ok := details.([]errs.FieldError); ok && len(fs) > 1 {
+	if fs, ok := details.([]errs.FieldError); ok {
+		// Never a field key: "pay period" rather than "period:".
 		var parts []string
 		for _, f := range fs {
-			parts = append(parts, f.Field+" "+f.Message)
+			w := strings.ReplaceAll(f.Field, "_", " ")
+			if w != "" {
+				w = strings.ToUpper(w[:1]) + w[1:] + " "
+			}
+			parts = append(parts, w+f.Message)
 		}
-		msg = strings.Join(parts, "; ")
+		msg = strings.Join(parts, ". ") + "."
 	}
 	web.Problem(c, msg)
 	web.Redirect(c, to)
