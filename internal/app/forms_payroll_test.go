@@ -40,6 +40,13 @@ var payrollFormCases = []formCase{
 		state: tables("pay_rates"),
 	},
 	{
+		name: "pay rate: below the statutory minimum, by the rate",
+		as:   "femi@goodshift.example", page: "/payroll/rates", form: "#rate-form",
+		set: url.Values{"hourly_rate": {"£9.00"}, "effective_from": {"24 Dec 2030"}},
+		bad: "hourly_rate", want: "£9.00 an hour is below the",
+		state: tables("pay_rates"),
+	},
+	{
 		name: "permitted work: other without limits, refused by the service",
 		as:   "femi@goodshift.example", page: "/payroll/rates", form: "#permitted-form",
 		set: url.Values{"benefit": {"other"}, "from": {"24 Dec 2030"}, "max_weekly_hours": {"0"}, "max_weekly_earnings": {"0"}},

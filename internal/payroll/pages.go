@@ -534,6 +534,12 @@ func (h *Handler) rateSubmit(c *gin.Context) {
 		return
 	}
 	res, err := h.svc.SetPayRate(c.Request.Context(), web.MustPrincipal(c), f.Value("employee_id"), in)
+	if errs.CodeOf(err) == errs.RuleViolation { // below the statutory minimum: by the rate
+		_, msg, _ := errs.Public(err)
+		f.Error("hourly_rate", msg)
+		again()
+		return
+	}
 	if err != nil {
 		if !f.FromError(err) {
 			web.Fail(c, err)
