@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -36,8 +37,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	searches := fs.Int("searches", 2, "parallel searches")
 	hard := fs.Int64("hard", 0, "weight of a hard-rule break during the search (0: solver default)")
 	temp := fs.Float64("temp", 0, "annealing start temperature (0: measured)")
+	restarts := fs.Int("restarts", 0, "split a move budget over this many annealing runs (0: one)")
 	rowEvery := fs.Int64("row-every", 0, "re-plan whole employees every this many moves (0: solver default)")
 	out := fs.String("out", "", "write the roster here as CSV (employee,day,shift)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the search here")
+	check := fs.String("check", "", "do not solve: read this roster CSV (as -out writes it) and print the checker's verdict")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -53,13 +57,27 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *check != "" {
+		return checkFile(*check, in, stdout)
+	}
 	if *moves <= 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, time.Duration(*seconds*float64(time.Second)))
 		defer cancel()
 	}
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now() // wall clock: the benchmark reports elapsed time
-	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp, RowEvery: *rowEvery})
+	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp, RowEvery: *rowEvery, Restarts: *restarts})
 	if err != nil {
 		return err
 	}
@@ -105,4 +123,52 @@ func writeRoster(path string, in *curtois.Instance, r curtois.Roster) error {
 		return err
 	}
 	return f.Close()
+}
+
+// checkFile reads a roster CSV written by -out, with the instance's
+// employee and shift IDs, and prints the independent checker's verdict; an
+// unknown ID, a bad day or two shifts for one person on one day is an error.
+func checkFile(path string, in *curtois.Instance, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	records, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		return err
+	}
+	staff, shifts := map[string]int{}, map[string]int{}
+	for e, st := range in.Staff {
+		staff[st.ID] = e
+	}
+	for s, sh := range in.Shifts {
+		shifts[sh.ID] = s
+	}
+	r := in.NewRoster()
+	for i, rec := range records {
+		if i == 0 && len(rec) == 3 && rec[0] == "employee" {
+			continue
+		}
+		if len(rec) != 3 {
+			return fmt.Errorf("%s line %d: want employee,day,shift", path, i+1)
+		}
+		e, okE := staff[rec[0]]
+		s, okS := shifts[rec[2]]
+		d, err := strconv.Atoi(rec[1])
+		if !okE || !okS || err != nil || d < 0 || d >= in.Days {
+			return fmt.Errorf("%s line %d: unknown employee, day or shift %q", path, i+1, rec)
+		}
+		if r[e][d] != curtois.Off {
+			return fmt.Errorf("%s line %d: %s has two shifts on day %d", path, i+1, rec[0], d)
+		}
+		r[e][d] = s
+	}
+	v := curtois.Check(in, r)
+	if !v.Feasible() {
+		fmt.Fprintf(stdout, "checker: INFEASIBLE (%d problems, first: %s), objective %d\n", len(v.Problems), v.Problems[0], v.Objective)
+		return fmt.Errorf("roster breaks a hard rule")
+	}
+	fmt.Fprintf(stdout, "checker: feasible, objective %d (on %d, off %d, under %d, over %d)\n", v.Objective, v.OnRequests, v.OffRequests, v.Under, v.Over)
+	return nil
 }

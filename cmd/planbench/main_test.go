@@ -37,6 +37,28 @@ func TestPlanbenchWritesACheckedRoster(t *testing.T) {
 			t.Fatalf("bad row %q", r)
 		}
 	}
+
+	// -check reads the file back and agrees with the solver's objective.
+	solved := stdout.String()
+	obj := solved[strings.Index(solved, "objective ")+len("objective "):]
+	obj = obj[:strings.Index(obj, " ")]
+	var checked bytes.Buffer
+	if err := run(context.Background(), []string{"-instance", args[1], "-check", out}, &checked); err != nil {
+		t.Fatalf("%v\n%s", err, checked.String())
+	}
+	if !strings.HasPrefix(checked.String(), "checker: feasible, objective "+obj+" ") {
+		t.Fatalf("-check says %q, the solver %s", checked.String(), obj)
+	}
+
+	// A roster giving someone two shifts on one day is refused.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	row := strings.Join(records[1], ",")
+	if err := os.WriteFile(bad, []byte("employee,day,shift\n"+row+"\n"+row+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"-instance", args[1], "-check", bad}, &bytes.Buffer{}); err == nil {
+		t.Fatal("-check accepted two shifts on one day")
+	}
 }
 
 func TestPlanbenchNeedsAnInstance(t *testing.T) {

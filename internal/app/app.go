@@ -153,10 +153,11 @@ func New(d Deps) (*App, error) {
 		BaseURL: d.Config.BaseURL, Notifier: a.Notify,
 		Notice: rota.Notice{Days: d.Config.RotaNoticeDays, ShortNoticeWindow: d.Config.ShortNoticeWindow, ShortNoticePay: d.Config.ShortNoticePay},
 	})
-	a.Contracts.UsePlanner(a.Rota)                           // visits become open shifts
-	a.Payroll.SetShifts(payrollShifts{a.Rota})               // clocking and timesheets read the rota
-	a.Payroll.SetCancellations(payrollCancellations{a.Rota}) // short-notice cancellations paid in the export
-	a.Rota.UseAttendance(a.Payroll)                          // the board shows what happened on past shifts
+	a.Contracts.UsePlanner(a.Rota)                            // visits become open shifts
+	a.Payroll.SetShifts(payrollShifts{a.Rota})                // clocking and timesheets read the rota
+	a.Payroll.SetCancellations(payrollCancellations{a.Rota})  // short-notice cancellations paid in the export
+	a.Rota.UseAttendance(a.Payroll)                           // the board shows what happened on past shifts
+	a.Payroll.UseLeave(leaveRota{a.Rota, d.Logger}, a.Notify) // leave approval releases shifts (seams_leave.go)
 	// Wellbeing and the rota meet only through these two narrow seams.
 	a.Rota.UseTemporaryLimits(rotaFlexLimits{a.Wellbeing})
 	a.Wellbeing.SetRota(a.Rota)

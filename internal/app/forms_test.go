@@ -120,6 +120,28 @@ var formCases = []formCase{
 		bad: "paid_hours", want: "Paid holiday hours a day is only for holiday",
 		state: tables("absences"),
 	},
+	{
+		name: "leave request: last day before the first, the rest kept",
+		as:   "priya@goodshift.example", page: "/me/leave", form: "#leave-form",
+		set: url.Values{"type": {"holiday"}, "from": {"24 Dec 2030"}, "to": {"20/12/2030"}, "part": {"half_end"}, "day_hours": {"6:15"}},
+		bad: "to", want: "The last day is before the first day",
+		state: tables("leave_requests"),
+	},
+	{
+		name: "leave request: hours over several days",
+		as:   "priya@goodshift.example", page: "/me/leave", form: "#leave-form",
+		set: url.Values{"type": {"holiday"}, "from": {"2030-12-23"}, "to": {"2030-12-24"}, "part": {"hours"}, "hours": {"3:30"}},
+		bad: "part", want: "Some hours are for a single day",
+		state: tables("leave_requests"),
+	},
+	{
+		// issue 17: "Query this" on My hours (one form per shift; the first card's).
+		name: "my hours: a query note too long",
+		as:   "sam@goodshift.example", page: "/payroll/my-hours", form: `#my-hours-shifts > li:first-child details.query form`,
+		set: url.Values{"reason": {"times_wrong"}, "note": {strings.Repeat("a", 501)}},
+		bad: "note", want: "Keep the note to 500 characters or fewer",
+		state: tables("hours_queries", "notifications"),
+	},
 }
 
 // flexPage is the flex periods page of the person signing in as email.

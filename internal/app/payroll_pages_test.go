@@ -92,9 +92,9 @@ func TestPayrollPages(t *testing.T) {
 		if res, _ := sam.Page("/payroll/timesheets/" + tom.ID + "/2026-10"); res.StatusCode != http.StatusNotFound {
 			t.Errorf("employee opening someone else's timesheet page: %d", res.StatusCode)
 		}
-		_, doc = sam.Page("/payroll/timesheets/" + samAPI.ID() + "/2026-10")
-		if !strings.Contains(doc.Find("main").Text(), "Gross pay") {
-			t.Error("employee's own timesheet page has no pay")
+		// issue 17: the employee's own timesheet page is My hours.
+		if res, _ := sam.Page("/payroll/timesheets/" + samAPI.ID() + "/2026-10"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/payroll/my-hours?period=2026-10" {
+			t.Errorf("employee's own timesheet page: %d → %q", res.StatusCode, res.Header.Get("Location"))
 		}
 
 		fin := srv.SignIn(t, "femi@goodshift.example")

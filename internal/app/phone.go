@@ -5,9 +5,12 @@ import (
 	"crypto/sha256"
 	"fmt"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/config"
 	"github.com/goodshift/goodshift/internal/notify"
+	"github.com/goodshift/goodshift/internal/payroll"
 	"github.com/goodshift/goodshift/internal/rota"
 	"github.com/goodshift/goodshift/internal/web"
 )
@@ -22,15 +25,33 @@ func (a *App) wirePhone(shell *web.Shell, root web.Routes) {
 		web.BarItem{Label: "Requests", Path: "/rota/inbox", Action: auth.ShiftsMine, Tabs: []web.NavItem{
 			{Label: "Swaps", Path: "/rota/inbox", Action: auth.ShiftsMine},
 			{Label: "Inbox", Path: "/inbox", Action: auth.SignedIn},
+		}, Count: a.requestsWaiting},
+		web.BarItem{Label: "Clock", Path: "/clock", Action: auth.ClockOwn, Tabs: []web.NavItem{
+			{Label: "Clock", Path: "/clock", Action: auth.ClockOwn},
+			{Label: "My hours", Path: payroll.MyHoursPath, Action: auth.ClockOwn},
 		}},
-		web.BarItem{Label: "Clock", Path: "/clock", Action: auth.ClockOwn},
 		web.BarItem{Label: "Me", Path: web.MePath, Action: auth.SignedIn},
 	)
 	root.GET(web.MePath, auth.SignedIn, shell.MePage)
+	shell.HideFromMe("/payroll/timesheets")     // employees' timesheets are My hours, under Clock
+	a.Payroll.UseQueryInbox(a.Notify, a.People) // hours queries reach the supervisors' inboxes
 	notify.NewHandler(a.Notify, shell).PushRoutes(shell.API(), root)
 	root.GET("/sw.js", auth.Public, shell.ServiceWorker())
 	root.GET("/manifest.webmanifest", auth.Public, shell.Manifest())
 	rota.NewCalendarPages(a.Rota, shell, purposeKey(a.Config.SecretKey, "calendar-feed-links")).Routes(root)
+}
+
+// requestsWaiting is the badge on "Requests": swap offers waiting for p's
+// answer plus p's unread inbox messages, counted in the database on each
+// page (several servers share it; nothing is kept in the process).
+func (a *App) requestsWaiting(c *gin.Context, p auth.Principal) (int, error) {
+	ctx := c.Request.Context()
+	swaps, err := a.Rota.SwapsWaitingFor(ctx, p.ID)
+	if err != nil {
+		return 0, err
+	}
+	unread, err := a.Notify.UnreadCount(ctx, p.ID)
+	return swaps + unread, err
 }
 
 // purposeKey derives an independent key for one purpose from the secret key.

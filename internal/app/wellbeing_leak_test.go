@@ -262,6 +262,19 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 		markers, shared := leakMarkers(t, srv)
 		// Failed jobs carrying a marker, for the failed-jobs page (jobs_page_test.go).
 		plantFailedJobs(t, srv, db, markers[0])
+		// issue 17: leave requests, decided and pending (leave_api_test.go); Sam's own leave pages too.
+		for _, email := range []string{"sam@goodshift.example", "hannah@goodshift.example"} {
+			c := srv.SignIn(t, email)
+			for _, p := range plantLeave(t, srv, email) {
+				body := string(c.Get(p).Body)
+				for _, m := range markers {
+					if strings.Contains(body, m) {
+						t.Errorf("GET %s as %s shows %s", p, email, m)
+					}
+				}
+			}
+		}
+		plantHoursQuery(t, srv) // issue 17: an hours query in the supervisors' inboxes and on the timesheet
 		if len(markers) < 80 {
 			t.Fatalf("only %d markers planted", len(markers))
 		}
@@ -340,6 +353,7 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 				}
 			})
 		}
+		myHoursLeaks(t, srv, markers) // issue 17: the employees' own My hours and My week
 		for _, payload := range pushed() {
 			for _, m := range markers {
 				if strings.Contains(payload, m) {

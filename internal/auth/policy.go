@@ -74,6 +74,9 @@ const (
 	PayRatesRead      Action = "payrates.read"
 	PayRatesWrite     Action = "payrates.write"
 	PayrollManage     Action = "payroll.manage"
+	LeaveOwn          Action = "leave.own"      // an employee's own leave requests and balance
+	LeaveApprove      Action = "leave.approve"  // decide leave requests
+	LeaveSettings     Action = "leave.settings" // which absence types employees may ask for; the leave year
 
 	// Outcomes (job outcomes and social value: aggregates only).
 	OutcomesRead          Action = "outcomes.read"             // the outcomes report, CSV and PDF
@@ -134,6 +137,9 @@ var Policy = map[Action]Rule{
 	PayRatesRead:      {Roles: roles(Finance)},
 	PayRatesWrite:     {Roles: roles(Finance)},
 	PayrollManage:     {Roles: roles(Finance)},
+	LeaveOwn:          {Roles: roles(Employee)},
+	LeaveApprove:      {Roles: roles(Supervisor)},
+	LeaveSettings:     {Roles: roles(Admin, Finance)},
 
 	OutcomesRead:          {Roles: roles(Admin)},
 	EmploymentRecordWrite: {Roles: roles(Admin, SupportWorker)},

@@ -3,6 +3,7 @@ package contracts
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -16,7 +17,8 @@ import (
 )
 
 // pageRoutes are the finance and supervisor pages. Every form posts, then
-// redirects back with a flash message (post → redirect → get).
+// redirects with a flash message (post → redirect → get); on an error a form
+// a person types into shows its page again with what was typed (web.Form).
 func (h *Handler) pageRoutes(root web.Routes) {
 	root.GET("/clients", auth.ClientsRead, h.clientsPage)
 	root.POST("/clients", auth.ClientsWrite, h.clientCreateSubmit)
@@ -53,20 +55,16 @@ func (h *Handler) pageRoutes(root web.Routes) {
 	)
 }
 
-// done flashes the outcome and redirects (PRG).
+// done flashes the outcome and redirects (PRG). Forms a person types into
+// do not use it: they show their page again on error (web.Form); done is
+// for buttons (issue, a contract's status), whose errors leave nothing to
+// keep.
 func done(c *gin.Context, to string, err error, ok string) {
 	if err != nil {
-		code, msg, details := errs.Public(err)
-		if code == errs.Internal {
+		code, msg, _ := errs.Public(err)
+		if code == errs.Internal || code == errs.NotFound || code == errs.Forbidden {
 			web.Fail(c, err)
 			return
-		}
-		if fe, isFields := details.([]errs.FieldError); isFields && len(fe) > 1 {
-			var parts []string
-			for _, f := range fe {
-				parts = append(parts, strings.ReplaceAll(f.Field, "_", " ")+" "+f.Message)
-			}
-			msg = strings.Join(parts, "; ")
 		}
 		web.Problem(c, msg)
 	} else {
@@ -75,66 +73,90 @@ func done(c *gin.Context, to string, err error, ok string) {
 	web.Redirect(c, to)
 }
 
-func formPence(c *gin.Context, field string) (money.Pence, error) {
-	p, err := money.Parse(c.PostForm(field))
-	if err != nil {
-		return 0, errs.Fields(errs.FieldError{Field: field, Message: err.Error()})
+// fail is the end of a form handler whose service refused: the form shows
+// the error and show (the page again) runs, or the error is one a form
+// cannot show (not found, internal) and goes to web.Fail.
+func fail(c *gin.Context, f *web.Form, err error, words func(field, msg string) string, show func()) {
+	if !fromService(f, err, words) {
+		web.Fail(c, err)
+		return
 	}
-	return p, nil
-}
-
-func formDate(c *gin.Context, field string) (civil.Date, error) {
-	v := c.PostForm(field)
-	if v == "" {
-		return civil.Date{}, nil
-	}
-	d, err := civil.Parse(v)
-	if err != nil {
-		return civil.Date{}, errs.Fields(errs.FieldError{Field: field, Message: err.Error()})
-	}
-	return d, nil
+	show()
 }
 
 func (h *Handler) today() civil.Date { return civil.In(h.svc.now(), civil.London) }
 
 func (h *Handler) clientsPage(c *gin.Context) {
+	h.showClients(c, http.StatusOK, clientFields().Set("payment_terms_days", "30"))
+}
+
+func (h *Handler) showClients(c *gin.Context, status int, f *web.Form) {
 	cs, err := h.svc.Clients(c.Request.Context())
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "contracts/clients", gin.H{"Clients": cs})
+	web.FormPage(c, status, "contracts/clients", gin.H{"Clients": cs, "Form": f})
 }
 
-func clientForm(c *gin.Context) (ClientInput, error) {
-	in := ClientInput{LegalName: c.PostForm("legal_name"), BillingEmail: c.PostForm("billing_email"),
-		BillingAddress: strings.Split(c.PostForm("billing_address"), "\n"), VATNumber: c.PostForm("vat_number"),
-		DefaultPONumber: c.PostForm("default_po_number")}
-	if v := c.PostForm("payment_terms_days"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return in, errs.Fields(errs.FieldError{Field: "payment_terms_days", Message: "must be a whole number of days"})
+// clientInput reads the client form; problems go on f.
+func clientInput(f *web.Form) ClientInput {
+	in := ClientInput{LegalName: f.Value("legal_name"), BillingEmail: f.Value("billing_email"),
+		VATNumber: f.Value("vat_number"), DefaultPONumber: f.Value("default_po_number")}
+	for _, l := range strings.Split(f.Values.Get("billing_address"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			in.BillingAddress = append(in.BillingAddress, l)
 		}
+	}
+	f.Required("legal_name")
+	f.Required("billing_email")
+	f.Required("billing_address")
+	if f.Value("payment_terms_days") != "" {
+		n := whole(f, "payment_terms_days", 0, 120, 30, "days")
 		in.PaymentTermsDays = &n
 	}
-	return in, nil
+	return in
+}
+
+// clientWords puts the client service's messages in the page's words.
+func clientWords(field, msg string) string {
+	switch field {
+	case "legal_name":
+		return "Legal name must be at most 200 characters"
+	case "billing_address":
+		return "Billing address must have one to eight lines"
+	case "payment_terms_days":
+		return "Payment terms must be a whole number of days from 0 to 120"
+	case "default_po_number":
+		return "Default PO number must be at most 50 characters"
+	}
+	return ""
 }
 
 func (h *Handler) clientCreateSubmit(c *gin.Context) {
-	in, err := clientForm(c)
-	if err != nil {
-		done(c, "/clients", err, "")
+	f := clientFields().Posted(c)
+	in := clientInput(f)
+	show := func() { h.showClients(c, f.Status(), f) }
+	if !f.OK() {
+		show()
 		return
 	}
 	cl, err := h.svc.CreateClient(c.Request.Context(), in)
 	if err != nil {
-		done(c, "/clients", err, "")
+		fail(c, f, err, clientWords, show)
 		return
 	}
-	done(c, "/clients/"+cl.ID, nil, cl.LegalName+" added. Add its sites below.")
+	web.Success(c, cl.LegalName+" added. Add its sites below.")
+	web.Redirect(c, "/clients/"+cl.ID)
 }
 
 func (h *Handler) clientPage(c *gin.Context) {
+	h.showClient(c, http.StatusOK, nil, nil)
+}
+
+// showClient shows a client's page with its two forms: edit (nil: filled
+// from the client) and site (nil: empty).
+func (h *Handler) showClient(c *gin.Context, status int, edit, site *web.Form) {
 	id, err := web.PathID(c, "id", "client")
 	if err != nil {
 		web.Fail(c, err)
@@ -155,8 +177,15 @@ func (h *Handler) clientPage(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "contracts/client", gin.H{"Client": cl, "Sites": sites, "Contracts": cs,
-		"Address": strings.Join(cl.BillingAddress, "\n")})
+	if edit == nil {
+		edit = clientFields().Set("legal_name", cl.LegalName).Set("billing_email", cl.BillingEmail).
+			Set("billing_address", strings.Join(cl.BillingAddress, "\n")).Set("vat_number", cl.VATNumber).
+			Set("payment_terms_days", strconv.Itoa(cl.PaymentTermsDays)).Set("default_po_number", cl.DefaultPONumber)
+	}
+	if site == nil {
+		site = siteFields()
+	}
+	web.FormPage(c, status, "contracts/client", gin.H{"Client": cl, "Sites": sites, "Contracts": cs, "Form": edit, "SiteForm": site})
 }
 
 func (h *Handler) clientUpdateSubmit(c *gin.Context) {
@@ -165,11 +194,19 @@ func (h *Handler) clientUpdateSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	in, err := clientForm(c)
-	if err == nil {
-		_, err = h.svc.UpdateClient(c.Request.Context(), id, in)
+	f := clientFields().Posted(c)
+	in := clientInput(f)
+	show := func() { h.showClient(c, f.Status(), f, nil) }
+	if !f.OK() {
+		show()
+		return
 	}
-	done(c, "/clients/"+id, err, "Client details saved.")
+	if _, err := h.svc.UpdateClient(c.Request.Context(), id, in); err != nil {
+		fail(c, f, err, clientWords, show)
+		return
+	}
+	web.Success(c, "Client details saved.")
+	web.Redirect(c, "/clients/"+id)
 }
 
 func (h *Handler) siteCreateSubmit(c *gin.Context) {
@@ -178,18 +215,51 @@ func (h *Handler) siteCreateSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	_, err = h.svc.CreateSite(c.Request.Context(), id, SiteInput{Name: c.PostForm("name"), Address: c.PostForm("address"),
-		Postcode: c.PostForm("postcode"), AccessNotes: c.PostForm("access_notes")})
-	done(c, "/clients/"+id, err, "Site added.")
+	f := siteFields().Posted(c)
+	f.Required("name")
+	f.Required("address")
+	f.Required("postcode")
+	show := func() { h.showClient(c, f.Status(), nil, f) }
+	if !f.OK() {
+		show()
+		return
+	}
+	words := func(field, _ string) string {
+		switch field {
+		case "name":
+			return "Site name must be at most 120 characters"
+		case "address":
+			return "Address must be at most 300 characters"
+		case "access_notes":
+			return "Access notes must be at most 2000 characters"
+		}
+		return ""
+	}
+	if _, err := h.svc.CreateSite(c.Request.Context(), id, SiteInput{Name: f.Value("name"), Address: f.Value("address"),
+		Postcode: f.Value("postcode"), AccessNotes: f.Value("access_notes")}); err != nil {
+		fail(c, f, err, words, show)
+		return
+	}
+	web.Success(c, "Site added.")
+	web.Redirect(c, "/clients/"+id)
 }
 
 func (h *Handler) sitesPage(c *gin.Context) {
+	h.showSites(c, http.StatusOK, nil, "")
+}
+
+// showSites lists the sites, each with its access notes form; f is the
+// form of site failed, shown again with what was typed.
+func (h *Handler) showSites(c *gin.Context, status int, f *web.Form, failed string) {
 	sites, err := h.svc.Sites(c.Request.Context(), "")
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "contracts/sites", gin.H{"Sites": sites})
+	if f == nil {
+		f = siteNotesFields()
+	}
+	web.FormPage(c, status, "contracts/sites", gin.H{"Sites": sites, "Form": f, "Failed": failed})
 }
 
 func (h *Handler) siteNotesSubmit(c *gin.Context) {
@@ -198,11 +268,24 @@ func (h *Handler) siteNotesSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	s, err := h.svc.SetAccessNotes(c.Request.Context(), id, c.PostForm("access_notes"))
-	done(c, "/sites#site-"+id, err, "Access notes for "+s.Name+" saved.")
+	f := siteNotesFields().Posted(c)
+	s, err := h.svc.SetAccessNotes(c.Request.Context(), id, f.Values.Get("access_notes"))
+	if err != nil {
+		fail(c, f, err, func(string, string) string { return "Access notes must be at most 2000 characters" },
+			func() { h.showSites(c, f.Status(), f, id) })
+		return
+	}
+	web.Success(c, "Access notes for "+s.Name+" saved.")
+	web.Redirect(c, "/sites#site-"+id)
 }
 
 func (h *Handler) contractsPage(c *gin.Context) {
+	f := contractFields().Set("start_date", h.today().String()).Set("vat_rate", "20").
+		Set("pricing", string(PerVisit)).Set("status", string(Draft))
+	h.showContracts(c, http.StatusOK, f)
+}
+
+func (h *Handler) showContracts(c *gin.Context, status int, f *web.Form) {
 	ctx := c.Request.Context()
 	cs, err := h.svc.Contracts(ctx, ContractFilter{Status: ContractStatus(c.Query("status"))})
 	if err != nil {
@@ -229,48 +312,85 @@ func (h *Handler) contractsPage(c *gin.Context) {
 		p, _ := ct.PriceOn(today)
 		rows[i] = row{ct, p}
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "contracts/contracts", gin.H{"Rows": rows, "Clients": clients, "Sites": sites, "Today": today})
+	web.FormPage(c, status, "contracts/contracts", gin.H{"Rows": rows, "Clients": clients, "Sites": sites, "Today": today, "Form": f,
+		"Pricings": []Pricing{PerVisit, PerCleanerHour, FixedMonthly}})
+}
+
+func contractWords(field, msg string) string {
+	switch field {
+	case "reference":
+		return "Reference must be at most 50 characters"
+	case "site_ids", "client_id":
+		return "Choose one of the sites"
+	case "pricing":
+		return "Choose per visit, per cleaner-hour or fixed monthly"
+	case "price":
+		return "Price must be from £0.00 to £1,000,000.00"
+	case "vat_rate_bp":
+		return "VAT rate must be a percentage from 0 to 100, like 20"
+	case "status":
+		return "A new contract is a draft or active"
+	case "notes":
+		return "Notes must be at most 4000 characters"
+	case "po_number":
+		return "PO number must be at most 50 characters"
+	case "start_date":
+		if !strings.Contains(msg, "2000") {
+			return "Enter start date"
+		}
+	}
+	return ""
 }
 
 func (h *Handler) contractCreateSubmit(c *gin.Context) {
-	price, err := formPence(c, "price")
-	if err != nil {
-		done(c, "/contracts", err, "")
+	f := contractFields().Posted(c)
+	show := func() { h.showContracts(c, f.Status(), f) }
+	f.Required("reference")
+	var start civil.Date
+	if f.Required("start_date") {
+		start = f.Date("start_date")
+	}
+	price := pounds(f, "price", true)
+	vat := StandardVATRate
+	if v := f.Value("vat_rate"); v != "" {
+		bp, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64)
+		if err != nil || bp < 0 || bp > 100 {
+			f.Error("vat_rate", "VAT rate must be a percentage from 0 to 100, like 20")
+		}
+		vat = money.BasisPoints(bp*100 + 0.5)
+	}
+	if !f.OK() {
+		show()
 		return
 	}
-	start, err := formDate(c, "start_date")
-	if err != nil {
-		done(c, "/contracts", err, "")
-		return
-	}
-	siteID := c.PostForm("site_id")
+	siteID := f.Value("site_id")
 	clientID := ""
 	if s, err := h.svc.Site(c.Request.Context(), siteID); err == nil {
 		clientID = s.ClientID
 	}
-	vat := StandardVATRate
-	if v := c.PostForm("vat_rate"); v != "" {
-		bp, err := strconv.ParseFloat(v, 64)
-		if err != nil || bp < 0 || bp > 100 {
-			done(c, "/contracts", errs.Fields(errs.FieldError{Field: "vat_rate", Message: "must be a percentage like 20"}), "")
-			return
-		}
-		vat = money.BasisPoints(bp*100 + 0.5)
-	}
-	po := c.PostForm("po_number")
+	po := f.Value("po_number")
 	ct, err := h.svc.CreateContract(c.Request.Context(), ContractInput{
-		Reference: c.PostForm("reference"), ClientID: clientID, SiteIDs: []string{siteID}, StartDate: start,
-		Pricing: Pricing(c.PostForm("pricing")), Price: &price, VATRate: &vat, PONumber: &po, Notes: c.PostForm("notes"),
-		Status: ContractStatus(c.PostForm("status")),
+		Reference: f.Value("reference"), ClientID: clientID, SiteIDs: []string{siteID}, StartDate: start,
+		Pricing: Pricing(f.Value("pricing")), Price: &price, VATRate: &vat, PONumber: &po, Notes: f.Value("notes"),
+		Status: ContractStatus(f.Value("status")),
 	})
 	if err != nil {
-		done(c, "/contracts", err, "")
+		fail(c, f, err, contractWords, show)
 		return
 	}
-	done(c, "/contracts/"+ct.ID, nil, "Contract "+ct.Reference+" added. Add its schedule below.")
+	web.Success(c, "Contract "+ct.Reference+" added. Add its schedule below.")
+	web.Redirect(c, "/contracts/"+ct.ID)
 }
 
+// contractForms are the forms of a contract's page; nil ones are shown
+// fresh.
+type contractForms struct{ Price, Schedule, Generate *web.Form }
+
 func (h *Handler) contractPage(c *gin.Context) {
+	h.showContract(c, http.StatusOK, contractForms{})
+}
+
+func (h *Handler) showContract(c *gin.Context, status int, forms contractForms) {
 	ctx := c.Request.Context()
 	id, err := web.PathID(c, "id", "contract")
 	if err != nil {
@@ -298,9 +418,29 @@ func (h *Handler) contractPage(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "contracts/contract", gin.H{"Contract": ct, "Schedules": scheds, "Sites": sites,
-		"Visits": visits, "Today": today, "Next": transitions[ct.Status], "GenTo": today.AddDays(27),
-		"SiteNames": siteNames(sites), "Days": []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}})
+	if forms.Price == nil {
+		forms.Price = priceFields()
+	}
+	if forms.Schedule == nil {
+		forms.Schedule = scheduleFields().Set("kind", string(Weekly)).Set("every_n_weeks", "1").Set("start_time", "06:00").
+			Set("end_time", "08:00").Set("crew_size", "2").Set("skip_bank_holidays", "1")
+	}
+	if forms.Generate == nil {
+		forms.Generate = generateFields().Set("from", today.String()).Set("to", today.AddDays(27).String())
+	}
+	var contractSites []Site
+	for _, s := range sites {
+		if ct.HasSite(s.ID) {
+			contractSites = append(contractSites, s)
+		}
+	}
+	if len(contractSites) == 0 {
+		contractSites = sites
+	}
+	web.FormPage(c, status, "contracts/contract", gin.H{"Contract": ct, "Schedules": scheds, "Sites": contractSites,
+		"Visits": visits, "Today": today, "Next": transitions[ct.Status],
+		"SiteNames": siteNames(sites), "Days": []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
+		"PriceForm": forms.Price, "ScheduleForm": forms.Schedule, "GenerateForm": forms.Generate})
 }
 
 func siteNames(sites []Site) map[string]string {
@@ -334,14 +474,66 @@ func (h *Handler) priceSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	amount, err := formPence(c, "amount")
-	if err == nil {
-		var from civil.Date
-		if from, err = formDate(c, "effective_from"); err == nil {
-			_, err = h.svc.AddPrice(c.Request.Context(), id, Price{EffectiveFrom: from, Amount: amount})
-		}
+	f := priceFields().Posted(c)
+	show := func() { h.showContract(c, f.Status(), contractForms{Price: f}) }
+	amount := pounds(f, "amount", true)
+	var from civil.Date
+	if f.Required("effective_from") {
+		from = f.Date("effective_from")
 	}
-	done(c, "/contracts/"+id, err, "New price saved; earlier visits keep their price.")
+	if !f.OK() {
+		show()
+		return
+	}
+	words := func(field, msg string) string {
+		if field == "effective_from" && strings.Contains(msg, "before the contract starts") {
+			return "Takes effect from must not be before the contract starts"
+		}
+		return ""
+	}
+	if _, err := h.svc.AddPrice(c.Request.Context(), id, Price{EffectiveFrom: from, Amount: amount}); err != nil {
+		fail(c, f, err, words, show)
+		return
+	}
+	web.Success(c, "New price saved; earlier visits keep their price.")
+	web.Redirect(c, "/contracts/"+id)
+}
+
+func scheduleWords(field, msg string) string {
+	switch field {
+	case "weekdays":
+		return "Choose at least one day"
+	case "date":
+		if strings.Contains(msg, "only for one-off") {
+			return "Leave the one-off date empty for a weekly pattern"
+		}
+		return "Enter the date of the one-off job"
+	case "kind":
+		if strings.Contains(msg, "one-off job has a date") {
+			return "A one-off job has a date, not days, an until date or a repeat"
+		}
+		return "Choose a weekly pattern or a one-off job"
+	case "start_time":
+		return "Start must be a time like 06:30"
+	case "end_time":
+		if strings.Contains(msg, "differ") {
+			return "End must not be the same as the start"
+		}
+		return "End must be a time like 08:30"
+	case "valid_from":
+		if strings.Contains(msg, "before the contract starts") {
+			return "From must not be before the contract starts"
+		}
+	case "valid_to":
+		if strings.Contains(msg, "before") {
+			return "Until must be the same as or after the from date"
+		}
+	case "site_id":
+		return "Choose one of the contract's sites"
+	case "description":
+		return "Description must be at most 500 characters"
+	}
+	return ""
 }
 
 func (h *Handler) scheduleSubmit(c *gin.Context) {
@@ -350,25 +542,42 @@ func (h *Handler) scheduleSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	in := ScheduleInput{SiteID: c.PostForm("site_id"), Kind: ScheduleKind(c.PostForm("kind")), Weekdays: c.PostFormArray("weekdays"),
-		StartTime: c.PostForm("start_time"), EndTime: c.PostForm("end_time"), SkipBankHolidays: c.PostForm("skip_bank_holidays") == "1",
-		Description: c.PostForm("description")}
-	in.CrewSize, _ = strconv.Atoi(c.PostForm("crew_size"))
-	if v := c.PostForm("every_n_weeks"); v != "" {
-		in.EveryNWeeks, _ = strconv.Atoi(v)
+	f := scheduleFields().Posted(c)
+	show := func() { h.showContract(c, f.Status(), contractForms{Schedule: f}) }
+	in := ScheduleInput{SiteID: f.Value("site_id"), Kind: ScheduleKind(f.Value("kind")), Weekdays: f.Values["weekdays"],
+		StartTime: f.Value("start_time"), EndTime: f.Value("end_time"), SkipBankHolidays: f.Value("skip_bank_holidays") == "1",
+		Description: f.Value("description")}
+	f.Required("start_time")
+	f.Required("end_time")
+	in.CrewSize = whole(f, "crew_size", 1, 50, 0, "people")
+	if in.CrewSize == 0 && f.Value("crew_size") == "" {
+		f.Required("crew_size")
 	}
 	if in.Kind == OneOff {
-		in.Date, err = formDate(c, "date")
+		if f.Required("date") {
+			in.Date = f.Date("date")
+		}
 	} else {
-		in.ValidFrom, err = formDate(c, "valid_from")
-		if err == nil {
-			in.ValidTo, err = formDate(c, "valid_to")
+		in.EveryNWeeks = whole(f, "every_n_weeks", 1, 52, 1, "weeks")
+		in.ValidFrom = f.Date("valid_from")
+		in.ValidTo = f.Date("valid_to")
+		if len(in.Weekdays) == 0 {
+			f.Error("weekdays", "Choose at least one day")
+		}
+		if !in.ValidFrom.IsZero() && !in.ValidTo.IsZero() && in.ValidTo.Before(in.ValidFrom) {
+			f.Error("valid_to", "Until must be the same as or after the from date")
 		}
 	}
-	if err == nil {
-		_, err = h.svc.AddSchedule(c.Request.Context(), id, in)
+	if !f.OK() {
+		show()
+		return
 	}
-	done(c, "/contracts/"+id, err, "Schedule added. Generate visits to put it on the rota.")
+	if _, err := h.svc.AddSchedule(c.Request.Context(), id, in); err != nil {
+		fail(c, f, err, scheduleWords, show)
+		return
+	}
+	web.Success(c, "Schedule added. Generate visits to put it on the rota.")
+	web.Redirect(c, "/contracts/"+id)
 }
 
 func (h *Handler) generateSubmit(c *gin.Context) {
@@ -377,33 +586,64 @@ func (h *Handler) generateSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	from, err := formDate(c, "from")
-	var to civil.Date
-	if err == nil {
-		to, err = formDate(c, "to")
+	f := generateFields().Posted(c)
+	show := func() { h.showContract(c, f.Status(), contractForms{Generate: f}) }
+	var from, to civil.Date
+	if f.Required("from") {
+		from = f.Date("from")
 	}
-	msg := ""
-	if err == nil {
-		var res GenerateResult
-		res, err = h.svc.GenerateVisits(c.Request.Context(), id, from, to)
-		msg = fmt.Sprintf("Visits %s to %s: %d created, %d unchanged, %d withdrawn, %d kept (someone assigned); %d open shifts created, %d cancelled.",
-			from.Format("2 Jan"), to.Format("2 Jan"), len(res.Created), res.Unchanged, len(res.Withdrawn), len(res.KeptAssigned), res.ShiftsCreated, res.ShiftsCancelled)
+	if f.Required("to") {
+		to = f.Date("to")
 	}
-	done(c, "/contracts/"+id, err, msg)
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		f.Error("to", "To must be the same as or after the from date")
+	}
+	if !f.OK() {
+		show()
+		return
+	}
+	words := func(field, _ string) string {
+		if field == "to" {
+			return "To must be on or after the from date, and at most a year later"
+		}
+		return ""
+	}
+	res, err := h.svc.GenerateVisits(c.Request.Context(), id, from, to)
+	if err != nil {
+		fail(c, f, err, words, show)
+		return
+	}
+	web.Success(c, fmt.Sprintf("Visits %s to %s: %d created, %d unchanged, %d withdrawn, %d kept (someone assigned); %d open shifts created, %d cancelled.",
+		from.Format("Mon 2 Jan"), to.Format("Mon 2 Jan"), len(res.Created), res.Unchanged, len(res.Withdrawn), len(res.KeptAssigned), res.ShiftsCreated, res.ShiftsCancelled))
+	web.Redirect(c, "/contracts/"+id)
+}
+
+func filterFields() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "from", Label: "From", Kind: web.KindDate},
+		web.Field{Name: "to", Label: "To", Kind: web.KindDate},
+		web.Field{Name: "site", Label: "Site", Kind: web.KindSelect},
+		web.Field{Name: "status", Label: "Status", Kind: web.KindSelect},
+	)
 }
 
 func (h *Handler) visitsPage(c *gin.Context) {
+	h.showVisits(c, http.StatusOK, c.Request.URL.Query(), nil, "")
+}
+
+// showVisits lists visits as the filter q asks (dates as people type them;
+// one that is not a date is shown by its field, and the default used);
+// f is the record form of visit failed, shown again with what was typed.
+func (h *Handler) showVisits(c *gin.Context, status int, q url.Values, f *web.Form, failed string) {
 	ctx := c.Request.Context()
 	today := h.today()
-	from, err := web.QueryDate(c, "from")
-	if err != nil {
-		web.Fail(c, err)
-		return
+	filter := filterFields()
+	for _, k := range []string{"from", "to", "site", "status"} {
+		filter.Set(k, q.Get(k))
 	}
-	to, err := web.QueryDate(c, "to")
-	if err != nil {
-		web.Fail(c, err)
-		return
+	from, to := filter.Date("from"), filter.Date("to")
+	if !filter.OK() && status == http.StatusOK {
+		status = http.StatusUnprocessableEntity
 	}
 	if from.IsZero() {
 		from = today.AddDays(-7)
@@ -411,14 +651,17 @@ func (h *Handler) visitsPage(c *gin.Context) {
 	if to.IsZero() || to.Before(from) || from.DaysUntil(to) > 62 {
 		to = from.AddDays(13)
 	}
-	status := VisitStatus(c.Query("status"))
-	switch status {
+	if filter.OK() {
+		filter.Set("from", from.String()).Set("to", to.String())
+	}
+	vs := VisitStatus(q.Get("status"))
+	switch vs {
 	case "", VisitScheduled, VisitCompleted, VisitCancelled, VisitMissed, VisitWithdrawn:
 	default:
-		status = ""
+		vs = ""
 	}
-	site := c.Query("site")
-	visits, err := h.svc.Visits(ctx, VisitFilter{From: from, To: to, SiteID: site, Status: status})
+	site := q.Get("site")
+	visits, err := h.svc.Visits(ctx, VisitFilter{From: from, To: to, SiteID: site, Status: vs})
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -428,8 +671,15 @@ func (h *Handler) visitsPage(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "contracts/visits", gin.H{"Visits": visits, "Sites": sites, "SiteNames": siteNames(sites),
-		"From": from, "To": to, "Site": site, "Status": string(status), "Now": h.svc.now(), "Back": c.Request.URL.RequestURI()})
+	if f == nil {
+		f = visitFields()
+	}
+	back := "/visits"
+	if len(q) > 0 {
+		back += "?" + q.Encode()
+	}
+	web.FormPage(c, status, "contracts/visits", gin.H{"Visits": visits, "Sites": sites, "SiteNames": siteNames(sites),
+		"Filter": filter, "Site": site, "Status": string(vs), "Now": h.svc.now(), "Back": back, "Form": f, "Failed": failed})
 }
 
 func (h *Handler) visitSubmit(c *gin.Context) {
@@ -438,46 +688,91 @@ func (h *Handler) visitSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	back := c.PostForm("back")
+	f := visitFields().Posted(c)
+	back := f.Values.Get("back")
 	if !strings.HasPrefix(back, "/visits") {
 		back = "/visits"
 	}
-	u := VisitUpdate{Status: VisitStatus(c.PostForm("status")), Note: c.PostForm("note")}
-	if u.Status == VisitCancelled && c.PostForm("charge") != "" {
-		p, err := formPence(c, "charge")
-		if err != nil {
-			done(c, back, err, "")
-			return
+	var q url.Values
+	if u, err := url.Parse(back); err == nil {
+		q = u.Query()
+	}
+	show := func() { h.showVisits(c, f.Status(), q, f, id) }
+	u := VisitUpdate{Status: VisitStatus(f.Value("status")), Note: f.Value("note")}
+	if f.Value("charge") != "" {
+		p := pounds(f, "charge", false)
+		if u.Status != VisitCancelled {
+			f.Error("charge", "Cancellation charge is only for a visit cancelled by the client")
 		}
 		u.CancellationCharge = &p
 	}
-	if v, err := strconv.Atoi(c.PostForm("version")); err == nil {
+	if !f.OK() {
+		show()
+		return
+	}
+	if v, err := strconv.Atoi(f.Values.Get("version")); err == nil {
 		u.Version = v
 	}
+	words := func(field, _ string) string {
+		switch field {
+		case "status":
+			return "Choose completed, cancelled or missed"
+		case "note":
+			return "Note must be at most 500 characters"
+		case "cancellation_charge":
+			return "Cancellation charge is only for a visit cancelled by the client"
+		}
+		return ""
+	}
 	v, err := h.svc.UpdateVisit(c.Request.Context(), id, u)
-	done(c, back, err, fmt.Sprintf("Visit on %s recorded as %s.", v.Date.Format("Mon 2 Jan"), v.Status))
+	if err != nil {
+		fail(c, f, err, words, show)
+		return
+	}
+	web.Success(c, fmt.Sprintf("Visit on %s recorded as %s.", v.Date.Format("Mon 2 Jan"), v.Status))
+	web.Redirect(c, back)
 }
 
 func (h *Handler) runsPage(c *gin.Context) {
+	last := civil.MonthOf(h.today().AddDays(-h.today().Day))
+	h.showRuns(c, http.StatusOK, runFields().Set("period", last.String()))
+}
+
+func (h *Handler) showRuns(c *gin.Context, status int, f *web.Form) {
 	runs, err := h.svc.InvoiceRuns(c.Request.Context(), 20)
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
 	last := civil.MonthOf(h.today().AddDays(-h.today().Day))
-	h.shell.Renderer.HTML(c, http.StatusOK, "contracts/runs", gin.H{"Runs": runs, "LastMonth": last.String()})
+	_, isMonth := civil.ParseMonth(f.Values.Get("period"))
+	web.FormPage(c, status, "contracts/runs", gin.H{"Runs": runs, "LastMonth": last.String(), "Form": f,
+		"MonthInput": isMonth == nil || f.Values.Get("period") == ""})
 }
 
 func (h *Handler) runSubmit(c *gin.Context) {
-	m, err := civil.ParseMonth(c.PostForm("period"))
-	if err != nil {
-		done(c, "/invoice-runs", errs.Fields(errs.FieldError{Field: "period", Message: err.Error()}), "")
+	f := runFields().Posted(c)
+	show := func() { h.showRuns(c, f.Status(), f) }
+	var m civil.Month
+	if f.Required("period") {
+		var ok bool
+		if m, ok = personMonth(f.Value("period")); !ok {
+			f.Error("period", "Month must be a month like November 2026")
+		}
+	}
+	if !f.OK() {
+		show()
 		return
 	}
 	sum, err := h.svc.RunInvoices(c.Request.Context(), m, nil)
-	done(c, "/invoices?period="+m.String(), err, fmt.Sprintf(
+	if err != nil {
+		fail(c, f, err, func(string, string) string { return "Month must be a month like November 2026" }, show)
+		return
+	}
+	web.Success(c, fmt.Sprintf(
 		"Invoice run for %s: %d contracts. %d new drafts, %d refreshed, %d unchanged, %d already issued (left alone), %d empty drafts removed. Drafts total %s before VAT.",
-		m, sum.Contracts, sum.Created, sum.Refreshed, sum.Unchanged, sum.Issued, sum.Removed, sum.Net))
+		monthWords(m), sum.Contracts, sum.Created, sum.Refreshed, sum.Unchanged, sum.Issued, sum.Removed, sum.Net))
+	web.Redirect(c, "/invoices?period="+m.String())
 }
 
 func (h *Handler) invoicesPage(c *gin.Context) {
@@ -500,7 +795,15 @@ func (h *Handler) invoicesPage(c *gin.Context) {
 		"Statuses": []string{StatusDraft, StatusIssued, StatusPartiallyPaid, StatusPaid, StatusOverdue, StatusVoid}})
 }
 
+// invoiceForms are the forms of an invoice's page; nil ones are shown
+// fresh.
+type invoiceForms struct{ Line, Payment, Credit *web.Form }
+
 func (h *Handler) invoicePage(c *gin.Context) {
+	h.showInvoice(c, http.StatusOK, invoiceForms{})
+}
+
+func (h *Handler) showInvoice(c *gin.Context, status int, forms invoiceForms) {
 	ctx := c.Request.Context()
 	id, err := web.PathID(c, "id", "invoice")
 	if err != nil {
@@ -527,8 +830,18 @@ func (h *Handler) invoicePage(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "contracts/invoice", gin.H{"Invoice": inv, "CreditNotes": notes, "Payments": pays, "Today": h.today(),
-		"Left": inv.Total - inv.Credited, "Sends": sends, "Emailing": h.svc.Emailing()})
+	if forms.Line == nil {
+		forms.Line = lineFields().Set("quantity", "1")
+	}
+	if forms.Payment == nil {
+		forms.Payment = paymentFields().Set("amount", inv.Outstanding.Decimal()).Set("method", "bacs").Set("received_on", h.today().String())
+	}
+	if forms.Credit == nil {
+		forms.Credit = creditFields()
+	}
+	web.FormPage(c, status, "contracts/invoice", gin.H{"Invoice": inv, "CreditNotes": notes, "Payments": pays, "Today": h.today(),
+		"Left": inv.Total - inv.Credited, "Sends": sends, "Emailing": h.svc.Emailing(),
+		"LineForm": forms.Line, "PaymentForm": forms.Payment, "CreditForm": forms.Credit})
 }
 
 func (h *Handler) issueSubmit(c *gin.Context) {
@@ -551,12 +864,30 @@ func (h *Handler) lineSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	price, err := formPence(c, "unit_price")
-	if err == nil {
-		qty, _ := strconv.ParseInt(c.PostForm("quantity"), 10, 64)
-		_, err = h.svc.AddManualLine(c.Request.Context(), id, ManualLine{Description: c.PostForm("description"), Quantity: qty, UnitPrice: price})
+	f := lineFields().Posted(c)
+	show := func() { h.showInvoice(c, f.Status(), invoiceForms{Line: f}) }
+	f.Required("description")
+	qty := whole(f, "quantity", 1, 10000, 1, "items")
+	price := pounds(f, "unit_price", true)
+	if !f.OK() {
+		show()
+		return
 	}
-	done(c, "/invoices/"+id, err, "Line added.")
+	words := func(field, _ string) string {
+		switch field {
+		case "description":
+			return "Description must be at most 300 characters"
+		case "unit_price":
+			return "Unit price must be from £0.00 to £1,000,000.00"
+		}
+		return ""
+	}
+	if _, err := h.svc.AddManualLine(c.Request.Context(), id, ManualLine{Description: f.Value("description"), Quantity: int64(qty), UnitPrice: price}); err != nil {
+		fail(c, f, err, words, show)
+		return
+	}
+	web.Success(c, "Line added.")
+	web.Redirect(c, "/invoices/"+id)
 }
 
 func (h *Handler) paymentSubmit(c *gin.Context) {
@@ -565,14 +896,38 @@ func (h *Handler) paymentSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	amount, err := formPence(c, "amount")
-	if err == nil {
-		var on civil.Date
-		if on, err = formDate(c, "received_on"); err == nil {
-			_, err = h.svc.RecordPayment(c.Request.Context(), id, PaymentInput{Amount: amount, Method: c.PostForm("method"), ReceivedOn: on, Reference: c.PostForm("reference")})
-		}
+	f := paymentFields().Posted(c)
+	show := func() { h.showInvoice(c, f.Status(), invoiceForms{Payment: f}) }
+	amount := pounds(f, "amount", true)
+	if f.ErrorOf("amount") == "" && f.Value("amount") != "" && amount <= 0 {
+		f.Error("amount", "Amount must be more than £0.00")
 	}
-	done(c, "/invoices/"+id, err, "Payment recorded.")
+	on := f.Date("received_on")
+	if !f.OK() {
+		show()
+		return
+	}
+	words := func(field, msg string) string {
+		switch field {
+		case "amount":
+			return "Amount must be more than £0.00"
+		case "method":
+			return "Choose BACS or cheque"
+		case "received_on":
+			if strings.Contains(msg, "future") {
+				return "Received on cannot be in the future"
+			}
+		case "reference":
+			return "Reference must be at most 100 characters"
+		}
+		return ""
+	}
+	if _, err := h.svc.RecordPayment(c.Request.Context(), id, PaymentInput{Amount: amount, Method: f.Value("method"), ReceivedOn: on, Reference: f.Value("reference")}); err != nil {
+		fail(c, f, err, words, show)
+		return
+	}
+	web.Success(c, "Payment recorded.")
+	web.Redirect(c, "/invoices/"+id)
 }
 
 func (h *Handler) creditSubmit(c *gin.Context) {
@@ -581,17 +936,44 @@ func (h *Handler) creditSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	r := CreditRequest{Reason: c.PostForm("reason"), Full: c.PostForm("full") == "1"}
+	f := creditFields().Posted(c)
+	show := func() { h.showInvoice(c, f.Status(), invoiceForms{Credit: f}) }
+	r := CreditRequest{Reason: f.Value("reason"), Full: f.Value("full") == "1"}
+	f.Required("reason")
 	if !r.Full {
-		amount, err := formPence(c, "amount")
-		if err != nil {
-			done(c, "/invoices/"+id, err, "")
-			return
+		if f.Value("credit_amount") == "" {
+			f.Error("credit_amount", "Enter an amount, or tick \"Credit everything still uncredited\"")
+		} else {
+			amount := pounds(f, "credit_amount", false)
+			if f.ErrorOf("credit_amount") == "" && amount <= 0 {
+				f.Error("credit_amount", "Amount must be more than £0.00")
+			}
+			r.Amount = &amount
 		}
-		r.Amount = &amount
+	}
+	if !f.OK() {
+		show()
+		return
+	}
+	words := func(field, msg string) string {
+		switch field {
+		case "reason":
+			return "Reason must be at most 500 characters"
+		case "amount":
+			if strings.Contains(msg, "more than zero") {
+				return "Amount must be more than £0.00"
+			}
+			return "Enter an amount, or tick \"Credit everything still uncredited\""
+		}
+		return ""
 	}
 	cn, err := h.svc.Credit(c.Request.Context(), id, r)
-	done(c, "/invoices/"+id, err, "Credit note "+cn.Number+" raised for "+cn.Total.String()+".")
+	if err != nil {
+		fail(c, f, err, words, show)
+		return
+	}
+	web.Success(c, "Credit note "+cn.Number+" raised for "+cn.Total.String()+".")
+	web.Redirect(c, "/invoices/"+id)
 }
 
 func (h *Handler) agedPage(c *gin.Context) {

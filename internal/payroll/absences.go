@@ -90,7 +90,18 @@ func (s *Service) RecordAbsence(ctx context.Context, by auth.Principal, employee
 	}
 	row := absenceRow{ID: database.NewID(), EmployeeID: employeeID, Kind: in.Type, StartDate: in.From, EndDate: in.To,
 		PaidMinutes: in.PaidMinutesPerDay, RecordedBy: by.Name, CreatedAt: s.now().UTC()}
+	// Sickness recorded over rostered shifts sends them back to the open
+	// pool in the same transaction (the person locked first), and the
+	// supervisors are offered a plan to cover them (leave.go).
+	releases := in.Type == Sick && s.leaveRota != nil
+	var released []string
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		released = nil
+		if releases {
+			if err := database.LockPeople(tx, employeeID); err != nil {
+				return err
+			}
+		}
 		if err := s.refuseIfClosed(ctx, tx, in.From, "an absence"); err != nil {
 			return err
 		}
@@ -102,10 +113,29 @@ func (s *Service) RecordAbsence(ctx context.Context, by auth.Principal, employee
 			c := clash[0]
 			return errs.E(errs.Conflict, "An absence (%s, %s to %s) is already recorded on some of these days; remove it first.", c.Kind, c.StartDate, c.EndDate)
 		}
-		return tx.Create(&row).Error
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		if releases {
+			var err error
+			released, err = s.leaveRota.ReleaseIn(tx, employeeID, in.From, in.To)
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return Absence{}, err
+	}
+	if s.leaveRota != nil {
+		s.leaveRota.Away(ctx, employeeID)
+	}
+	if len(released) > 0 {
+		name := "Someone"
+		if names, err := s.names(ctx, []string{employeeID}); err == nil && names[employeeID] != "" {
+			name = names[employeeID]
+		}
+		s.leaveRota.Released(ctx, "Shifts to cover: absence recorded",
+			fmt.Sprintf("%s is away on %s. %d shift(s) went back to the open pool.", name, datesText(in.From, in.To), len(released)), released)
 	}
 	return row.absence(), nil
 }

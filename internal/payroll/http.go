@@ -27,6 +27,8 @@ func NewHandler(svc *Service, shell *web.Shell) *Handler {
 // Routes registers the API routes and pages.
 func (h *Handler) Routes(api, root web.Routes) {
 	h.pages(root)
+	h.leaveRoutes(api, root)   // leave_http.go
+	h.myHoursRoutes(api, root) // myhours_http.go: My hours, hours queries, the permitted-work panel
 	api.PUT("/employees/:id/pay-rate", auth.PayRatesWrite, h.setPayRate)
 	api.GET("/employees/:id/pay-rates", auth.PayRatesRead, h.listPayRates)
 	api.POST("/employees/:id/absences", auth.AbsencesWrite, h.recordAbsence)

@@ -71,6 +71,14 @@ func (s *Service) PermittedWorkMonitor(ctx context.Context, period Period) ([]Pe
 	if len(recs) == 0 {
 		return []PermittedWorkWeek{}, nil
 	}
+	return s.permittedWeeks(ctx, recs, WeekStart(period.Start), WeekStart(period.End))
+}
+
+// permittedWeeks is the one calculation of permitted-work weeks: for each
+// record, every week from the one starting first to the one starting last
+// that the record covers. The finance monitor and the employee's own panel
+// (myhours.go) both use it.
+func (s *Service) permittedWeeks(ctx context.Context, recs []permittedWorkRow, first, last civil.Date) ([]PermittedWorkWeek, error) {
 	ids := make([]string, len(recs))
 	for i, r := range recs {
 		ids[i] = r.EmployeeID
@@ -83,7 +91,6 @@ func (s *Service) PermittedWorkMonitor(ctx context.Context, period Period) ([]Pe
 	if err != nil {
 		return nil, err
 	}
-	first, last := WeekStart(period.Start), WeekStart(period.End)
 	var att []attendanceRow
 	if err := s.db.WithContext(ctx).Where("employee_id IN ? AND work_date >= ? AND work_date <= ?", ids, first.AddDays(-1), last.AddDays(7)).Find(&att).Error; err != nil {
 		return nil, err

@@ -120,6 +120,9 @@ func (h *Handler) clockInSubmit(c *gin.Context) {
 func (h *Handler) timesheetsPage(c *gin.Context) {
 	p := web.MustPrincipal(c)
 	key := c.Query("period")
+	if h.toMyHours(c, p, key) { // employees get My hours, not the supervisors' table
+		return
+	}
 	if key == "" {
 		key = h.svc.CurrentPeriod().Key
 	}
@@ -142,13 +145,21 @@ func (h *Handler) timesheetsPage(c *gin.Context) {
 // timesheetPage is one employee's timesheet: what the PDF says, on a phone.
 func (h *Handler) timesheetPage(c *gin.Context) {
 	p := web.MustPrincipal(c)
+	if c.Param("id") == p.ID && h.toMyHours(c, p, c.Param("period")) { // employees get My hours (someone else's: 404 below)
+		return
+	}
 	t, err := h.svc.EmployeeTimesheet(c.Request.Context(), p, c.Param("id"), c.Param("period"))
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
+	queries, err := h.timesheetQueries(c, t) // myhours_http.go
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
 	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/timesheet", gin.H{
-		"T": t, "CanApprove": auth.Can(p, auth.TimesheetsApprove) && t.ID != "" && t.Status == TimesheetOpen && !t.PeriodClosed && p.ID != t.EmployeeID &&
+		"T": t, "Queries": queries, "CanAnswer": auth.Can(p, auth.TimesheetsApprove) && p.ID != t.EmployeeID, "CanApprove": auth.Can(p, auth.TimesheetsApprove) && t.ID != "" && t.Status == TimesheetOpen && !t.PeriodClosed && p.ID != t.EmployeeID &&
 			civil.In(h.svc.now(), civil.London).After(t.Period.End),
 	})
 }

@@ -94,6 +94,13 @@ type Service struct {
 	unpaidBreak bool
 	// cancellations are the rota's short-notice cancellations (nil: none).
 	cancellations Cancellations
+	// leaveRota and notifier serve leave requests (leave.go; nil: approval
+	// records the absence only, and nobody is told).
+	leaveRota LeaveRota
+	notifier  Notifier
+	// queryNotifier and supervisors carry hours queries (myhours.go); nil: stored only.
+	queryNotifier QueryNotifier
+	supervisors   Supervisors
 }
 
 // Config configures a Service.

@@ -28,6 +28,8 @@ type absenceRow struct {
 	PaidMinutes int
 	RecordedBy  string
 	CreatedAt   time.Time
+	// LeaveRequestID is the approved leave request that recorded it ("" if none).
+	LeaveRequestID string
 }
 
 func (absenceRow) TableName() string { return "absences" }

@@ -21,9 +21,10 @@
 // one more — are cleared and re-planned exactly against everyone else
 // (large-neighbourhood search), by the rules' own [RowSolver] if they are
 // one, else, on small problems, by a depth-first search over the worker's
-// eligible tasks. With a move budget the best plan is finally polished to
-// a local optimum (on small problems also over ejection chains and exact
-// re-plans of every pair of workers); Options.Restarts splits the budget
+// eligible tasks. The best plan is polished to a local optimum at the end
+// of each annealing cycle (with a time limit) or finally (with a move
+// budget), on small problems also over ejection chains and exact
+// re-plans of every pair of workers; Options.Restarts splits the budget
 // over several annealing runs. Independent searches with different
 // seeds run on the machine's cores and the best plan wins, ties to the
 // lowest search index, so a seed and a move budget determine the result.

@@ -375,7 +375,12 @@ func (s *search) anneal(ctx context.Context, budget int64) {
 			s.adaptHardWeight()
 		}
 		if step >= cycle {
-			// reheat from the best plan
+			// Reheat from the best plan. Without a budget the run ends
+			// only when ctx is done, so it never reaches the polish after
+			// it: polish the best plan here, at the end of each cycle.
+			if budget <= 0 {
+				s.polish(ctx, true)
+			}
 			s.restore()
 			step = 0
 			cycle = min(2*cycle, 8_000_000)

@@ -890,14 +890,7 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 	if err != nil {
 		return 0, err
 	}
-	now := s.now()
-	lo := from.Time(civil.London).UTC()
-	if lo.Before(now) {
-		lo = now
-	}
-	hi := to.AddDays(1).Time(civil.London).UTC()
 	note := "Temporary availability change, until " + dateText(to) + "."
-	released := 0
 	var releasedIDs []string
 	rc, err := s.prepareRecheck(ctx, employeeID) // swaps offered to them, checked against the change below
 	if err != nil {
@@ -905,58 +898,119 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 	}
 	ctx, sink := withNoteSink(ctx)
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		releasedIDs, released, sink.notes = nil, 0, nil
+		releasedIDs, sink.notes = nil, nil
 		if err := lockPeople(tx, append(rc.people(), employeeID)...); err != nil {
 			return err
 		}
-		var rows []shiftRow
-		if err := tx.Where("employee_id = ? AND status = ? AND starts_at >= ? AND starts_at < ?", employeeID, Assigned, lo, hi).
-			Find(&rows).Error; err != nil {
+		var err error
+		releasedIDs, err = s.releaseIn(tx, employeeID, from, to, "temporary availability change", note, !noShifts)
+		if err != nil {
 			return err
 		}
-		for _, r := range rows {
-			changes := map[string]any{"flag": note, "version": gorm.Expr("version + 1"), "updated_at": now}
-			kind := "flagged"
-			if noShifts {
-				changes["status"], changes["employee_id"], changes["flag"] = Open, nil, ""
-				kind = "released"
-			}
-			res := tx.Model(&shiftRow{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(changes)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected == 0 {
-				return ErrChanged
-			}
-			if err := s.event(tx, r.ID, "", kind, employeeID, "temporary availability change"); err != nil {
-				return err
-			}
-			if noShifts {
-				if err := s.expireSwaps(tx, r.ID, "the shift went back to the open shifts"); err != nil {
-					return err
-				}
-				// A published shift going back to the pool is a change
-				// (recorded without a reason: it is nobody else's business).
-				if err := s.recordChange(tx, r.shift(), "", ChangeUnassigned, "", "", ""); err != nil {
-					return err
-				}
-			}
-			if noShifts {
-				released++
-				releasedIDs = append(releasedIDs, r.ID)
-			}
-		}
-		_, err := s.recheckSwaps(tx, rc)
+		_, err = s.recheckSwaps(tx, rc)
 		return err
 	})
 	if err != nil {
 		return 0, err
 	}
 	s.flush(ctx, sink) // after the commit: only what the notifier could not write in it
+	released := len(releasedIDs)
 	body := fmt.Sprintf("%s: temporary availability change, until %s.", p.Name, dateText(to))
 	if released > 0 {
 		body += fmt.Sprintf(" %d shift(s) went back to the open pool.", released)
 	}
 	s.released(ctx, "Temporary availability change", body, releasedIDs) // links a cover plan (plancover.go)
+	return released, nil
+}
+
+// ReleaseShiftsIn sends the employee's assigned shifts (published or
+// draft) that start on the London dates [from, to] and have not started
+// back to the open pool, inside the caller's transaction tx (the person is
+// locked first, as every change of whose shift is whose does). why is the
+// event detail: a word like "leave", never a reason. It returns the
+// released shifts' IDs; tell the supervisors with ReleasedNotice once tx
+// has committed.
+func (s *Service) ReleaseShiftsIn(tx *gorm.DB, employeeID string, from, to civil.Date, why string) ([]string, error) {
+	if to.Before(from) {
+		return nil, errs.Fields(errs.FieldError{Field: "to", Message: "is before from"})
+	}
+	return s.releaseIn(tx, employeeID, from, to, why, "", false)
+}
+
+// ReleaseShifts is ReleaseShiftsIn in a transaction of its own, followed
+// by the supervisors' notice with a cover plan for exactly those shifts.
+func (s *Service) ReleaseShifts(ctx context.Context, employeeID string, from, to civil.Date, why, subject, body string) ([]string, error) {
+	var ids []string
+	err := s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		ids, err = s.ReleaseShiftsIn(tx, employeeID, from, to, why)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 {
+		s.ReleasedNotice(ctx, subject, body, ids)
+	}
+	return ids, nil
+}
+
+// ReleasedNotice tells the supervisors that shifts went back to the open
+// pool, linking a cover plan for exactly those shifts (plancover.go).
+func (s *Service) ReleasedNotice(ctx context.Context, subject, body string, ids []string) {
+	s.released(ctx, subject, body, ids)
+}
+
+// releaseIn is the one release path: inside tx, after locking the person,
+// each of the person's assigned shifts starting in [from, to] (London
+// dates, and not before now) goes back to the open pool — or, with
+// flagOnly, stays and carries flag — with a version check, an event, its
+// pending swaps expired and, for a published shift, a recorded change.
+func (s *Service) releaseIn(tx *gorm.DB, employeeID string, from, to civil.Date, why, flag string, flagOnly bool) ([]string, error) {
+	now := s.now()
+	lo := from.Time(civil.London).UTC()
+	if lo.Before(now) {
+		lo = now
+	}
+	hi := to.AddDays(1).Time(civil.London).UTC()
+	if err := lockPeople(tx, employeeID); err != nil {
+		return nil, err
+	}
+	var rows []shiftRow
+	if err := tx.Where("employee_id = ? AND status = ? AND starts_at >= ? AND starts_at < ?", employeeID, Assigned, lo, hi).
+		Order("starts_at, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	var released []string
+	for _, r := range rows {
+		changes := map[string]any{"flag": flag, "version": gorm.Expr("version + 1"), "updated_at": now}
+		kind := "flagged"
+		if !flagOnly {
+			changes["status"], changes["employee_id"], changes["flag"] = Open, nil, ""
+			kind = "released"
+		}
+		res := tx.Model(&shiftRow{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(changes)
+		if res.Error != nil {
+			return nil, res.Error
+		}
+		if res.RowsAffected == 0 {
+			return nil, ErrChanged
+		}
+		if err := s.event(tx, r.ID, "", kind, employeeID, why); err != nil {
+			return nil, err
+		}
+		if flagOnly {
+			continue
+		}
+		if err := s.expireSwaps(tx, r.ID, "the shift went back to the open shifts"); err != nil {
+			return nil, err
+		}
+		// A published shift going back to the pool is a change
+		// (recorded without a reason: it is nobody else's business).
+		if err := s.recordChange(tx, r.shift(), "", ChangeUnassigned, "", "", ""); err != nil {
+			return nil, err
+		}
+		released = append(released, r.ID)
+	}
 	return released, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -20,6 +21,11 @@ type BarItem struct {
 	Path   string
 	Action auth.Action
 	Tabs   []NavItem // optional; the first is usually Path itself
+	// Count, when set, is how many things wait for p there ("Requests":
+	// swap offers to answer and unread messages). It is asked on every
+	// page from the database (no process-local cache: several servers
+	// share one database); a failure is logged and shows no badge.
+	Count func(c *gin.Context, p auth.Principal) (int, error)
 }
 
 // BarLink is a bar item or tab as a page shows it.
@@ -27,6 +33,25 @@ type BarLink struct {
 	Label   string
 	Path    string
 	Current bool
+	// Count is the unread badge (0: none); layout.html shows it as a badge
+	// with "Requests, 2 unread" for screen readers (CountText).
+	Count int
+}
+
+// CountText is the count in words for screen readers: ", 2 unread".
+func (b BarLink) CountText() string {
+	if b.Count <= 0 {
+		return ""
+	}
+	return ", " + strconv.Itoa(b.Count) + " unread"
+}
+
+// CountBadge is the count as the badge shows it ("9+" above nine).
+func (b BarLink) CountBadge() string {
+	if b.Count > 9 {
+		return "9+"
+	}
+	return strconv.Itoa(b.Count)
 }
 
 // MaxBarItems is how many places a bottom bar holds: five is what a 360 px
@@ -54,7 +79,7 @@ func UsesPhoneBar(p auth.Principal) bool {
 }
 
 // barFor returns the bar and the current item's tabs for p on path.
-func (s *Shell) barFor(p auth.Principal, path string) (bar, tabs []BarLink) {
+func (s *Shell) barFor(c *gin.Context, p auth.Principal, path string) (bar, tabs []BarLink) {
 	if len(s.bar) == 0 || !UsesPhoneBar(p) {
 		return nil, nil
 	}
@@ -79,7 +104,15 @@ func (s *Shell) barFor(p auth.Principal, path string) (bar, tabs []BarLink) {
 		if current && len(ts) > 1 {
 			tabs = ts
 		}
-		bar = append(bar, BarLink{Label: b.Label, Path: b.Path, Current: current})
+		link := BarLink{Label: b.Label, Path: b.Path, Current: current}
+		if b.Count != nil && c != nil {
+			n, err := b.Count(c, p)
+			if err != nil {
+				loggerFrom(c).WarnContext(c.Request.Context(), "phone bar count", "item", b.Label, "error", err.Error())
+			}
+			link.Count = n
+		}
+		bar = append(bar, link)
 	}
 	return bar, tabs
 }
@@ -99,6 +132,11 @@ func (s *Shell) onBar(path string) bool {
 	return false
 }
 
+// HideFromMe keeps navigation paths off the Me page: pages that people
+// with the bar reach another way (the supervisors' timesheets page, which
+// sends employees to My hours, a Clock tab).
+func (s *Shell) HideFromMe(paths ...string) { s.meHidden = append(s.meHidden, paths...) }
+
 // onMePage reports whether path is one the Me page lists for p.
 func (s *Shell) onMePage(p auth.Principal, path string) bool {
 	for _, n := range s.meItems(p) {
@@ -113,7 +151,7 @@ func (s *Shell) onMePage(p auth.Principal, path string) bool {
 func (s *Shell) meItems(p auth.Principal) []NavItem {
 	var out []NavItem
 	for _, n := range s.nav {
-		if n.Path == "/" || s.onBar(n.Path) || !auth.Can(p, n.Action) {
+		if n.Path == "/" || s.onBar(n.Path) || slices.Contains(s.meHidden, n.Path) || !auth.Can(p, n.Action) {
 			continue
 		}
 		out = append(out, n)

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"net/http/httptest"
+	"strconv"
 	"testing"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/goodshift/goodshift/internal/auth"
 )
@@ -50,7 +54,7 @@ func TestBarMarksTheCurrentPlace(t *testing.T) {
 	)
 	emp := auth.Principal{ID: "sam", Roles: []auth.Role{auth.Employee}}
 	current := func(path string) (string, int) {
-		bar, tabs := s.barFor(emp, path)
+		bar, tabs := s.barFor(nil, emp, path)
 		cur := ""
 		for _, b := range bar {
 			if b.Current {
@@ -74,7 +78,31 @@ func TestBarMarksTheCurrentPlace(t *testing.T) {
 	if len(me) != 1 || me[0].Path != "/rota/availability" {
 		t.Errorf("Me lists %v (not Home, not the bar's places, not what the person may not open)", me)
 	}
-	if bar, _ := s.barFor(auth.Principal{ID: "dana", Roles: []auth.Role{auth.Supervisor}}, "/"); bar != nil {
+	if bar, _ := s.barFor(nil, auth.Principal{ID: "dana", Roles: []auth.Role{auth.Supervisor}}, "/"); bar != nil {
 		t.Error("a supervisor gets the bar")
+	}
+}
+
+func TestBarCountIsAskedPerRequest(t *testing.T) {
+	asked := 0
+	s := &Shell{}
+	s.SetPhoneBar(
+		BarItem{Label: "Week", Path: "/rota/week", Action: auth.ShiftsMine},
+		BarItem{Label: "Requests", Path: "/rota/inbox", Action: auth.ShiftsMine, Count: func(_ *gin.Context, p auth.Principal) (int, error) {
+			asked++
+			return asked * 2, nil
+		}},
+	)
+	emp := auth.Principal{ID: "sam", Roles: []auth.Role{auth.Employee}}
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("GET", "/rota/week", nil)
+	for want := 2; want <= 4; want += 2 {
+		bar, _ := s.barFor(c, emp, "/rota/week")
+		if bar[0].Count != 0 || bar[1].Count != want || bar[1].CountText() != ", "+strconv.Itoa(want)+" unread" {
+			t.Errorf("bar %+v, want Requests %d", bar, want)
+		}
+	}
+	if (BarLink{Count: 12}).CountBadge() != "9+" || (BarLink{}).CountText() != "" {
+		t.Error("badge words")
 	}
 }

@@ -71,6 +71,8 @@ type View struct {
 	Path      string
 	Status    int
 	Data      any
+	// Panels are what other packages add to this page (panels.go), by name.
+	Panels map[string]any
 }
 
 // Funcs are the helpers every template may call.
@@ -201,6 +203,14 @@ func (r *Renderer) HTML(c *gin.Context, status int, page string, data any) {
 		return
 	}
 	v := r.view(c, status, data)
+	if v.SignedIn {
+		panels, err := r.shell.panelsFor(c, page, v.Principal)
+		if err != nil {
+			Fail(c, err)
+			return
+		}
+		v.Panels = panels
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		Fail(c, fmt.Errorf("render %s: %w", page, err))
@@ -237,7 +247,7 @@ func (r *Renderer) view(c *gin.Context, status int, data any) View {
 				v.Nav = append(v.Nav, n)
 			}
 		}
-		v.Bar, v.Tabs = r.shell.barFor(p, v.Path)
+		v.Bar, v.Tabs = r.shell.barFor(c, p, v.Path)
 	}
 	return v
 }

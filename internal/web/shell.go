@@ -61,7 +61,10 @@ type Shell struct {
 	cookies *securecookie.SecureCookie
 	nav     []NavItem
 	home    []HomeSection
-	bar     []BarItem // the employees' bottom bar (phonebar.go)
+	bar     []BarItem   // the employees' bottom bar (phonebar.go)
+	panels  []PagePanel // panels added to other packages' pages (panels.go)
+	// meHidden are nav paths the Me page leaves out (phonebar.go).
+	meHidden []string
 }
 
 // NewShell builds the engine and parses every template. It fails if a
