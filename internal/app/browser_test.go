@@ -53,10 +53,10 @@ func TestBrowserWrongPasswordStaysOnSignIn(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#email`), "sam@goodshift.example"),
 		chromedp.SendKeys(chromedp.CSS(`#password`), "not-the-password"),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.flash-error`)),
+		chromedp.WaitVisible(chromedp.CSS(`#password-error`)),
 	)
-	msg, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.flash-error`)))
-	if !strings.Contains(msg, "do not match") {
+	msg, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#password-error`)))
+	if !strings.Contains(msg, "not recognised") {
 		t.Errorf("error message %q", msg)
 	}
 }

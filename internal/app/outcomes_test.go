@@ -247,8 +247,8 @@ func TestEmploymentRecordPages(t *testing.T) {
 			t.Fatalf("records page: %d", res.StatusCode)
 		}
 		bad := c.Submit("/outcomes/records/"+kwame, url.Values{"leaving_date": {"2026-11-20"}})
-		_, doc = c.Follow(bad)
-		if msg := doc.Find(".flash").Text(); !strings.Contains(msg, "Why they left") || strings.Contains(msg, "leaving_category") {
+		doc = parse(t, bad.Body) // the page again, 422, the message by the field
+		if msg := doc.Find("#leaving_category-error").Text(); bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, "Why they left") || strings.Contains(msg, "leaving_category") {
 			t.Errorf("bad input message = %q", msg)
 		}
 		ok := c.Submit("/outcomes/records/"+kwame, url.Values{"leaving_date": {"2026-11-20"}, "leaving_category": {"open_employment"},

@@ -72,8 +72,8 @@ func TestPayrollPages(t *testing.T) {
 			t.Errorf("attendance sheet lacks Sam: %s", doc.Find("main").Text())
 		}
 		res = sup.Submit("/payroll/attendance/"+sh.ID, url.Values{"date": {"2026-11-23"}, "clock_in": {"09:20"}, "clock_out": {"12:20"}, "reason": {""}})
-		if _, doc := sup.Follow(res); !strings.Contains(doc.Find(".flash").Text(), "reason") {
-			t.Errorf("correction without a reason: %q", doc.Find(".flash").Text())
+		if doc := parse(t, res.Body); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc.Find("#t-"+sh.ID+"-reason-error").Text(), "Reason is required") {
+			t.Errorf("correction without a reason: %d %q", res.StatusCode, doc.Find(".error-summary").Text())
 		}
 		_, doc = sup.Page("/payroll/timesheets?period=2026-10")
 		text := doc.Find("main").Text()
@@ -114,8 +114,8 @@ func TestPayrollPages(t *testing.T) {
 			t.Error("rates page")
 		}
 		res = fin.Submit("/payroll/rates", url.Values{"employee_id": {samAPI.ID()}, "hourly_rate": {"9.00"}, "effective_from": {"2026-12-01"}})
-		if _, doc := fin.Follow(res); !strings.Contains(doc.Find(".flash").Text(), "below the National Living Wage") {
-			t.Errorf("rate below NLW: %q", doc.Find(".flash").Text())
+		if doc := parse(t, res.Body); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc.Find("#hourly_rate-error").Text(), "below the National Living Wage") {
+			t.Errorf("rate below NLW: %d %q", res.StatusCode, doc.Find(".error-summary").Text())
 		}
 		if res := fin.Get("/api/v1/pay-periods/2026-10/export.csv"); res.StatusCode != http.StatusOK {
 			t.Errorf("demo export: %d", res.StatusCode)

@@ -157,10 +157,10 @@ func TestNotificationSettingsPage(t *testing.T) {
 	if inv, _ := doc.Find("#quiet_start").Attr("aria-invalid"); inv != "true" {
 		t.Error("the field is not marked invalid")
 	}
-	if by, _ := doc.Find("#quiet_start").Attr("aria-describedby"); !strings.Contains(by, "quiet-error") || !strings.Contains(doc.Find("#quiet-error").Text(), "like 22:00") {
-		t.Errorf("no message by the field (%q: %q)", by, doc.Find("#quiet-error").Text())
+	if by, _ := doc.Find("#quiet_start").Attr("aria-describedby"); by != "quiet_start-error" || !strings.Contains(doc.Find("#quiet_start-error").Text(), "like 22:00") {
+		t.Errorf("no message by the field (%q: %q)", by, doc.Find("#quiet_start-error").Text())
 	}
-	if href, _ := doc.Find("#settings-errors a").Attr("href"); href != "#quiet_start" {
+	if href, _ := doc.Find(".error-summary a").Attr("href"); href != "#quiet_start" {
 		t.Errorf("summary does not link to the field: %q", href)
 	}
 	// Good values are saved; reminders off.

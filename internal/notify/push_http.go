@@ -47,24 +47,33 @@ func (h *Handler) unsubscribe(c *gin.Context, in unsubscribeRequest) (subscribed
 
 // settingsView is what the Notifications page shows.
 type settingsView struct {
-	Prefs      Preferences
-	QuietStart string // as typed, kept on error
-	QuietEnd   string
-	Error      string // a problem with the quiet hours, shown by the fields
-	PushKey    string // VAPID public key; "" when push is off
-	Devices    int
-	Employee   bool
+	Form     *web.Form // the choices, as stored or as posted
+	PushKey  string    // VAPID public key; "" when push is off
+	Devices  int
+	Employee bool
 }
 
-func (h *Handler) settingsPage(c *gin.Context, status int, v settingsView) {
+// settingsForm declares the Notifications form (web.Form); a ticked box
+// posts "on".
+func settingsForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "swaps", Label: "Swaps", Kind: web.KindText},
+		web.Field{Name: "shifts", Label: "My shifts", Kind: web.KindText},
+		web.Field{Name: "leave", Label: "Leave", Kind: web.KindText},
+		web.Field{Name: "quiet_start", Label: "Quiet from", Kind: web.KindTime, Keys: []string{"quiet_hours"}},
+		web.Field{Name: "quiet_end", Label: "Quiet until", Kind: web.KindTime},
+		web.Field{Name: "reminders", Label: "Shift reminders", Kind: web.KindText},
+	)
+}
+
+func (h *Handler) settingsPage(c *gin.Context, status int, f *web.Form) {
 	p := web.MustPrincipal(c)
 	n, err := h.svc.Subscriptions(c.Request.Context(), p.ID)
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	v.Devices, v.PushKey, v.Employee = n, h.svc.VAPIDPublicKey(), p.Has(auth.Employee)
-	h.shell.Renderer.HTML(c, status, "notify/settings", v)
+	h.shell.Renderer.HTML(c, status, "notify/settings", settingsView{Form: f, Devices: n, PushKey: h.svc.VAPIDPublicKey(), Employee: p.Has(auth.Employee)})
 }
 
 func (h *Handler) settings(c *gin.Context) {
@@ -73,36 +82,47 @@ func (h *Handler) settings(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	h.settingsPage(c, http.StatusOK, settingsView{Prefs: prefs, QuietStart: Clock(prefs.QuietStart), QuietEnd: Clock(prefs.QuietEnd)})
+	f := settingsForm().Set("quiet_start", Clock(prefs.QuietStart)).Set("quiet_end", Clock(prefs.QuietEnd))
+	for k, on := range map[string]bool{"swaps": prefs.Swaps, "shifts": prefs.Shifts, "leave": prefs.Leave, "reminders": prefs.Reminders} {
+		if on {
+			f.Set(k, "on")
+		}
+	}
+	h.settingsPage(c, http.StatusOK, f)
 }
 
 func (h *Handler) saveSettings(c *gin.Context) {
-	on := func(k string) bool { return c.PostForm(k) == "on" }
-	v := settingsView{
-		Prefs:      Preferences{Swaps: on("swaps"), Shifts: on("shifts"), Leave: on("leave"), Reminders: on("reminders"), QuietStart: -1, QuietEnd: -1},
-		QuietStart: c.PostForm("quiet_start"), QuietEnd: c.PostForm("quiet_end"),
-	}
-	if v.QuietStart != "" || v.QuietEnd != "" {
-		qs, ok1 := ParseClock(v.QuietStart)
-		qe, ok2 := ParseClock(v.QuietEnd)
+	f := settingsForm().Posted(c)
+	on := func(k string) bool { return f.Value(k) == "on" }
+	prefs := Preferences{Swaps: on("swaps"), Shifts: on("shifts"), Leave: on("leave"), Reminders: on("reminders"), QuietStart: -1, QuietEnd: -1}
+	qs, qe := f.Value("quiet_start"), f.Value("quiet_end")
+	if qs != "" || qe != "" {
+		var ok1, ok2 bool
+		prefs.QuietStart, ok1 = ParseClock(qs)
+		prefs.QuietEnd, ok2 = ParseClock(qe)
 		switch {
-		case !ok1 || !ok2:
-			v.Error = "Enter both times like 22:00 and 07:00, or leave both empty for no quiet hours."
-		default:
-			v.Prefs.QuietStart, v.Prefs.QuietEnd = qs, qe
+		case qs == "":
+			f.Error("quiet_start", "Enter when quiet hours start, like 22:00, or leave both times empty for no quiet hours")
+		case !ok1:
+			f.Error("quiet_start", "Quiet from must be a time like 22:00")
+		}
+		switch {
+		case qe == "":
+			f.Error("quiet_end", "Enter when quiet hours end, like 07:00, or leave both times empty for no quiet hours")
+		case !ok2:
+			f.Error("quiet_end", "Quiet until must be a time like 07:00")
 		}
 	}
-	if v.Error == "" {
-		err := h.svc.SetPreferences(c.Request.Context(), web.MustPrincipal(c).ID, v.Prefs)
-		if errs.CodeOf(err) == errs.Invalid {
-			_, v.Error, _ = errs.Public(err)
-		} else if err != nil {
+	if !f.OK() {
+		h.settingsPage(c, f.Status(), f)
+		return
+	}
+	if err := h.svc.SetPreferences(c.Request.Context(), web.MustPrincipal(c).ID, prefs); err != nil {
+		if !f.FromError(err) {
 			web.Fail(c, err)
 			return
 		}
-	}
-	if v.Error != "" {
-		h.settingsPage(c, http.StatusUnprocessableEntity, v)
+		h.settingsPage(c, f.Status(), f)
 		return
 	}
 	web.Success(c, "Saved your notification settings.")

@@ -132,18 +132,57 @@ func (h *Handler) journeyJSON(c *gin.Context) {
 	c.JSON(http.StatusOK, j)
 }
 
+// reportForm declares the report's two GET forms, a quarter or year and
+// from–to dates (web.Form): dates are read as people type them.
+func reportForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "from", Label: "From", Kind: web.KindDate},
+		web.Field{Name: "to", Label: "To", Kind: web.KindDate},
+		web.Field{Name: "period", Label: "Quarter or year", Kind: web.KindSelect},
+	)
+}
+
 func (h *Handler) reportPage(c *gin.Context) {
 	today := h.svc.today()
-	p, err := ParsePeriod(c.Query("period"), c.Query("from"), c.Query("to"), today)
-	if err != nil {
+	f := reportForm()
+	status := http.StatusOK
+	for _, k := range []string{"period", "from", "to"} {
+		if v := c.Query(k); v != "" {
+			f.Set(k, v)
+		}
+	}
+	from, to := f.Date("from"), f.Date("to")
+	switch {
+	case !f.OK():
+	case f.Value("from") == "" && f.Value("to") != "":
+		f.Error("from", "Enter the from date as well, like 1 July 2026")
+	case f.Value("from") != "" && f.Value("to") == "":
+		f.Error("to", "Enter the to date as well, like 30 September 2026")
+	case !from.IsZero() && to.Before(from):
+		f.Error("to", "To must be the same as or after the from date")
+	}
+	var fromS, toS string
+	if !from.IsZero() && !to.IsZero() {
+		fromS, toS = from.String(), to.String()
+	}
+	p, err := ParsePeriod(f.Value("period"), fromS, toS, today)
+	if f.OK() && err != nil {
 		if errs.CodeOf(err) == errs.Internal {
 			web.Fail(c, err)
 			return
 		}
+		field := "from"
+		if f.Value("period") != "" && fromS == "" {
+			field = "period"
+		}
 		_, msg, _ := errs.Public(err)
-		web.Problem(c, msg)
-		web.Redirect(c, "/outcomes")
-		return
+		f.Error(field, msg)
+	}
+	if !f.OK() { // the last complete quarter, with what was typed kept
+		status = http.StatusUnprocessableEntity
+		p, _ = ParsePeriod("", "", "", today)
+	} else {
+		f.Set("from", p.From.String()).Set("to", p.To.String())
 	}
 	r, err := h.svc.Report(c.Request.Context(), p)
 	if err != nil {
@@ -162,8 +201,8 @@ func (h *Handler) reportPage(c *gin.Context) {
 		quarters = append(quarters, map[string]string{"Key": key, "Label": "Q" + string(rune('0'+qn)) + " " + d.Format("2006"), "Selected": sel})
 		d = civil.D(d.Year, d.Month-3, 1)
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "outcomes/report", gin.H{
-		"Report": r, "Charts": Charts(r), "Period": p, "Query": q, "Quarters": quarters,
+	web.FormPage(c, status, "outcomes/report", gin.H{
+		"Report": r, "Charts": Charts(r), "Period": p, "Query": q, "Quarters": quarters, "Form": f,
 		"Years": []string{today.Format("2006"), civil.D(today.Year-1, 1, 1).Format("2006")},
 	})
 }

@@ -3,13 +3,11 @@ package outcomes
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
-	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/people"
 	"github.com/goodshift/goodshift/internal/web"
 )
@@ -74,16 +72,51 @@ func (h *Handler) recordsPage(c *gin.Context) {
 
 type option struct{ Value, Label string }
 
+// recordForm declares the employment record form (web.Form); a ticked box
+// posts "on".
+func recordForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "referral_source", Label: "Referred by", Kind: web.KindSelect},
+		web.Field{Name: "postcode_district", Label: "Postcode district", Kind: web.KindText},
+		web.Field{Name: "flags_consent", Label: "Consent", Kind: web.KindText},
+		web.Field{Name: "long_term_unemployed", Label: "Long-term unemployed", Kind: web.KindText},
+		web.Field{Name: "disabled", Label: "Disabled", Kind: web.KindText},
+		web.Field{Name: "leaving_date", Label: "Leaving date", Kind: web.KindDate},
+		web.Field{Name: "leaving_category", Label: "Why they left", Kind: web.KindSelect},
+		web.Field{Name: "moved_on_to", Label: "Moved on to", Kind: web.KindText},
+		web.Field{Name: "moved_on_consent", Label: "Their agreement", Kind: web.KindText},
+	)
+}
+
 func (h *Handler) recordPage(c *gin.Context) {
 	id, err := web.PathID(c, "id", "employee")
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
+	h.showRecord(c, http.StatusOK, id, nil)
+}
+
+// showRecord shows an employment record; f is the form as posted (nil:
+// the record as stored).
+func (h *Handler) showRecord(c *gin.Context, status int, id string, f *web.Form) {
 	rec, err := h.svc.EmploymentRecord(c.Request.Context(), web.MustPrincipal(c), id)
 	if err != nil {
 		web.Fail(c, err)
 		return
+	}
+	if f == nil {
+		f = recordForm().Set("referral_source", rec.ReferralSource).Set("postcode_district", rec.PostcodeDistrict).
+			Set("leaving_category", rec.LeavingCategory).Set("moved_on_to", rec.MovedOnTo)
+		if !rec.LeavingDate.IsZero() {
+			f.Set("leaving_date", rec.LeavingDate.String())
+		}
+		for k, on := range map[string]bool{"flags_consent": rec.FlagsConsent, "long_term_unemployed": rec.LongTermUnemployed,
+			"disabled": rec.Disabled, "moved_on_consent": rec.MovedOnConsent} {
+			if on {
+				f.Set(k, "on")
+			}
+		}
 	}
 	name := ""
 	if lines, err := h.svc.RecordsFor(c.Request.Context(), web.MustPrincipal(c)); err == nil {
@@ -100,12 +133,7 @@ func (h *Handler) recordPage(c *gin.Context) {
 	for _, v := range people.ReferralSources {
 		refs = append(refs, option{v, people.ReferralLabel(v)})
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "outcomes/record", gin.H{"ID": id, "Name": name, "Rec": rec, "Categories": cats, "Referrals": refs})
-}
-
-var recordFieldLabels = map[string]string{
-	"leaving_date": "Leaving date", "leaving_category": "Why they left", "moved_on_to": "Moved on to",
-	"referral_source": "Referred by", "flags_consent": "Consent", "postcode_district": "Postcode district",
+	web.FormPage(c, status, "outcomes/record", gin.H{"ID": id, "Name": name, "Rec": rec, "Categories": cats, "Referrals": refs, "Form": f})
 }
 
 func (h *Handler) recordSubmit(c *gin.Context) {
@@ -114,37 +142,30 @@ func (h *Handler) recordSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	back := "/outcomes/records/" + id
+	f := recordForm().Posted(c)
+	on := func(k string) bool { return f.Value(k) == "on" }
 	in := people.EmploymentInput{
-		LeavingCategory: c.PostForm("leaving_category"), MovedOnTo: c.PostForm("moved_on_to"),
-		MovedOnConsent: c.PostForm("moved_on_consent") == "on", ReferralSource: c.PostForm("referral_source"),
-		LongTermUnemployed: c.PostForm("long_term_unemployed") == "on", Disabled: c.PostForm("disabled") == "on",
-		FlagsConsent: c.PostForm("flags_consent") == "on", PostcodeDistrict: c.PostForm("postcode_district"),
+		LeavingCategory: f.Value("leaving_category"), MovedOnTo: f.Value("moved_on_to"),
+		MovedOnConsent: on("moved_on_consent"), ReferralSource: f.Value("referral_source"),
+		LongTermUnemployed: on("long_term_unemployed"), Disabled: on("disabled"),
+		FlagsConsent: on("flags_consent"), PostcodeDistrict: f.Value("postcode_district"),
 	}
-	if v := strings.TrimSpace(c.PostForm("leaving_date")); v != "" {
-		if in.LeavingDate, err = civil.Parse(v); err != nil {
-			web.Problem(c, "Leaving date: give a date like 2026-11-20.")
-			web.Redirect(c, back)
-			return
-		}
+	in.LeavingDate = f.Date("leaving_date")
+	if in.MovedOnTo != "" && !in.MovedOnConsent {
+		f.Error("moved_on_to", `Moved on to can only be kept if the employee agrees: tick "They agree this is kept"`)
+	}
+	if !f.OK() {
+		h.showRecord(c, f.Status(), id, f)
+		return
 	}
 	if _, err := h.svc.SetEmploymentRecord(c.Request.Context(), web.MustPrincipal(c), id, in); err != nil {
-		code, msg, details := errs.Public(err)
-		if code == errs.Internal || code == errs.NotFound {
+		if !f.FromError(err) {
 			web.Fail(c, err)
 			return
 		}
-		if fs, ok := details.([]errs.FieldError); ok {
-			var parts []string
-			for _, f := range fs {
-				parts = append(parts, recordFieldLabels[f.Field]+" "+f.Message)
-			}
-			msg = strings.Join(parts, ". ") + "."
-		}
-		web.Problem(c, msg)
-		web.Redirect(c, back)
+		h.showRecord(c, f.Status(), id, f)
 		return
 	}
 	web.Success(c, "Employment record saved.")
-	web.Redirect(c, back)
+	web.Redirect(c, "/outcomes/records/"+id)
 }

@@ -3,6 +3,7 @@ package payroll
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,12 +57,17 @@ func (h *Handler) problem(c *gin.Context, err error, to string) {
 		return
 	}
 	_, msg, details := errs.Public(err)
-	if fs, ok := details.([]errs.FieldError); ok && len(fs) > 1 {
+	if fs, ok := details.([]errs.FieldError); ok {
+		// Never a field key: "pay period" rather than "period:".
 		var parts []string
 		for _, f := range fs {
-			parts = append(parts, f.Field+" "+f.Message)
+			w := strings.ReplaceAll(f.Field, "_", " ")
+			if w != "" {
+				w = strings.ToUpper(w[:1]) + w[1:] + " "
+			}
+			parts = append(parts, w+f.Message)
 		}
-		msg = strings.Join(parts, "; ")
+		msg = strings.Join(parts, ". ") + "."
 	}
 	web.Problem(c, msg)
 	web.Redirect(c, to)
@@ -169,6 +175,22 @@ func (h *Handler) approveSubmit(c *gin.Context) {
 	web.Redirect(c, "/payroll/timesheets?period="+t.Period.Key)
 }
 
+// timesForm declares the times form of one shift on the attendance sheet;
+// its ids start with the shift's id, as the sheet has one form per shift.
+func timesForm(shiftID string) *web.Form {
+	return web.NewForm(
+		web.Field{Name: "clock_in", Label: "Started", Kind: web.KindTime},
+		web.Field{Name: "clock_out", Label: "Finished", Kind: web.KindTime},
+		web.Field{Name: "break_minutes", Label: "Unpaid break", Kind: web.KindNumber},
+		web.Field{Name: "reason", Label: "Reason", Kind: web.KindText},
+	).IDPrefix("t-" + shiftID + "-")
+}
+
+// noShowForm declares the "Mark no-show" form of one shift.
+func noShowForm(shiftID string) *web.Form {
+	return web.NewForm(web.Field{Name: "reason", Label: "Reason for marking a no-show", Kind: web.KindText}).IDPrefix("ns-" + shiftID + "-")
+}
+
 func (h *Handler) attendancePage(c *gin.Context) {
 	d, err := web.QueryDate(c, "date")
 	if err != nil {
@@ -178,12 +200,39 @@ func (h *Handler) attendancePage(c *gin.Context) {
 	if d.IsZero() {
 		d = civil.In(h.svc.now(), civil.London)
 	}
+	h.showAttendance(c, http.StatusOK, d, "", nil)
+}
+
+// showAttendance shows the sheet of day d, each shift with its forms filled
+// from what is recorded; posted (for shift shiftID, after an error) takes
+// the place of that shift's form, with every value kept.
+func (h *Handler) showAttendance(c *gin.Context, status int, d civil.Date, shiftID string, posted *web.Form) {
 	day, err := h.svc.AttendanceOn(c.Request.Context(), d)
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/attendance", gin.H{"Day": day, "Prev": d.AddDays(-1), "Next": d.AddDays(1)})
+	times, noShows := map[string]*web.Form{}, map[string]*web.Form{}
+	for _, it := range day.Items {
+		f := timesForm(it.ShiftID)
+		if a := it.Attendance; a != nil {
+			if a.ClockIn != nil {
+				f.Set("clock_in", hhmm(*a.ClockIn))
+			}
+			if a.ClockOut != nil {
+				f.Set("clock_out", hhmm(*a.ClockOut))
+			}
+		}
+		times[it.ShiftID], noShows[it.ShiftID] = f, noShowForm(it.ShiftID)
+	}
+	if posted != nil {
+		if _, ok := times[shiftID]; ok && posted.Is("form", "no_show") {
+			noShows[shiftID] = posted
+		} else if ok {
+			times[shiftID] = posted
+		}
+	}
+	web.FormPage(c, status, "payroll/attendance", gin.H{"Day": day, "Prev": d.AddDays(-1), "Next": d.AddDays(1), "Times": times, "NoShows": noShows})
 }
 
 // localInstant reads "HH:MM" on a date in London; a time before start
@@ -201,34 +250,44 @@ func localInstant(d civil.Date, hhmmStr string, after time.Time) (time.Time, err
 }
 
 func (h *Handler) attendanceSubmit(c *gin.Context) {
-	d, err := civil.Parse(c.PostForm("date"))
+	id := c.Param("id")
+	f := timesForm(id).Posted(c)
+	d, err := civil.Parse(f.Value("date")) // hidden: the sheet's day
+	if err != nil {
+		web.Fail(c, errs.E(errs.Invalid, "The form has no day: open the attendance sheet again."))
+		return
+	}
 	back := "/payroll/attendance?date=" + d.String()
-	if err != nil {
-		h.problem(c, errs.Fields(errs.FieldError{Field: "date", Message: err.Error()}), "/payroll/attendance")
-		return
+	var in, out time.Time
+	if f.Required("clock_in") {
+		if in, err = localInstant(d, f.Value("clock_in"), time.Time{}); err != nil {
+			f.Error("clock_in", "Started must be a time like 08:30")
+		}
 	}
-	in, err := localInstant(d, c.PostForm("clock_in"), time.Time{})
-	if err != nil {
-		h.problem(c, errs.Fields(errs.FieldError{Field: "clock_in", Message: err.Error()}), back)
-		return
+	if f.Required("clock_out") {
+		if out, err = localInstant(d, f.Value("clock_out"), in); err != nil {
+			f.Error("clock_out", "Finished must be a time like 17:00")
+		}
 	}
-	out, err := localInstant(d, c.PostForm("clock_out"), in)
-	if err != nil {
-		h.problem(c, errs.Fields(errs.FieldError{Field: "clock_out", Message: err.Error()}), back)
-		return
-	}
-	req := AttendanceInput{ClockIn: in, ClockOut: out, Reason: c.PostForm("reason")}
-	if b := strings.TrimSpace(c.PostForm("break_minutes")); b != "" {
-		var n int
-		if _, err := fmt.Sscanf(b, "%d", &n); err != nil {
-			h.problem(c, errs.Fields(errs.FieldError{Field: "break_minutes", Message: "must be a number of minutes"}), back)
-			return
+	req := AttendanceInput{ClockIn: in, ClockOut: out, Reason: f.Value("reason")}
+	if b := f.Value("break_minutes"); b != "" {
+		n, err := strconv.Atoi(b)
+		if err != nil || n < 0 {
+			f.Error("break_minutes", "Unpaid break must be a whole number of minutes, like 30")
 		}
 		req.BreakMinutes = &n
 	}
-	a, err := h.svc.RecordAttendance(c.Request.Context(), web.MustPrincipal(c), c.Param("id"), req)
+	if !f.OK() {
+		h.showAttendance(c, f.Status(), d, id, f)
+		return
+	}
+	a, err := h.svc.RecordAttendance(c.Request.Context(), web.MustPrincipal(c), id, req)
 	if err != nil {
-		h.problem(c, err, back)
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
+		h.showAttendance(c, f.Status(), d, id, f)
 		return
 	}
 	web.Success(c, fmt.Sprintf("Recorded %s–%s (%s paid).", hhmm(*a.ClockIn), hhmm(*a.ClockOut), FormatMinutes(a.PaidMinutes)))
@@ -236,13 +295,23 @@ func (h *Handler) attendanceSubmit(c *gin.Context) {
 }
 
 func (h *Handler) noShowSubmit(c *gin.Context) {
-	back := "/payroll/attendance?date=" + c.PostForm("date")
-	if _, err := h.svc.MarkNoShow(c.Request.Context(), web.MustPrincipal(c), c.Param("id"), c.PostForm("reason")); err != nil {
-		h.problem(c, err, back)
+	id := c.Param("id")
+	f := noShowForm(id).Posted(c)
+	d, err := civil.Parse(f.Value("date"))
+	if err != nil {
+		web.Fail(c, errs.E(errs.Invalid, "The form has no day: open the attendance sheet again."))
+		return
+	}
+	if _, err := h.svc.MarkNoShow(c.Request.Context(), web.MustPrincipal(c), id, f.Value("reason")); err != nil {
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
+		h.showAttendance(c, f.Status(), d, id, f)
 		return
 	}
 	web.Success(c, "Marked as a no-show.")
-	web.Redirect(c, back)
+	web.Redirect(c, "/payroll/attendance?date="+d.String())
 }
 
 func (h *Handler) employees(c *gin.Context) ([]people.Person, error) {
@@ -378,7 +447,44 @@ type rateRow struct {
 	Permitted *PermittedWorkRecord
 }
 
+// rateForm declares the "Set a rate" form (web.Form).
+func rateForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "employee_id", Label: "Employee", Kind: web.KindSelect},
+		web.Field{Name: "hourly_rate", Label: "Hourly rate", Kind: web.KindMoney},
+		web.Field{Name: "effective_from", Label: "From", Kind: web.KindDate},
+		web.Field{Name: "apprentice", Label: "Apprentice", Kind: web.KindChoice},
+	)
+}
+
+// permittedForm declares the "Permitted work" form; its ids start "pw-" as
+// it shares the page (and the employee_id name) with the rate form.
+func permittedForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "employee_id", Label: "Employee", Kind: web.KindSelect},
+		web.Field{Name: "benefit", Label: "Benefit", Kind: web.KindSelect},
+		web.Field{Name: "from", Label: "From", Kind: web.KindDate},
+		web.Field{Name: "max_weekly_hours", Label: "Most hours a week", Kind: web.KindMoney, Keys: []string{"max_weekly_minutes"}},
+		web.Field{Name: "max_weekly_earnings", Label: "Most earnings a week", Kind: web.KindMoney},
+	).IDPrefix("pw-")
+}
+
+// Benefits are the choices of the permitted-work form.
+var permittedBenefits = []struct{ Value, Label string }{
+	{BenefitESAPermitted, "ESA permitted work"},
+	{BenefitESASupported, "ESA supported permitted work"},
+	{BenefitOther, "Other (set limits)"},
+	{"none", "None (remove)"},
+}
+
 func (h *Handler) ratesPage(c *gin.Context) {
+	today := civil.In(h.svc.now(), civil.London).String()
+	h.showRates(c, http.StatusOK, rateForm().Set("effective_from", today), permittedForm().Set("from", today))
+}
+
+// showRates shows the rates page with its two forms (first showing, or
+// again after an error in one of them with every value kept).
+func (h *Handler) showRates(c *gin.Context, status int, rf, pf *web.Form) {
 	ctx := c.Request.Context()
 	emps, err := h.employees(c)
 	if err != nil {
@@ -411,33 +517,49 @@ func (h *Handler) ratesPage(c *gin.Context) {
 		}
 		rows = append(rows, r)
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "payroll/rates", gin.H{
+	web.FormPage(c, status, "payroll/rates", gin.H{
 		"Rows": rows, "Floor": h.svc.policyFloor, "Today": today, "CanWrite": auth.Can(web.MustPrincipal(c), auth.PayRatesWrite),
+		"RateForm": rf, "PermittedForm": pf, "Benefits": permittedBenefits,
 	})
 }
 
 func (h *Handler) rateSubmit(c *gin.Context) {
+	f := rateForm().Posted(c)
+	today := civil.In(h.svc.now(), civil.London).String()
+	again := func() { h.showRates(c, f.Status(), f, permittedForm().Set("from", today)) }
 	var in RateInput
-	var bad []errs.FieldError
-	r, err := money.Parse(c.PostForm("hourly_rate"))
-	if err != nil {
-		bad = append(bad, errs.FieldError{Field: "hourly_rate", Message: err.Error()})
+	f.Required("employee_id")
+	if f.Required("hourly_rate") {
+		r, err := money.Parse(f.Value("hourly_rate"))
+		if err != nil {
+			f.Error("hourly_rate", "Hourly rate must be an amount in pounds like 12.50")
+		}
+		in.HourlyRate = Amount(r)
 	}
-	in.HourlyRate = Amount(r)
-	if in.EffectiveFrom, err = civil.Parse(c.PostForm("effective_from")); err != nil {
-		bad = append(bad, errs.FieldError{Field: "effective_from", Message: err.Error()})
+	if f.Required("effective_from") {
+		in.EffectiveFrom = f.Date("effective_from")
 	}
-	in.Apprentice = c.PostForm("apprentice") != ""
-	if len(bad) > 0 {
-		h.problem(c, errs.Fields(bad...), "/payroll/rates")
+	in.Apprentice = f.Value("apprentice") != ""
+	if !f.OK() {
+		again()
 		return
 	}
-	res, err := h.svc.SetPayRate(c.Request.Context(), web.MustPrincipal(c), c.PostForm("employee_id"), in)
-	if err != nil {
-		h.problem(c, err, "/payroll/rates")
+	res, err := h.svc.SetPayRate(c.Request.Context(), web.MustPrincipal(c), f.Value("employee_id"), in)
+	if errs.CodeOf(err) == errs.RuleViolation { // below the statutory minimum: by the rate
+		_, msg, _ := errs.Public(err)
+		f.Error("hourly_rate", msg)
+		again()
 		return
 	}
-	msg := fmt.Sprintf("Set %s an hour from %s.", res.Rate.HourlyRate, res.Rate.EffectiveFrom.Format("2 January 2006"))
+	if err != nil {
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
+		again()
+		return
+	}
+	msg := fmt.Sprintf("Set %s an hour from %s.", res.Rate.HourlyRate, res.Rate.EffectiveFrom.Format("Mon 2 Jan 2006"))
 	if len(res.Warnings) > 0 {
 		web.SetFlash(c, "info", msg+" Warning: "+strings.Join(res.Warnings, " "))
 	} else {
@@ -447,43 +569,69 @@ func (h *Handler) rateSubmit(c *gin.Context) {
 }
 
 func (h *Handler) permittedWorkSubmit(c *gin.Context) {
-	in := PermittedWorkInput{Benefit: c.PostForm("benefit")}
-	var bad []errs.FieldError
-	var err error
-	if v := c.PostForm("from"); v != "" {
-		if in.From, err = civil.Parse(v); err != nil {
-			bad = append(bad, errs.FieldError{Field: "from", Message: err.Error()})
-		}
+	f := permittedForm().Posted(c)
+	today := civil.In(h.svc.now(), civil.London).String()
+	again := func() { h.showRates(c, f.Status(), rateForm().Set("effective_from", today), f) }
+	in := PermittedWorkInput{Benefit: f.Value("benefit")}
+	f.Required("employee_id")
+	known := false
+	for _, b := range permittedBenefits {
+		known = known || b.Value == in.Benefit
 	}
-	if v := strings.TrimSpace(c.PostForm("max_weekly_hours")); v != "" {
-		hrs, err := money.Parse(v)
-		if err != nil {
-			bad = append(bad, errs.FieldError{Field: "max_weekly_hours", Message: "must be hours like 15.75"})
+	if !known {
+		f.Error("benefit", "Select a benefit from the list")
+	}
+	in.From = f.Date("from")
+	if v := f.Value("max_weekly_hours"); v != "" {
+		hrs, err := money.Parse(v) // hours with up to two decimals
+		if err != nil || hrs < 0 {
+			f.Error("max_weekly_hours", "Most hours a week must be a number of hours like 15.75, or 0 for no limit")
 		}
 		m := int(hrs) * 60 / 100
 		in.MaxWeeklyMinutes = &m
 	}
-	if v := strings.TrimSpace(c.PostForm("max_weekly_earnings")); v != "" {
+	if v := f.Value("max_weekly_earnings"); v != "" {
 		p, err := money.Parse(v)
-		if err != nil {
-			bad = append(bad, errs.FieldError{Field: "max_weekly_earnings", Message: err.Error()})
+		if err != nil || p < 0 {
+			f.Error("max_weekly_earnings", "Most earnings a week must be an amount in pounds like 183.50, or 0 for no limit")
 		}
 		a := Amount(p)
 		in.MaxWeeklyEarnings = &a
 	}
-	if len(bad) > 0 {
-		h.problem(c, errs.Fields(bad...), "/payroll/rates")
+	if !f.OK() {
+		again()
 		return
 	}
-	rec, ok, err := h.svc.SetPermittedWork(c.Request.Context(), web.MustPrincipal(c), c.PostForm("employee_id"), in)
+	rec, ok, err := h.svc.SetPermittedWork(c.Request.Context(), web.MustPrincipal(c), f.Value("employee_id"), in)
 	if err != nil {
-		h.problem(c, err, "/payroll/rates")
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
+		again()
 		return
 	}
 	if !ok {
 		web.Success(c, "Removed the permitted-work record.")
 	} else {
-		web.Success(c, fmt.Sprintf("Permitted work recorded: %s, up to %s and %s a week (0 = no limit).", rec.Benefit, FormatMinutes(rec.MaxWeeklyMinutes), rec.MaxWeeklyEarnings))
+		limit := "no hours limit"
+		if rec.MaxWeeklyMinutes > 0 {
+			limit = "up to " + FormatMinutes(rec.MaxWeeklyMinutes)
+		}
+		earn := "no earnings limit"
+		if rec.MaxWeeklyEarnings > 0 {
+			earn = "up to " + rec.MaxWeeklyEarnings.String()
+		}
+		web.Success(c, fmt.Sprintf("Permitted work recorded: %s, %s and %s a week.", benefitLabel(rec.Benefit), limit, earn))
 	}
 	web.Redirect(c, "/payroll/rates")
+}
+
+func benefitLabel(v string) string {
+	for _, b := range permittedBenefits {
+		if b.Value == v {
+			return b.Label
+		}
+	}
+	return v
 }

@@ -63,7 +63,7 @@ func (s *Service) SetPermittedWork(ctx context.Context, by auth.Principal, emplo
 	switch in.Benefit {
 	case BenefitESAPermitted, BenefitESASupported, BenefitOther:
 	default:
-		bad = append(bad, errs.FieldError{Field: "benefit", Message: "must be esa_permitted_work, esa_supported_permitted_work, other, or none to remove the record"})
+		bad = append(bad, errs.FieldError{Field: "benefit", Message: "must be ESA permitted work, ESA supported permitted work, other, or none to remove the record"})
 	}
 	if in.From.IsZero() {
 		in.From = civil.In(s.now(), civil.London)
@@ -87,7 +87,7 @@ func (s *Service) SetPermittedWork(ctx context.Context, by auth.Principal, emplo
 		}
 	}
 	if len(bad) == 0 && row.MaxWeeklyMinutes == 0 && row.MaxWeeklyEarnings == 0 {
-		bad = append(bad, errs.FieldError{Field: "max_weekly_earnings", Message: "set an hours limit, an earnings limit, or both"})
+		bad = append(bad, errs.FieldError{Field: "max_weekly_earnings", Message: "Set an hours limit, an earnings limit, or both"})
 	}
 	if len(bad) > 0 {
 		return PermittedWorkRecord{}, false, errs.Fields(bad...)

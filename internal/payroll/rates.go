@@ -111,7 +111,7 @@ func (s *Service) SetPayRate(ctx context.Context, by auth.Principal, employeeID 
 	rate := money.Pence(in.HourlyRate)
 	var bad []errs.FieldError
 	if in.EffectiveFrom.IsZero() {
-		bad = append(bad, errs.FieldError{Field: "effective_from", Message: "is required: the date the rate starts, like 2026-12-01"})
+		bad = append(bad, errs.FieldError{Field: "effective_from", Message: "is required: the date the rate starts"})
 	}
 	if rate <= 0 || rate > 100000 {
 		bad = append(bad, errs.FieldError{Field: "hourly_rate", Message: "must be between £0.01 and £1,000.00 an hour"})
@@ -120,7 +120,7 @@ func (s *Service) SetPayRate(ctx context.Context, by auth.Principal, employeeID 
 		return RateResult{}, errs.Fields(bad...)
 	}
 	if _, ok := StatutoryMinimum(Band21Plus, in.EffectiveFrom); !ok {
-		return RateResult{}, errs.Fields(errs.FieldError{Field: "effective_from", Message: fmt.Sprintf("must be on or after %s, the earliest date the minimum wage table covers", MinimumWageTable[0].From)})
+		return RateResult{}, errs.Fields(errs.FieldError{Field: "effective_from", Message: fmt.Sprintf("must be on or after %s, the earliest date the minimum wage table covers", MinimumWageTable[0].From.Format("2 January 2006"))})
 	}
 	if err := s.refuseIfClosed(ctx, s.db.WithContext(ctx), in.EffectiveFrom, "a pay rate"); err != nil {
 		return RateResult{}, err

@@ -1,6 +1,7 @@
 package people
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -165,21 +166,55 @@ func (h *Handler) apiEmployees(c *gin.Context) (web.List[DirectoryEntry], error)
 
 // Pages.
 
+// loginForm declares the sign-in form (web.Form). The password is never
+// shown again.
+func loginForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "email", Label: "Email", Kind: web.KindEmail},
+		web.Field{Name: "password", Label: "Password", Kind: web.KindPassword},
+	)
+}
+
+// signInNotRecognised is all a failed sign-in says: never whether the email
+// has an account.
+const signInNotRecognised = "Email or password not recognised. Check them and try again."
+
 func (h *Handler) loginPage(c *gin.Context) {
 	if _, ok := web.PrincipalOf(c); ok {
 		web.Redirect(c, safeNext(c.Query("next")))
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "people/login", gin.H{"Next": safeNext(c.Query("next"))})
+	web.FormPage(c, http.StatusOK, "people/login", gin.H{"Next": safeNext(c.Query("next")), "Form": loginForm()})
 }
 
 func (h *Handler) loginSubmit(c *gin.Context) {
-	email, next := c.PostForm("email"), safeNext(c.PostForm("next"))
-	sess, _, err := h.svc.Login(c.Request.Context(), email, c.PostForm("password"), c.ClientIP())
+	f := loginForm().Posted(c)
+	next := safeNext(f.Value("next"))
+	again := func(status int) {
+		web.FormPage(c, status, "people/login", gin.H{"Next": next, "Form": f})
+	}
+	f.Required("email")
+	if f.Values.Get("password") == "" {
+		f.Error("password", "Enter your password")
+	}
+	if !f.OK() {
+		again(f.Status())
+		return
+	}
+	sess, _, err := h.svc.Login(c.Request.Context(), f.Value("email"), f.Values.Get("password"), c.ClientIP())
 	if err != nil {
-		_, msg, _ := errs.Public(err)
-		status := errs.Status(errs.CodeOf(err))
-		h.shell.Renderer.HTML(c, status, "people/login", gin.H{"Next": next, "Email": email, "Error": msg})
+		code := errs.CodeOf(err)
+		switch code {
+		case errs.Internal:
+			web.Fail(c, err)
+			return
+		case errs.Unauthenticated:
+			f.Error("password", signInNotRecognised)
+		default: // too many attempts, or nothing typed
+			_, msg, _ := errs.Public(err)
+			f.Error("password", msg)
+		}
+		again(errs.Status(code))
 		return
 	}
 	web.SetSessionCookie(c, sess.Token, sess.Lifetime, h.secure)
@@ -213,27 +248,54 @@ func (h *Handler) homePage(c *gin.Context) {
 	h.shell.Renderer.HTML(c, http.StatusOK, "home/index", gin.H{"Sections": sections})
 }
 
+// passwordForm declares the "Change your password" form; no password is
+// ever shown again.
+func passwordForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "current_password", Label: "Current password", Kind: web.KindPassword},
+		web.Field{Name: "new_password", Label: "New password", Kind: web.KindPassword},
+		web.Field{Name: "confirm_password", Label: "New password again", Kind: web.KindPassword},
+	)
+}
+
 func (h *Handler) accountPage(c *gin.Context) {
+	h.showAccount(c, http.StatusOK, passwordForm())
+}
+
+func (h *Handler) showAccount(c *gin.Context, status int, f *web.Form) {
 	p, err := h.svc.Get(c.Request.Context(), web.MustPrincipal(c).ID)
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "people/account", gin.H{"Person": p})
+	web.FormPage(c, status, "people/account", gin.H{"Person": p, "Form": f})
 }
 
 func (h *Handler) passwordSubmit(c *gin.Context) {
 	p := web.MustPrincipal(c)
-	if c.PostForm("new_password") != c.PostForm("confirm_password") {
-		web.Problem(c, "The new passwords do not match.")
-		web.Redirect(c, "/account")
+	f := passwordForm().Posted(c)
+	cur, next := f.Values.Get("current_password"), f.Values.Get("new_password")
+	if cur == "" {
+		f.Error("current_password", "Enter your current password")
+	}
+	switch {
+	case next == "":
+		f.Error("new_password", "Enter a new password")
+	case auth.CheckStrength(next) != nil:
+		f.Error("new_password", fmt.Sprintf("New password must be at least %d characters (and at most 72 bytes)", auth.MinPasswordLength))
+	case next != f.Values.Get("confirm_password"):
+		f.Error("confirm_password", "The new passwords do not match: type the same new password twice")
+	}
+	if !f.OK() {
+		h.showAccount(c, f.Status(), f)
 		return
 	}
-	err := h.svc.ChangePassword(c.Request.Context(), p.ID, c.PostForm("current_password"), c.PostForm("new_password"), web.SessionToken(c))
-	if err != nil {
-		_, msg, _ := errs.Public(err)
-		web.Problem(c, msg)
-		web.Redirect(c, "/account")
+	if err := h.svc.ChangePassword(c.Request.Context(), p.ID, cur, next, web.SessionToken(c)); err != nil {
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
+		h.showAccount(c, f.Status(), f)
 		return
 	}
 	web.Success(c, "Your password has been changed. Other devices have been signed out.")
@@ -309,18 +371,35 @@ func (h *Handler) createSubmit(c *gin.Context) {
 	web.Redirect(c, "/admin/people/"+p.ID)
 }
 
+// rolesForm declares the "Roles" form of a person's page.
+func rolesForm() *web.Form {
+	return web.NewForm(web.Field{Name: "roles", Label: "Roles", Kind: web.KindChoice, Keys: []string{"employee"}})
+}
+
 func (h *Handler) personPage(c *gin.Context) {
 	id, err := web.PathID(c, "id", "person")
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
+	h.showPerson(c, http.StatusOK, id, nil)
+}
+
+// showPerson shows a person's page; f is the roles form (nil: their roles
+// as stored).
+func (h *Handler) showPerson(c *gin.Context, status int, id string, f *web.Form) {
 	p, err := h.svc.Get(c.Request.Context(), id)
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "people/person", gin.H{"Person": p, "Roles": auth.Roles})
+	if f == nil {
+		f = rolesForm()
+		for _, r := range p.Roles {
+			f.Values.Add("roles", string(r))
+		}
+	}
+	web.FormPage(c, status, "people/person", gin.H{"Person": p, "Roles": auth.Roles, "Form": f})
 }
 
 func (h *Handler) updateSubmit(c *gin.Context) {
@@ -329,16 +408,13 @@ func (h *Handler) updateSubmit(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
+	if c.PostForm("do") == "roles" {
+		h.rolesSubmit(c, id)
+		return
+	}
 	ctx := c.Request.Context()
 	var msg string
 	switch c.PostForm("do") {
-	case "roles":
-		roles := []auth.Role{}
-		for _, r := range c.PostFormArray("roles") {
-			roles = append(roles, auth.Role(r))
-		}
-		_, err = h.svc.Update(ctx, id, Update{Roles: &roles})
-		msg = "Roles updated."
 	case "deactivate", "activate":
 		active := c.PostForm("do") == "activate"
 		if !active && id == web.MustPrincipal(c).ID {
@@ -360,5 +436,46 @@ func (h *Handler) updateSubmit(c *gin.Context) {
 	} else {
 		web.Success(c, msg)
 	}
+	web.Redirect(c, "/admin/people/"+id)
+}
+
+// rolesSubmit saves a person's roles; on an error their page is shown again
+// with the roles as ticked.
+func (h *Handler) rolesSubmit(c *gin.Context, id string) {
+	f := rolesForm().Posted(c)
+	roles := []auth.Role{}
+	for _, r := range f.Values["roles"] {
+		if !auth.Role(r).Valid() {
+			f.Error("roles", "Select roles from the list")
+			break
+		}
+		roles = append(roles, auth.Role(r))
+	}
+	if len(f.Values["roles"]) == 0 {
+		f.Error("roles", "Select at least one role")
+	}
+	if f.OK() && f.Is("roles", string(auth.Employee)) {
+		p, err := h.svc.Get(c.Request.Context(), id)
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		if p.Employee == nil {
+			f.Error("roles", "Employee can only be given to someone with employment details (a works number and a start date)")
+		}
+	}
+	if !f.OK() {
+		h.showPerson(c, f.Status(), id, f)
+		return
+	}
+	if _, err := h.svc.Update(c.Request.Context(), id, Update{Roles: &roles}); err != nil {
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
+		h.showPerson(c, f.Status(), id, f)
+		return
+	}
+	web.Success(c, "Roles updated.")
 	web.Redirect(c, "/admin/people/"+id)
 }

@@ -36,6 +36,7 @@ type Form struct {
 	Errors []FieldMessage
 	fields []Field
 	status int
+	prefix string // put before every element id (IDPrefix)
 }
 
 // Field is one input of a form.
@@ -57,6 +58,9 @@ const (
 	KindChoice = "choice" // radios or checkboxes; errors link to the first, id name-0
 	KindSelect = "select" // a <select {{.Data.Form.Attrs "x"}}>
 	KindLong   = "long"   // a textarea
+	// KindPassword is <input type="password">; what was typed is never
+	// shown again, not even on an error.
+	KindPassword = "password"
 )
 
 // FieldMessage is one problem: which field (its id; "" for the form as a
@@ -71,6 +75,11 @@ type FieldMessage struct {
 func NewForm(fields ...Field) *Form {
 	return &Form{Values: url.Values{}, fields: fields}
 }
+
+// IDPrefix puts prefix before every element id of the form, for a page
+// holding several forms with the same input names (one per shift, say):
+// ids stay unique while names stay what the handler reads.
+func (f *Form) IDPrefix(prefix string) *Form { f.prefix = prefix; return f }
 
 // Posted reads the submitted values of the request into the form.
 func (f *Form) Posted(c *gin.Context) *Form {
@@ -223,9 +232,9 @@ func (f *Form) Summary() []FieldMessage {
 // first option (name + "-0"), which templates must give it.
 func (f *Form) ID(name string) string {
 	if fd, ok := f.field(name); ok && fd.Kind == KindChoice {
-		return name + "-0"
+		return f.prefix + name + "-0"
 	}
-	return name
+	return f.prefix + name
 }
 
 // Attrs are the id, name and error attributes of a field's element:
@@ -269,6 +278,8 @@ func (f *Form) Input(name string) template.HTMLAttr {
 		}
 	case KindEmail:
 		typ = "email"
+	case KindPassword:
+		typ, v = "password", ""
 	}
 	return f.Attrs(name) + template.HTMLAttr(` type="`+typ+`" value="`+html.EscapeString(v)+`"`+extra) //nolint:gosec // escaped
 }

@@ -155,3 +155,24 @@ func TestMonthText(t *testing.T) {
 		}
 	}
 }
+
+// Several forms on one page keep unique ids; a password is never shown again.
+func TestFormIDPrefixAndPassword(t *testing.T) {
+	f := NewForm(Field{Name: "clock_in", Label: "Started", Kind: KindTime}, Field{Name: "password", Label: "Password", Kind: KindPassword}).IDPrefix("s1-")
+	f.Set("clock_in", "08:00").Set("password", "hunter22hunter")
+	f.Error("clock_in", "Started must be a time like 08:30")
+	f.Error("", "Email or password not recognised")
+	in := string(f.Input("clock_in"))
+	if !strings.Contains(in, `id="s1-clock_in" name="clock_in"`) || !strings.Contains(in, `aria-describedby="s1-clock_in-error"`) {
+		t.Errorf("Input(clock_in) = %s", in)
+	}
+	if (FieldArgs{Form: f, Name: "clock_in"}).ErrorID() != "s1-clock_in-error" {
+		t.Errorf("ErrorID without the prefix")
+	}
+	if s := f.Summary(); s[0].Field != "s1-clock_in" || s[1].Field != "s1-clock_in" {
+		t.Errorf("summary links %v", s)
+	}
+	if p := string(f.Input("password")); !strings.Contains(p, `type="password" value=""`) || strings.Contains(p, "hunter") {
+		t.Errorf("Input(password) = %s", p)
+	}
+}
