@@ -339,6 +339,11 @@ func (h *Handler) pageSwapAction(c *gin.Context) {
 	done(c, err, msg, "/rota/inbox")
 }
 
+// preferenceOption is one answer to "How do you feel about working then?".
+type preferenceOption struct{ Value, Label string }
+
+var preferenceOptions = []preferenceOption{{"", "Happy to"}, {WouldLike, "I'd like to"}, {RatherNot, "I'd rather not"}}
+
 var formDays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 // availabilityForm declares the availability form (web.Form): a from and an
@@ -349,7 +354,8 @@ func availabilityForm() *web.Form {
 		day := strings.ToUpper(d[:1]) + d[1:]
 		fields = append(fields,
 			web.Field{Name: d + "_from", Label: day + " from", Kind: web.KindTime},
-			web.Field{Name: d + "_to", Label: day + " until", Kind: web.KindTime})
+			web.Field{Name: d + "_to", Label: day + " until", Kind: web.KindTime},
+			web.Field{Name: d + "_preference", Label: day + ": how you feel about working then", Kind: web.KindSelect})
 	}
 	fields[0].Keys = []string{"weekly"}
 	return web.NewForm(append(fields, web.Field{Name: "unavailable", Label: "Dates you cannot work", Kind: web.KindLong})...)
@@ -363,23 +369,29 @@ func (h *Handler) pageAvailability(c *gin.Context) {
 	}
 	f := availabilityForm()
 	for _, w := range a.Weekly {
-		f.Set(w.Day+"_from", w.From).Set(w.Day+"_to", w.To)
+		f.Set(w.Day+"_from", w.From).Set(w.Day+"_to", w.To).Set(w.Day+"_preference", w.Preference)
 	}
 	var dates []string
 	for _, d := range a.Unavailable {
 		dates = append(dates, d.Format("Mon 2 Jan 2006"))
 	}
 	f.Set("unavailable", strings.Join(dates, "\n")).Set("version", strconv.Itoa(a.Version))
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/availability", gin.H{"Form": f, "Days": formDays})
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/availability", gin.H{"Form": f, "Days": formDays, "Preferences": preferenceOptions})
 }
 
 func (h *Handler) pageSaveAvailability(c *gin.Context) {
 	f := availabilityForm().Posted(c)
 	var a Availability
 	for _, d := range formDays {
-		from, to := f.Value(d+"_from"), f.Value(d+"_to")
+		from, to, pref := f.Value(d+"_from"), f.Value(d+"_to"), f.Value(d+"_preference")
 		day := strings.ToUpper(d[:1]) + d[1:]
+		if pref != "" && pref != WouldLike && pref != RatherNot {
+			f.Error(d+"_preference", day+": choose how you feel about working then from the list")
+		}
 		switch {
+		case from == "" && to == "" && pref != "":
+			f.Error(d+"_from", "Enter the times on "+day+" you would "+map[string]string{WouldLike: "like", RatherNot: "rather not"}[pref]+" to work")
+			continue
 		case from == "" && to == "":
 			continue
 		case from == "":
@@ -401,7 +413,7 @@ func (h *Handler) pageSaveAvailability(c *gin.Context) {
 				f.Error(d+"_to", day+": the time until must be after the time from")
 			}
 		}
-		a.Weekly = append(a.Weekly, Window{Day: d, From: from, To: to})
+		a.Weekly = append(a.Weekly, Window{Day: d, From: from, To: to, Preference: pref})
 	}
 	for _, line := range strings.Split(f.Values.Get("unavailable"), "\n") {
 		if strings.TrimSpace(line) == "" {
@@ -427,7 +439,7 @@ func (h *Handler) pageSaveAvailability(c *gin.Context) {
 			return
 		}
 	}
-	web.FormPage(c, f.Status(), "rota/availability", gin.H{"Form": f, "Days": formDays})
+	web.FormPage(c, f.Status(), "rota/availability", gin.H{"Form": f, "Days": formDays, "Preferences": preferenceOptions})
 }
 
 // unavailableLine reads one line of the dates-I-cannot-work box: one date as
