@@ -477,6 +477,7 @@ type Board struct {
 	Sites            []Site
 	Unavailable      []string
 	Waiting          int
+	Form             *web.Form // the "Add a shift" form
 }
 
 // BoardRow is one site's week.
@@ -493,7 +494,6 @@ type BoardShift struct {
 }
 
 func (h *Handler) pageBoard(c *gin.Context) {
-	ctx := c.Request.Context()
 	today := civil.In(h.svc.now(), civil.London)
 	from, err := web.QueryDate(c, "week")
 	if err != nil || from.IsZero() {
@@ -509,6 +509,25 @@ func (h *Handler) pageBoard(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/rota/board/sites?"+q.Encode())
 		return
 	}
+	f := newShiftForm().Set("date", from.String()).Set("start", "07:00").Set("end", "11:00")
+	h.showBoard(c, http.StatusOK, from, f)
+}
+
+// newShiftForm declares the board's "Add a shift" form (web.Form).
+func newShiftForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "site_id", Label: "Site", Kind: web.KindSelect},
+		web.Field{Name: "date", Label: "Date", Kind: web.KindDate, Keys: []string{"start_at", "starts_at"}},
+		web.Field{Name: "start", Label: "Start", Kind: web.KindTime},
+		web.Field{Name: "end", Label: "End", Kind: web.KindTime, Keys: []string{"end_at", "ends_at"}},
+		web.Field{Name: "break_minutes", Label: "Break", Kind: web.KindNumber},
+	)
+}
+
+// showBoard is the planning board of the week from, with the "Add a shift"
+// form f (new, or as posted).
+func (h *Handler) showBoard(c *gin.Context, status int, from civil.Date, f *web.Form) {
+	ctx := c.Request.Context()
 	shifts, err := h.svc.Shifts(ctx, Filter{From: from, To: from.AddDays(6)})
 	if err != nil {
 		web.Fail(c, err)
@@ -530,7 +549,7 @@ func (h *Handler) pageBoard(c *gin.Context) {
 		return
 	}
 	live := map[string]string{}
-	b := Board{From: from, Prev: from.AddDays(-7), Next: from.AddDays(7)}
+	b := Board{From: from, Prev: from.AddDays(-7), Next: from.AddDays(7), Form: f}
 	for _, w := range queue {
 		live[w.Shift.ID] = w.Status
 		if w.Status == SwapAwaitingApproval {
@@ -587,41 +606,63 @@ func (h *Handler) pageBoard(c *gin.Context) {
 		}
 	}
 	slices.Sort(b.Unavailable)
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/board", b)
+	h.shell.Renderer.HTML(c, status, "rota/board", b)
 }
 
 func (h *Handler) pageCreateShift(c *gin.Context) {
-	d, err := civil.Parse(c.PostForm("date"))
-	if err != nil {
-		done(c, errs.Fields(errs.FieldError{Field: "date", Message: err.Error()}), "", "/rota/board")
-		return
+	f := newShiftForm().Posted(c)
+	today := civil.In(h.svc.now(), civil.London)
+	week, _ := civil.Parse(f.Value("week"))
+	var d civil.Date
+	if f.Required("date") {
+		d = f.Date("date")
 	}
-	start, ok1 := parseClock(c.PostForm("start"))
-	end, ok2 := parseClock(c.PostForm("end"))
-	if !ok1 || !ok2 {
-		done(c, errs.Fields(errs.FieldError{Field: "start", Message: "start and end must be times like 07:00"}), "", "/rota/board?week="+d.String())
-		return
+	var start, end int
+	if f.Required("start") {
+		var ok bool
+		if start, ok = parseClock(f.Value("start")); !ok {
+			f.Error("start", "Start must be a time like 07:00")
+		}
 	}
-	st := d.At(start/60, start%60, civil.London)
-	en := d.At(end/60, end%60, civil.London)
-	if !en.After(st) {
-		en = d.AddDays(1).At(end/60, end%60, civil.London) // a night shift ends the next day
+	if f.Required("end") {
+		var ok bool
+		if end, ok = parseClock(f.Value("end")); !ok {
+			f.Error("end", "End must be a time like 11:00")
+		}
 	}
-	in := ShiftInput{SiteID: c.PostForm("site_id"), Start: st, End: en, Notes: c.PostForm("notes")}
-	if b := strings.TrimSpace(c.PostForm("break_minutes")); b != "" {
+	in := ShiftInput{SiteID: f.Value("site_id"), Notes: f.Value("notes")}
+	if in.SiteID == "" {
+		f.Error("site_id", "Choose a site")
+	}
+	if b := f.Value("break_minutes"); b != "" {
 		n, err := strconv.Atoi(b)
-		if err != nil {
-			done(c, errs.Fields(errs.FieldError{Field: "break_minutes", Message: "must be a number of minutes"}), "", "/rota/board?week="+d.String())
-			return
+		if err != nil || n < 0 {
+			f.Error("break_minutes", "Break must be a whole number of minutes, like 30")
 		}
 		in.BreakMinutes = &n
 	}
-	sh, err := h.svc.CreateShift(c.Request.Context(), web.MustPrincipal(c).ID, in)
-	if err != nil {
-		done(c, err, "", "/rota/board?week="+d.String())
-		return
+	if f.OK() {
+		in.Start = d.At(start/60, start%60, civil.London)
+		in.End = d.At(end/60, end%60, civil.London)
+		if !in.End.After(in.Start) {
+			in.End = d.AddDays(1).At(end/60, end%60, civil.London) // a night shift ends the next day
+		}
+		sh, err := h.svc.CreateShift(c.Request.Context(), web.MustPrincipal(c).ID, in)
+		if err == nil {
+			done(c, nil, "Shift added. Choose who works it.", "/rota/board/shifts/"+sh.ID)
+			return
+		}
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
 	}
-	done(c, nil, "Shift added. Choose who works it.", "/rota/board/shifts/"+sh.ID)
+	if !d.IsZero() {
+		week = d
+	} else if week.IsZero() {
+		week = today
+	}
+	h.showBoard(c, f.Status(), weekStart(week), f)
 }
 
 func (h *Handler) pageDeskShift(c *gin.Context) {
