@@ -2,6 +2,7 @@ package rota
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -671,21 +672,72 @@ func (h *Handler) pageDeskShift(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
+	DeskShiftPage(c, h.svc, h.shell, http.StatusOK, id, "", nil)
+}
+
+// DeskShiftPage shows a shift's page on the board (who can work it, take
+// them off, cancel it) with status. posted names the form that was posted
+// and refused ("assign:<employee id>", "unassign" or "cancel"), f its
+// values and messages (web.Form); the other forms show empty.
+func DeskShiftPage(c *gin.Context, svc *Service, shell *web.Shell, status int, id, posted string, f *web.Form) {
 	ctx := c.Request.Context()
-	sh, err := h.svc.Shift(ctx, id)
+	sh, err := svc.Shift(ctx, id)
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
 	var cands []Candidate
-	if sh.Status != Cancelled && sh.End.After(h.svc.now()) {
-		if cands, err = h.svc.Candidates(ctx, id); err != nil {
+	if sh.Status != Cancelled && sh.End.After(svc.now()) {
+		if cands, err = svc.Candidates(ctx, id); err != nil {
 			web.Fail(c, err)
 			return
 		}
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/desk_shift", gin.H{"Shift": sh, "Candidates": cands,
-		"NeedsReason": h.svc.ChangeNeedsReason(sh), "NoticeDays": h.svc.cfg.Notice.Days})
+	forms := map[string]*web.Form{"unassign": DeskShiftForm(), "cancel": DeskShiftForm(), "assign": DeskShiftForm()}
+	assignTo := ""
+	if f != nil {
+		if strings.HasPrefix(posted, "assign:") {
+			assignTo, posted = strings.TrimPrefix(posted, "assign:"), "assign"
+		}
+		forms[posted] = f
+	}
+	shell.Renderer.HTML(c, status, "rota/desk_shift", gin.H{"Shift": sh, "Candidates": cands,
+		"NeedsReason": svc.ChangeNeedsReason(sh), "NoticeDays": svc.cfg.Notice.Days,
+		"Form": f, "Forms": forms, "AssignTo": assignTo})
+}
+
+// DeskShiftForm declares the forms of a shift's board page (web.Form):
+// assign (override and change reasons), take off (reason) and cancel
+// (cancel_reason).
+func DeskShiftForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "override_reason", Label: "Reason for the override", Kind: web.KindText},
+		web.Field{Name: "change_reason", Label: "Reason for changing a published shift at short notice", Kind: web.KindText},
+		web.Field{Name: "reason", Label: "Reason", Kind: web.KindText},
+		web.Field{Name: "cancel_reason", Label: "Reason", Kind: web.KindText},
+	)
+}
+
+// DeskShiftError puts a service's refusal on the desk shift form f and
+// reports whether it did (see web.Form.FromError). A refusal that asks for
+// a reason goes by the reason field (reasonField) when that was left empty.
+func DeskShiftError(f *web.Form, err error, reasonField string) bool {
+	if !f.FromError(err) {
+		return false
+	}
+	for i := range f.Errors {
+		if f.Errors[i].Field == "reason" && reasonField == "cancel_reason" {
+			f.Errors[i].Field = reasonField // the service calls both "reason"
+		}
+	}
+	if errs.CodeOf(err) == errs.RuleViolation && f.Value(reasonField) == "" {
+		for i := range f.Errors {
+			if f.Errors[i].Field == "" {
+				f.Errors[i].Field = reasonField
+			}
+		}
+	}
+	return true
 }
 
 func (h *Handler) pageAssign(c *gin.Context) {
@@ -694,8 +746,28 @@ func (h *Handler) pageAssign(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	res, err := h.svc.Assign(c.Request.Context(), web.MustPrincipal(c).ID, id, c.PostForm("employee_id"), c.PostForm("override_reason"), c.PostForm("change_reason"))
-	done(c, err, res.Shift.EmployeeName+" is on this shift.", "/rota/board/shifts/"+id)
+	f := DeskShiftForm().Posted(c)
+	emp := f.Value("employee_id")
+	res, err := h.svc.Assign(c.Request.Context(), web.MustPrincipal(c).ID, id, emp, f.Value("override_reason"), f.Value("change_reason"))
+	if err == nil {
+		done(c, nil, res.Shift.EmployeeName+" is on this shift.", "/rota/board/shifts/"+id)
+		return
+	}
+	field := "change_reason"
+	var e *errs.Error
+	if errors.As(err, &e) {
+		if vs, ok := e.Details.([]Violation); ok && len(vs) > 0 {
+			field = "override_reason"
+			if f.Value("override_reason") == "" && !slices.ContainsFunc(vs, func(v Violation) bool { return v.Severity == Hard }) {
+				f.Error("override_reason", "Enter a reason for the override")
+			}
+		}
+	}
+	if !DeskShiftError(f, err, field) {
+		web.Fail(c, err)
+		return
+	}
+	DeskShiftPage(c, h.svc, h.shell, f.Status(), id, "assign:"+emp, f)
 }
 
 func (h *Handler) pageCancel(c *gin.Context) {
@@ -704,8 +776,21 @@ func (h *Handler) pageCancel(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	_, err = h.svc.CancelShift(c.Request.Context(), web.MustPrincipal(c).ID, id, c.PostForm("reason"))
-	done(c, err, "Shift cancelled.", "/rota/board/shifts/"+id)
+	f := DeskShiftForm().Posted(c)
+	reason := f.Value("cancel_reason")
+	if reason == "" {
+		reason = f.Value("reason") // as it was called before
+	}
+	_, err = h.svc.CancelShift(c.Request.Context(), web.MustPrincipal(c).ID, id, reason)
+	if err == nil {
+		done(c, nil, "Shift cancelled.", "/rota/board/shifts/"+id)
+		return
+	}
+	if !DeskShiftError(f, err, "cancel_reason") {
+		web.Fail(c, err)
+		return
+	}
+	DeskShiftPage(c, h.svc, h.shell, f.Status(), id, "cancel", f)
 }
 
 func (h *Handler) pageApprovals(c *gin.Context) {

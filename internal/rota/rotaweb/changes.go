@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/goodshift/goodshift/internal/civil"
-	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/rota"
 	"github.com/goodshift/goodshift/internal/web"
 )
@@ -91,15 +90,14 @@ func (h *Handler) pageUnassign(c *gin.Context) {
 		return
 	}
 	back := "/rota/board/shifts/" + id
-	sh, err := h.svc.Unassign(c.Request.Context(), web.MustPrincipal(c).ID, id, c.PostForm("reason"))
+	f := rota.DeskShiftForm().Posted(c)
+	sh, err := h.svc.Unassign(c.Request.Context(), web.MustPrincipal(c).ID, id, f.Value("reason"))
 	if err != nil {
-		if errs.CodeOf(err) == errs.Internal {
+		if !rota.DeskShiftError(f, err, "reason") {
 			web.Fail(c, err)
 			return
 		}
-		_, msg, _ := errs.Public(err)
-		web.Problem(c, msg)
-		web.Redirect(c, back)
+		rota.DeskShiftPage(c, h.svc, h.shell, f.Status(), id, "unassign", f)
 		return
 	}
 	msg := "The shift is open again."
