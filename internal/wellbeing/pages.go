@@ -563,6 +563,20 @@ func (h *Handler) summariesPage(c *gin.Context) {
 // caseloadsPage lets an admin see and change who supports whom: names only,
 // never content.
 func (h *Handler) caseloadsPage(c *gin.Context) {
+	h.showCaseloads(c, http.StatusOK, caseloadForm())
+}
+
+// caseloadForm declares the "Add someone to a caseload" form (web.Form).
+func caseloadForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "support_worker_id", Label: "Support worker", Kind: web.KindSelect},
+		web.Field{Name: "employee_id", Label: "Employee", Kind: web.KindSelect},
+	)
+}
+
+// showCaseloads is the caseloads page with the add form f (new, or as
+// posted and refused).
+func (h *Handler) showCaseloads(c *gin.Context, status int, f *web.Form) {
 	p := web.MustPrincipal(c)
 	if !p.Has(auth.Admin) {
 		web.Redirect(c, "/wellbeing")
@@ -592,7 +606,7 @@ func (h *Handler) caseloadsPage(c *gin.Context) {
 		}
 		groups = append(groups, group{Worker: sw, Members: cl})
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/caseloads", gin.H{"Groups": groups, "Workers": sws, "Employees": emps})
+	h.shell.Renderer.HTML(c, status, "wellbeing/caseloads", gin.H{"Groups": groups, "Workers": sws, "Employees": emps, "Form": f})
 }
 
 func (h *Handler) caseloadsSubmit(c *gin.Context) {
@@ -601,24 +615,42 @@ func (h *Handler) caseloadsSubmit(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	sw, emp := strings.TrimSpace(c.PostForm("support_worker_id")), strings.TrimSpace(c.PostForm("employee_id"))
-	var err error
+	f := caseloadForm().Posted(c)
+	sw, emp := f.Value("support_worker_id"), f.Value("employee_id")
 	if c.PostForm("do") == "remove" {
-		err = h.svc.Unassign(ctx, sw, emp)
-	} else {
-		err = h.svc.Assign(ctx, sw, emp)
+		// A button, nothing typed: a refusal (someone else took them off
+		// first) is told on the page it came from.
+		if err := h.svc.Unassign(ctx, sw, emp); err != nil {
+			if errs.CodeOf(err) == errs.Internal {
+				web.Fail(c, err)
+				return
+			}
+			_, msg, _ := errs.Public(err)
+			web.Problem(c, msg)
+		} else {
+			web.Success(c, "Taken off the caseload.")
+		}
+		web.Redirect(c, "/wellbeing/caseloads")
+		return
 	}
-	if err != nil {
-		if errs.CodeOf(err) == errs.Internal {
+	f.Required("support_worker_id")
+	f.Required("employee_id")
+	if f.OK() {
+		err := h.svc.Assign(ctx, sw, emp)
+		if err == nil {
+			web.Success(c, "Added to the caseload.")
+			web.Redirect(c, "/wellbeing/caseloads")
+			return
+		}
+		switch {
+		case errs.CodeOf(err) == errs.NotFound:
+			f.Error("support_worker_id", "Choose a support worker from the list")
+		case errs.CodeOf(err) == errs.Invalid:
+			f.Error("employee_id", "Choose an employee from the list: they may have left since the page was opened")
+		case !f.FromError(err):
 			web.Fail(c, err)
 			return
 		}
-		_, msg, _ := errs.Public(err)
-		web.Problem(c, msg)
-	} else if c.PostForm("do") == "remove" {
-		web.Success(c, "Taken off the caseload.")
-	} else {
-		web.Success(c, "Added to the caseload.")
 	}
-	web.Redirect(c, "/wellbeing/caseloads")
+	h.showCaseloads(c, f.Status(), f)
 }
