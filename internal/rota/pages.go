@@ -391,7 +391,7 @@ func (h *Handler) pageSaveAvailability(c *gin.Context) {
 		}
 		switch {
 		case from == "" && to == "" && pref != "":
-			f.Error(d+"_from", "Enter the times on "+day+" you would "+map[string]string{WouldLike: "like", RatherNot: "rather not"}[pref]+" to work")
+			f.Error(d+"_from", "Enter the times on "+day+" you would "+map[string]string{WouldLike: "like to", RatherNot: "rather not"}[pref]+" work")
 			continue
 		case from == "" && to == "":
 			continue
@@ -658,9 +658,12 @@ func (h *Handler) pageCreateShift(c *gin.Context) {
 			return
 		}
 	}
-	if !d.IsZero() {
+	// The board the person was looking at, with the form as they left it.
+	switch {
+	case !week.IsZero():
+	case !d.IsZero():
 		week = d
-	} else if week.IsZero() {
+	default:
 		week = today
 	}
 	h.showBoard(c, f.Status(), weekStart(week), f)
