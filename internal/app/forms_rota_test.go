@@ -1,13 +1,16 @@
 package app_test
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/goodshift/goodshift/internal/app"
 	"github.com/goodshift/goodshift/internal/app/apptest"
+	"github.com/goodshift/goodshift/internal/database/dbtest"
 )
 
 // rotaFormCases are the rota and wellbeing forms in TestForms (forms_test.go).
@@ -101,3 +104,30 @@ var rotaFormCases = []formCase{
 }
 
 func init() { formCases = append(formCases, rotaFormCases...) }
+
+// TestChangesDatesTypedWrong: the rota changes page's dates (a GET form)
+// come back as typed, with the message by the field, not an error page.
+func TestChangesDatesTypedWrong(t *testing.T) {
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	dana := srv.SignIn(t, "dana@goodshift.example")
+	res, doc := dana.Page("/rota/changes?from=" + url.QueryEscape("32/12/2026") + "&to=" + url.QueryEscape("5 Jan 2027"))
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", res.StatusCode)
+	}
+	from, to := doc.Find(`#changes-dates input[name="from"]`), doc.Find(`#changes-dates input[name="to"]`)
+	if v, _ := from.Attr("value"); v != "32/12/2026" {
+		t.Errorf("from shown as %q", v)
+	}
+	if v, _ := to.Attr("value"); v != "5 Jan 2027" {
+		t.Errorf("to shown as %q", v)
+	}
+	if d, _ := from.Attr("aria-describedby"); d != "from-error" || !strings.Contains(doc.Find("#from-error").Text(), "From must be a date like 24 December 2026") {
+		t.Errorf("from: describedby %q, message %q", d, doc.Find("#from-error").Text())
+	}
+	if res, _ := dana.Page("/rota/changes?from=24/12/2026&to=" + url.QueryEscape("20 Dec 2026")); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("to before from: %d", res.StatusCode)
+	}
+	if res, doc := dana.Page("/rota/changes?from=" + url.QueryEscape("1 Dec 2026") + "&to=31/12/2026"); res.StatusCode != http.StatusOK || doc.Find(".error-summary").Length() != 0 {
+		t.Errorf("dates as people type them: %d", res.StatusCode)
+	}
+}
