@@ -131,3 +131,27 @@ func TestChangesDatesTypedWrong(t *testing.T) {
 		t.Errorf("dates as people type them: %d", res.StatusCode)
 	}
 }
+
+// TestAvailabilityPreferenceSaved: a day's "How do you feel about working
+// then?" is saved and shown when the page is opened again.
+func TestAvailabilityPreferenceSaved(t *testing.T) {
+	srv := apptest.New(t, dbtest.SQLite(t, app.Migrations()...), apptest.Options{})
+	sam := srv.SignIn(t, "sam@goodshift.example")
+	_, doc := sam.Page("/rota/availability")
+	post := formValues(doc.Find(`form[action="/rota/availability"]`))
+	post.Set("thursday_from", "09:00")
+	post.Set("thursday_to", "15:00")
+	post.Set("thursday_preference", "would_like")
+	post.Set("saturday_from", "10:00")
+	post.Set("saturday_to", "14:00")
+	post.Set("saturday_preference", "rather_not")
+	if res := sam.Submit("/rota/availability", post); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", res.StatusCode, res.Body)
+	}
+	_, doc = sam.Page("/rota/availability")
+	for day, want := range map[string]string{"thursday": "I'd like to", "saturday": "I'd rather not"} {
+		if got := strings.TrimSpace(doc.Find(`select[name="` + day + `_preference"] option[selected]`).Text()); got != want {
+			t.Errorf("%s shown as %q, want %q", day, got, want)
+		}
+	}
+}
