@@ -39,7 +39,13 @@ func (a *App) tasks() map[string]task {
 	t := map[string]task{
 		"swaps-expire": {time.Minute, func(ctx context.Context) (string, error) {
 			n, err := a.Rota.ExpireStartedSwaps(ctx)
-			return fmt.Sprintf("%d swap requests expired", n), err
+			if err != nil {
+				return fmt.Sprintf("%d swap requests expired", n), err
+			}
+			// Changes made outside the rota (an absence in payroll) can stop
+			// a live request: it is cancelled and both people told.
+			m, err := a.Rota.RecheckSwaps(ctx)
+			return fmt.Sprintf("%d swap requests expired, %d cancelled as no longer possible", n, m), err
 		}},
 		"sessions-purge": {24 * time.Hour, func(ctx context.Context) (string, error) {
 			n, err := a.People.PurgeExpiredSessions(ctx)

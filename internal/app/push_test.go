@@ -246,8 +246,24 @@ func pushLeakWatch(t *testing.T, srv *apptest.Server, db *gorm.DB, emails []stri
 			t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
 		}
 		publishAPI(t, dana, "2027-01-12", "2027-01-12")
-		if res := sam.JSON(http.MethodPost, "/api/v1/swaps", map[string]any{"shift_id": sh.ID, "to_employee_id": hannah.ID()}, nil); res.StatusCode != http.StatusCreated {
+		var offer struct {
+			ID string `json:"id"`
+		}
+		if res := sam.JSON(http.MethodPost, "/api/v1/swaps", map[string]any{"shift_id": sh.ID, "to_employee_id": hannah.ID()}, &offer); res.StatusCode != http.StatusCreated {
 			t.Fatalf("offer: %d %s", res.StatusCode, res.Body)
+		}
+		// issue 17 (swaps): Hannah is put on another shift at that time, so
+		// the offer is cancelled and both are told why (pushed).
+		var other apiShift
+		dana.JSON(http.MethodPost, "/api/v1/shifts", map[string]any{"site_id": demoSiteID(t, srv, "Mile End hall"), "starts_at": "2027-01-12T10:00:00Z", "ends_at": "2027-01-12T13:00:00Z"}, &other)
+		if res := dana.JSON(http.MethodPost, "/api/v1/shifts/"+other.ID+"/assign", map[string]any{"employee_id": hannah.ID()}, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("assign Hannah: %d %s", res.StatusCode, res.Body)
+		}
+		var ended struct {
+			Status string `json:"status"`
+		}
+		if sam.JSON(http.MethodGet, "/api/v1/swaps/"+offer.ID, nil, &ended); ended.Status != "cancelled" {
+			t.Fatalf("the offer to Hannah is %q after she was put on another shift then", ended.Status)
 		}
 		var total, open int64
 		waitUntil(t, "every push to be settled", 60*time.Second, func() bool {

@@ -173,10 +173,19 @@ func TestEveryAdjustmentBlocksOrWarns(t *testing.T) {
 							Rule string `json:"rule"`
 						} `json:"violations"`
 					}
-					if res := yan.JSON(http.MethodPost, "/api/v1/swaps", req, &sw); res.StatusCode != http.StatusCreated {
+					res := yan.JSON(http.MethodPost, "/api/v1/swaps", req, &sw)
+					if _, offer := req["to_employee_id"]; tc.severity == "hard" && !tc.claimOK && (offer || req["trade_shift_id"] != nil) {
+						// issue 17: a colleague a hard rule stops is refused when
+						// offered (422, plain words, nothing of their adjustments).
+						if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), "Zoe is not available for this shift.") {
+							t.Fatalf("swap %v offered to someone it cannot go to: %d %s", req, res.StatusCode, res.Body)
+						}
+						continue
+					}
+					if res.StatusCode != http.StatusCreated {
 						t.Fatalf("swap %v: %d %s", req, res.StatusCode, res.Body)
 					}
-					res := zoe.JSON(http.MethodPost, "/api/v1/swaps/"+sw.ID+"/accept", nil, &sw)
+					res = zoe.JSON(http.MethodPost, "/api/v1/swaps/"+sw.ID+"/accept", nil, &sw)
 					switch {
 					case tc.claimOK:
 						if res.StatusCode != http.StatusOK || sw.Status != "awaiting_approval" || len(sw.Violations) != 0 {

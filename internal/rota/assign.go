@@ -445,7 +445,7 @@ func decide(vs []Violation, reason string, mayOverride bool) (string, error) {
 		return "", errs.E(errs.RuleViolation, "This needs a supervisor's agreement: %s", vs[0].Message).WithDetails(vs)
 	}
 	if reason == "" {
-		return "", errs.E(errs.RuleViolation, "This needs an override with a reason (override_reason): %s", vs[0].Message).WithDetails(vs)
+		return "", errs.E(errs.RuleViolation, "This needs a supervisor's override with a reason: %s", vs[0].Message).WithDetails(vs)
 	}
 	msgs := make([]string, len(vs))
 	for i, v := range vs {
@@ -507,9 +507,15 @@ func (s *Service) Assign(ctx context.Context, actorID, shiftID, employeeID, over
 	if err != nil {
 		return AssignResult{}, err
 	}
+	rc, err := s.prepareRecheck(ctx, employeeID) // their live swap requests, checked again below
+	if err != nil {
+		return AssignResult{}, err
+	}
+	ctx, sink := withNoteSink(ctx)
 	var vs []Violation
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockPeople(tx, employeeID, cur.EmployeeID); err != nil {
+		sink.notes = nil
+		if err := lockPeople(tx, append(rc.people(), employeeID, cur.EmployeeID)...); err != nil {
 			return err
 		}
 		if vs, err = s.evaluateIn(tx, of, employeeID, Request{Kind: KindAssign}); err != nil {
@@ -528,11 +534,15 @@ func (s *Service) Assign(ctx context.Context, actorID, shiftID, employeeID, over
 		if err := s.recordAssignChange(tx, cur, actorID, employeeID, strings.Join(changeReason, " ")); err != nil {
 			return err
 		}
+		if _, err := s.recheckSwaps(tx, rc); err != nil {
+			return err
+		}
 		return s.event(tx, shiftID, actorID, "assigned", employeeID, override)
 	})
 	if err != nil {
 		return AssignResult{}, err
 	}
+	s.flush(ctx, sink) // after the commit: only what the notifier could not write in it
 	if !cur.Published {
 		return s.draftResult(ctx, shiftID, vs) // a draft: nobody is told until it is published
 	}
@@ -570,7 +580,7 @@ func (s *Service) put(tx *gorm.DB, cur Shift, employeeID string, mustBeOpen bool
 		return ErrChanged
 	}
 	if cur.Status == Assigned {
-		if err := s.expireSwaps(tx, cur.ID); err != nil {
+		if err := s.expireSwaps(tx, cur.ID, "the shift was given to someone else"); err != nil {
 			return err
 		}
 	}
@@ -602,8 +612,14 @@ func (s *Service) Claim(ctx context.Context, employeeID, shiftID string) (Shift,
 	if err != nil {
 		return Shift{}, err
 	}
+	rc, err := s.prepareRecheck(ctx, employeeID) // their live swap requests, checked again below
+	if err != nil {
+		return Shift{}, err
+	}
+	ctx, sink := withNoteSink(ctx)
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockPeople(tx, employeeID); err != nil {
+		sink.notes = nil
+		if err := lockPeople(tx, append(rc.people(), employeeID)...); err != nil {
 			return err
 		}
 		vs, err := s.evaluateIn(tx, of, employeeID, Request{Kind: KindClaim})
@@ -621,11 +637,15 @@ func (s *Service) Claim(ctx context.Context, employeeID, shiftID string) (Shift,
 		if err := s.recordChange(tx, cur, employeeID, ChangeAdded, employeeID, "claimed from the open shifts", ""); err != nil {
 			return err
 		}
+		if _, err := s.recheckSwaps(tx, rc); err != nil {
+			return err
+		}
 		return s.event(tx, shiftID, employeeID, "claimed", employeeID, "")
 	})
 	if err != nil {
 		return Shift{}, err
 	}
+	s.flush(ctx, sink) // after the commit: only what the notifier could not write in it
 	s.notify(ctx, []string{employeeID}, "Shift claimed",
 		fmt.Sprintf("The shift at %s on %s is yours.", cur.SiteName, describeTimes(cur)), "/rota/shifts/"+shiftID)
 	return s.Shift(ctx, shiftID)
@@ -879,9 +899,14 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 	note := "Temporary availability change, until " + dateText(to) + "."
 	released := 0
 	var releasedIDs []string
+	rc, err := s.prepareRecheck(ctx, employeeID) // swaps offered to them, checked against the change below
+	if err != nil {
+		return 0, err
+	}
+	ctx, sink := withNoteSink(ctx)
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		releasedIDs = nil
-		if err := lockPeople(tx, employeeID); err != nil {
+		releasedIDs, released, sink.notes = nil, 0, nil
+		if err := lockPeople(tx, append(rc.people(), employeeID)...); err != nil {
 			return err
 		}
 		var rows []shiftRow
@@ -907,7 +932,7 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 				return err
 			}
 			if noShifts {
-				if err := s.expireSwaps(tx, r.ID); err != nil {
+				if err := s.expireSwaps(tx, r.ID, "the shift went back to the open shifts"); err != nil {
 					return err
 				}
 				// A published shift going back to the pool is a change
@@ -921,11 +946,13 @@ func (s *Service) FlexPeriodStarted(ctx context.Context, employeeID string, from
 				releasedIDs = append(releasedIDs, r.ID)
 			}
 		}
-		return nil
+		_, err := s.recheckSwaps(tx, rc)
+		return err
 	})
 	if err != nil {
 		return 0, err
 	}
+	s.flush(ctx, sink) // after the commit: only what the notifier could not write in it
 	body := fmt.Sprintf("%s: temporary availability change, until %s.", p.Name, dateText(to))
 	if released > 0 {
 		body += fmt.Sprintf(" %d shift(s) went back to the open pool.", released)

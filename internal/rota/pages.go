@@ -23,12 +23,8 @@ import (
 // supervisors.
 func (h *Handler) pages(root web.Routes) {
 	root.GET("/rota/week", auth.ShiftsMine, h.pageWeek)
-	root.GET("/rota/shifts/:id", auth.ShiftsMine, h.pageShift)
-	root.POST("/rota/shifts/:id/swap", auth.ShiftsMine, h.pageRequestSwap)
 	root.POST("/rota/shifts/:id/claim", auth.ShiftsMine, h.pageClaim)
 	root.GET("/rota/open", auth.ShiftsMine, h.pageOpen)
-	root.GET("/rota/inbox", auth.ShiftsMine, h.pageSwaps)
-	root.POST("/rota/swaps/:id/:action", auth.ShiftsMine, h.pageSwapAction)
 	root.GET("/rota/availability", auth.ShiftsMine, h.pageAvailability)
 	root.POST("/rota/availability", auth.ShiftsMine, h.pageSaveAvailability)
 	root.GET("/rota/adjustments", auth.ShiftsMine, h.pageMyAdjustments)
@@ -38,8 +34,6 @@ func (h *Handler) pages(root web.Routes) {
 	root.GET("/rota/board/shifts/:id", auth.ShiftsRead, h.pageDeskShift)
 	root.POST("/rota/board/shifts/:id/assign", auth.ShiftsWrite, h.pageAssign)
 	root.POST("/rota/board/shifts/:id/cancel", auth.ShiftsWrite, h.pageCancel)
-	root.GET("/rota/approvals", auth.SwapsApprove, h.pageApprovals)
-	root.POST("/rota/approvals/:id/:action", auth.SwapsApprove, h.pageDecide)
 	root.GET("/rota/people", auth.AdjustmentsWrite, h.pagePeople)
 	root.GET("/rota/people/:id", auth.AdjustmentsWrite, h.pagePerson)
 	root.POST("/rota/people/:id", auth.AdjustmentsWrite, h.pageSaveAdjustments)
@@ -59,11 +53,14 @@ func (h *Handler) pages(root web.Routes) {
 func problem(c *gin.Context, err error) {
 	_, msg, details := errs.Public(err)
 	if vs, ok := details.([]Violation); ok && len(vs) > 0 {
-		var parts []string
+		// The message says what stopped it; the others follow as sentences.
+		parts := []string{msg}
 		for _, v := range vs {
-			parts = append(parts, fmt.Sprintf("[%s] %s", v.Severity, v.Message))
+			if !strings.Contains(msg, v.Message) {
+				parts = append(parts, v.Message)
+			}
 		}
-		msg = "Not done. " + strings.Join(parts, " ")
+		msg = strings.Join(parts, " ")
 	} else if fs, ok := details.([]errs.FieldError); ok && len(fs) > 1 {
 		var parts []string
 		for _, f := range fs {
@@ -202,52 +199,6 @@ func (s *Service) Detail(ctx context.Context, employeeID, id string) (ShiftDetai
 	return d, nil
 }
 
-func (h *Handler) pageShift(c *gin.Context) {
-	id, err := web.PathID(c, "id", "shift")
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	d, err := h.svc.Detail(c.Request.Context(), web.MustPrincipal(c).ID, id)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/shift", d)
-}
-
-func (h *Handler) pageRequestSwap(c *gin.Context) {
-	id, err := web.PathID(c, "id", "shift")
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	in := SwapRequest{ShiftID: id}
-	msg := "Your shift is in the open pool until a colleague takes it."
-	switch c.PostForm("kind") {
-	case "offer":
-		in.ToEmployeeID = c.PostForm("to_employee_id")
-		msg = "Offer sent. You keep the shift until it is accepted."
-		if in.ToEmployeeID == "" {
-			done(c, errs.Fields(errs.FieldError{Field: "to_employee_id", Message: "choose a colleague"}), "", "/rota/shifts/"+id)
-			return
-		}
-	case "trade":
-		in.TradeShiftID = c.PostForm("trade_shift_id")
-		msg = "Trade request sent."
-		if in.TradeShiftID == "" {
-			done(c, errs.Fields(errs.FieldError{Field: "trade_shift_id", Message: "choose the shift you would like in return"}), "", "/rota/shifts/"+id)
-			return
-		}
-	case "release":
-	default:
-		done(c, errs.E(errs.Invalid, "Choose offer, trade or release."), "", "/rota/shifts/"+id)
-		return
-	}
-	_, err = h.svc.RequestSwap(c.Request.Context(), web.MustPrincipal(c).ID, in)
-	done(c, err, msg, "/rota/shifts/"+id)
-}
-
 func (h *Handler) pageClaim(c *gin.Context) {
 	id, err := web.PathID(c, "id", "shift")
 	if err != nil {
@@ -271,73 +222,12 @@ func (h *Handler) pageOpen(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	swaps, err := h.svc.MySwaps(ctx, p.ID)
+	releases, err := h.svc.ReleasesFor(ctx, p.ID) // only those the engine lets them take
 	if err != nil {
 		web.Fail(c, err)
 		return
-	}
-	var releases []Swap
-	for _, w := range swaps {
-		if w.Kind == Release && w.Status == SwapPending && w.FromEmployeeID != p.ID {
-			releases = append(releases, w)
-		}
 	}
 	h.shell.Renderer.HTML(c, http.StatusOK, "rota/open", gin.H{"Open": open, "Releases": releases})
-}
-
-func (h *Handler) pageSwaps(c *gin.Context) {
-	p := web.MustPrincipal(c)
-	swaps, err := h.svc.MySwaps(c.Request.Context(), p.ID)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	var incoming, outgoing, past []Swap
-	for _, w := range swaps {
-		switch {
-		case w.Live() && w.FromEmployeeID == p.ID:
-			outgoing = append(outgoing, w)
-		case w.Live() && w.ToEmployeeID == p.ID:
-			incoming = append(incoming, w)
-		case !w.Live() && (w.FromEmployeeID == p.ID || w.ToEmployeeID == p.ID):
-			past = append(past, w)
-		}
-	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/swaps", gin.H{"Me": p.ID, "Incoming": incoming, "Outgoing": outgoing, "Past": past})
-}
-
-func (h *Handler) pageSwapAction(c *gin.Context) {
-	id, err := web.PathID(c, "id", "swap request")
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	p := web.MustPrincipal(c)
-	ctx := c.Request.Context()
-	var w Swap
-	switch c.Param("action") {
-	case "accept":
-		w, err = h.svc.AcceptSwap(ctx, p, id)
-	case "decline":
-		w, err = h.svc.DeclineSwap(ctx, p, id)
-	case "cancel":
-		w, err = h.svc.CancelSwap(ctx, p, id)
-	default:
-		web.Fail(c, ErrSwapNotFound)
-		return
-	}
-	msg := ""
-	switch w.Status {
-	case SwapCompleted:
-		msg = "Done: the shift is now " + w.ToName + "'s."
-	case SwapAwaitingApproval:
-		msg = "Accepted. A supervisor will approve it; you will be told."
-	case SwapDeclined:
-		msg = "Declined."
-	case SwapCancelled:
-		msg = "Request withdrawn."
-	}
-	done(c, err, msg, "/rota/inbox")
 }
 
 // preferenceOption is one answer to "How do you feel about working then?".
@@ -794,34 +684,6 @@ func (h *Handler) pageCancel(c *gin.Context) {
 		return
 	}
 	DeskShiftPage(c, h.svc, h.shell, f.Status(), id, "cancel", f)
-}
-
-func (h *Handler) pageApprovals(c *gin.Context) {
-	queue, err := h.svc.SwapQueue(c.Request.Context())
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/approvals", gin.H{"Queue": queue})
-}
-
-func (h *Handler) pageDecide(c *gin.Context) {
-	id, err := web.PathID(c, "id", "swap request")
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	p := web.MustPrincipal(c)
-	switch c.Param("action") {
-	case "approve":
-		_, err = h.svc.ApproveSwap(c.Request.Context(), p, id, c.PostForm("reason"))
-		done(c, err, "Swap approved. Both people have been told.", "/rota/approvals")
-	case "reject":
-		_, err = h.svc.RejectSwap(c.Request.Context(), p, id, c.PostForm("reason"))
-		done(c, err, "Swap not approved. Both people have been told.", "/rota/approvals")
-	default:
-		web.Fail(c, ErrSwapNotFound)
-	}
 }
 
 type personAdjustments struct {

@@ -220,12 +220,26 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 		}
 		steps = append(steps, st)
 	}
+	var gaining []string
+	for _, st := range steps {
+		gaining = append(gaining, st.ps.EmployeeID)
+	}
+	// The live swap requests of the people the plan gives shifts to,
+	// checked again once the plan is in (recheckSwaps).
+	rc, err := s.prepareRecheck(ctx, gaining...)
+	if err != nil {
+		return ApplyResult{}, err
+	}
+	for _, id := range rc.people() {
+		lock[id] = true
+	}
 	ids := make([]string, 0, len(lock))
 	for id := range lock {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	var late []notice // messages a notifier without transactions sends after the commit
+	ctx, sink := withNoteSink(ctx)
 	applied := func(st step) {
 		res.Applied = append(res.Applied, st.ps)
 		if st.cur.Published {
@@ -240,6 +254,7 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 		}
 	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sink.notes = nil
 		// Claim the plan first: a second apply at the same time waits here
 		// and then finds it applied.
 		now := s.now()
@@ -301,6 +316,9 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 				applied(st)
 			}
 		}
+		if _, err := s.recheckSwaps(tx, rc); err != nil {
+			return err
+		}
 		res.Summary = applySummary(res)
 
 		body, err := json.Marshal(res)
@@ -317,6 +335,7 @@ func (s *Service) ApplyPlan(ctx context.Context, actorID, id string) (ApplyResul
 		return ApplyResult{}, err
 	}
 	s.sendNotes(ctx, late)
+	s.flush(ctx, sink)
 	return res, nil
 }
 

@@ -422,17 +422,23 @@ func (s *Service) UpdateShift(ctx context.Context, actorID, id string, u ShiftUp
 		return Shift{}, err
 	}
 	var of outsideFacts
+	var rc swapRecheck // swaps offered to its person, checked against their new week
 	if cur.Status == Assigned {
 		if of, err = s.prepare(ctx, next, cur.EmployeeID); err != nil {
 			return Shift{}, err
 		}
+		if rc, err = s.prepareRecheck(ctx, cur.EmployeeID); err != nil {
+			return Shift{}, err
+		}
 	}
+	ctx, sink := withNoteSink(ctx)
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sink.notes = nil
 		var override string
 		if cur.Status == Assigned {
 			// New times for someone's shift: checked like putting them on
 			// it, inside the transaction, holding their lock.
-			if err := lockPeople(tx, cur.EmployeeID); err != nil {
+			if err := lockPeople(tx, append(rc.people(), cur.EmployeeID)...); err != nil {
 				return err
 			}
 			vs, err := s.evaluateIn(tx, of, cur.EmployeeID, Request{Kind: KindChange})
@@ -467,12 +473,20 @@ func (s *Service) UpdateShift(ctx context.Context, actorID, id string, u ShiftUp
 			if err := s.recordChange(tx, cur, actorID, ChangeMoved, cur.EmployeeID, "from "+describeTimes(cur)+" to "+describeTimes(next), u.Reason, next.Start); err != nil {
 				return err
 			}
+			// A request for the shift was for its old times.
+			if err := s.expireSwaps(tx, id, "its times changed to "+describeTimes(next)); err != nil {
+				return err
+			}
+		}
+		if _, err := s.recheckSwaps(tx, rc); err != nil {
+			return err
 		}
 		return s.event(tx, id, actorID, "changed", cur.EmployeeID, override)
 	})
 	if err != nil {
 		return Shift{}, err
 	}
+	s.flush(ctx, sink) // after the commit: only what the notifier could not write in it
 	if cur.EmployeeID != "" && cur.Published {
 		s.notify(ctx, []string{cur.EmployeeID}, "Your shift has changed",
 			fmt.Sprintf("Your shift at %s is now %s.", cur.SiteName, describeTimes(next)), "/rota/shifts/"+id)
@@ -496,7 +510,9 @@ func (s *Service) CancelShift(ctx context.Context, actorID, id, reason string) (
 	if err := s.checkChange(cur, reason); err != nil {
 		return Shift{}, err
 	}
+	ctx, sink := withNoteSink(ctx)
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sink.notes = nil
 		if err := lockPeople(tx, cur.EmployeeID); err != nil {
 			return err
 		}
@@ -509,7 +525,7 @@ func (s *Service) CancelShift(ctx context.Context, actorID, id, reason string) (
 		if res.RowsAffected == 0 {
 			return ErrChanged
 		}
-		if err := s.expireSwaps(tx, id); err != nil {
+		if err := s.expireSwaps(tx, id, "the shift was cancelled"); err != nil {
 			return err
 		}
 		if err := s.recordChange(tx, cur, actorID, ChangeCancelled, "", "", reason); err != nil {
@@ -523,6 +539,7 @@ func (s *Service) CancelShift(ctx context.Context, actorID, id, reason string) (
 	if err != nil {
 		return Shift{}, err
 	}
+	s.flush(ctx, sink) // after the commit: only what the notifier could not write in it
 	if cur.EmployeeID != "" && cur.Published {
 		s.notify(ctx, []string{cur.EmployeeID}, "A shift was cancelled",
 			fmt.Sprintf("Your shift at %s on %s is cancelled.", cur.SiteName, describeTimes(cur)), "/rota/shifts/"+id)
@@ -544,7 +561,9 @@ func (s *Service) Unassign(ctx context.Context, actorID, id string, reason ...st
 	if err := s.checkChange(cur, why); err != nil {
 		return Shift{}, err
 	}
+	ctx, sink := withNoteSink(ctx)
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sink.notes = nil
 		if err := lockPeople(tx, cur.EmployeeID); err != nil {
 			return err
 		}
@@ -559,6 +578,7 @@ func (s *Service) Unassign(ctx context.Context, actorID, id string, reason ...st
 	if err != nil {
 		return Shift{}, err
 	}
+	s.flush(ctx, sink) // after the commit: only what the notifier could not write in it
 	if cur.Published {
 		s.notify(ctx, []string{cur.EmployeeID}, "You are off a shift",
 			fmt.Sprintf("You are no longer on the shift at %s on %s.", cur.SiteName, describeTimes(cur)), "/rota/week")
@@ -577,7 +597,7 @@ func (s *Service) release(tx *gorm.DB, cur Shift) error {
 	if res.RowsAffected == 0 {
 		return ErrChanged
 	}
-	return s.expireSwaps(tx, cur.ID)
+	return s.expireSwaps(tx, cur.ID, "the shift went back to the open shifts")
 }
 
 // describeTimes is "Mon 30 Nov, 07:00–11:00" in the site's time.

@@ -125,21 +125,39 @@ func (s *Service) swapEvent(tx *gorm.DB, swapID, actorID, action, note string) e
 	return tx.Create(&swapEventRow{ID: database.NewID(), SwapID: swapID, At: s.now(), ActorID: actorID, Action: action, Note: note}).Error
 }
 
-// expireSwaps ends live requests on a shift that changed hands or was
-// cancelled (the request no longer makes sense).
-func (s *Service) expireSwaps(tx *gorm.DB, shiftID string) error {
+// expireSwaps ends live requests on a shift that changed hands, moved or
+// was cancelled (the request no longer makes sense), with an event, and
+// tells both people in this transaction (tellTx), with why: "the shift was
+// cancelled".
+func (s *Service) expireSwaps(tx *gorm.DB, shiftID, why string) error {
 	var rows []swapRow
 	if err := tx.Where("(shift_id = ? OR trade_shift_id = ?) AND status IN ?", shiftID, shiftID, []string{SwapPending, SwapAwaitingApproval}).
 		Find(&rows).Error; err != nil {
 		return err
 	}
 	for _, r := range rows {
-		if err := tx.Model(&swapRow{}).Where("id = ?", r.ID).Updates(map[string]any{
+		res := tx.Model(&swapRow{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(map[string]any{
 			"status": SwapCancelled, "version": gorm.Expr("version + 1"), "updated_at": s.now(),
-		}).Error; err != nil {
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			continue
+		}
+		if err := s.swapEvent(tx, r.ID, "", "cancelled", why); err != nil {
 			return err
 		}
-		if err := s.swapEvent(tx, r.ID, "", "cancelled", "the shift changed"); err != nil {
+		sh, err := s.shiftRow(tx, r.ShiftID)
+		if err != nil {
+			return err
+		}
+		to := []string{r.FromEmployeeID}
+		if r.ToEmployeeID != nil {
+			to = append(to, *r.ToEmployeeID)
+		}
+		body := fmt.Sprintf("The swap request for the shift on %s is cancelled: %s.", describeTimes(sh.shift()), why)
+		if err := s.tellTx(tx, []notice{{to, "Swap cancelled", body, "/rota/inbox"}}); err != nil {
 			return err
 		}
 	}
@@ -177,6 +195,7 @@ func (s *Service) RequestSwap(ctx context.Context, employeeID string, in SwapReq
 	}
 	kind := Release
 	to := in.ToEmployeeID
+	var trade *Shift
 	if in.TradeShiftID != "" {
 		kind = Trade
 		ts, err := s.Shift(ctx, in.TradeShiftID)
@@ -190,15 +209,24 @@ func (s *Service) RequestSwap(ctx context.Context, employeeID string, in SwapReq
 			return Swap{}, errs.Fields(errs.FieldError{Field: "trade_shift_id", Message: "has already started"})
 		}
 		to = ts.EmployeeID
+		trade = &ts
 	} else if to != "" {
 		kind = Offer
 	}
 	if to == employeeID {
 		return Swap{}, errs.Fields(errs.FieldError{Field: "to_employee_id", Message: "is you; name a colleague"})
 	}
+	var check swapCheck // the engine's question for each side, asked before anything is written
+	offered := Swap{Shift: sh, TradeShift: trade, FromEmployeeID: employeeID}
+	var toName string
 	if to != "" {
-		if _, err := s.employee(ctx, to); err != nil {
+		p, err := s.employee(ctx, to)
+		if err != nil {
 			return Swap{}, errs.Fields(errs.FieldError{Field: "to_employee_id", Message: "is not an active colleague"})
+		}
+		toName = p.Name
+		if check, err = s.prepareSwap(ctx, offered, to); err != nil {
+			return Swap{}, err
 		}
 	}
 	now := s.now()
@@ -211,6 +239,24 @@ func (s *Service) RequestSwap(ctx context.Context, employeeID string, in SwapReq
 		return Swap{}, err
 	}
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if to != "" {
+			// Offer only what the colleague could take (and, in a trade,
+			// what the offerer could take back): the accept path's own
+			// check, on the same facts, so that Accept cannot fail late.
+			if err := lockPeople(tx, employeeID, to); err != nil {
+				return err
+			}
+			who, v, stop, err := s.swapStopped(tx, offered, check, to)
+			if err != nil {
+				return err
+			}
+			if stop && who == to {
+				return errs.E(errs.RuleViolation, "You cannot offer this shift to %s. %s", toName, ColleagueReason(firstName(toName), v))
+			}
+			if stop {
+				return errs.E(errs.RuleViolation, "You cannot take %s's shift in return: %s", toName, v.Message)
+			}
+		}
 		if err := tx.Create(&row).Error; err != nil {
 			if database.IsUniqueViolation(err) {
 				return errs.E(errs.Conflict, "There is already a swap request for this shift. Cancel it first.")
@@ -349,7 +395,8 @@ func (s *Service) SwapFor(ctx context.Context, by auth.Principal, id string) (Sw
 }
 
 // MySwaps lists the swaps an employee is part of (newest first) and the
-// live releases of colleagues they could take.
+// live releases of colleagues they could take (the engine allows it:
+// takeable).
 func (s *Service) MySwaps(ctx context.Context, employeeID string) ([]Swap, error) {
 	if err := s.expireStarted(ctx); err != nil {
 		return nil, err
@@ -363,7 +410,22 @@ func (s *Service) MySwaps(ctx context.Context, employeeID string) ([]Swap, error
 	if err != nil {
 		return nil, err
 	}
-	return s.swaps(ctx, rows, true)
+	all, err := s.swaps(ctx, rows, true)
+	if err != nil {
+		return nil, err
+	}
+	// Colleagues' releases only when the engine lets this person take them.
+	ok, err := s.takeable(ctx, employeeID, all)
+	if err != nil {
+		return nil, err
+	}
+	keep := map[string]bool{}
+	for _, w := range ok {
+		keep[w.ID] = true
+	}
+	return slices.DeleteFunc(all, func(w Swap) bool {
+		return w.Kind == Release && w.Status == SwapPending && w.FromEmployeeID != employeeID && !keep[w.ID]
+	}), nil
 }
 
 // SwapQueue lists live swaps for supervisors, those waiting for approval first.
@@ -416,22 +478,25 @@ func (s *Service) prepareSwap(ctx context.Context, w Swap, taker string) (swapCh
 // holds both people's locks: the taker on the shift (without the trade
 // shift they give away) and, in a trade, the offerer on the trade shift.
 func (s *Service) checkSwap(tx *gorm.DB, w Swap, c swapCheck, taker string) ([]Violation, error) {
+	mine, back, err := s.checkSwapSides(tx, w, c, taker)
+	return append(mine, back...), err
+}
+
+// checkSwapSides is checkSwap with each side's violations apart.
+func (s *Service) checkSwapSides(tx *gorm.DB, w Swap, c swapCheck, taker string) (mine, back []Violation, err error) {
 	var without []string
 	if w.TradeShift != nil {
 		without = []string{w.TradeShift.ID}
 	}
-	vs, err := s.evaluateIn(tx, c.taker, taker, Request{Kind: KindSwap}, without...)
-	if err != nil {
-		return nil, err
+	if mine, err = s.evaluateIn(tx, c.taker, taker, Request{Kind: KindSwap}, without...); err != nil {
+		return nil, nil, err
 	}
 	if w.TradeShift != nil {
-		back, err := s.evaluateIn(tx, c.back, w.FromEmployeeID, Request{Kind: KindSwap}, w.Shift.ID)
-		if err != nil {
-			return nil, err
+		if back, err = s.evaluateIn(tx, c.back, w.FromEmployeeID, Request{Kind: KindSwap}, w.Shift.ID); err != nil {
+			return nil, nil, err
 		}
-		vs = append(vs, back...)
 	}
-	return vs, nil
+	return mine, back, nil
 }
 
 // AutoApprove reports a site's swap policy.
@@ -490,21 +555,59 @@ func (s *Service) AcceptSwap(ctx context.Context, by auth.Principal, id string) 
 	if err != nil {
 		return Swap{}, err
 	}
+	// The other live requests of the two people, checked again if this
+	// one completes (recheckSwaps).
+	rc, err := s.prepareRecheck(ctx, by.ID, w.FromEmployeeID)
+	if err != nil {
+		return Swap{}, err
+	}
 	sups := s.supervisorIDs(ctx) // asked before the transaction opens
 	var later []notice
+	var refused error // the rules said no: committed as a cancellation, answered as 422
+	ctx, sink := withNoteSink(ctx)
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sink.notes, refused = nil, nil
 		// Both people, in the one order every writer uses.
-		if err := lockPeople(tx, by.ID, w.FromEmployeeID); err != nil {
+		if err := lockPeople(tx, append(rc.people(), by.ID, w.FromEmployeeID)...); err != nil {
 			return err
 		}
-		vs, err := s.checkSwap(tx, w, c, by.ID)
+		mine, back, err := s.checkSwapSides(tx, w, c, by.ID)
 		if err != nil {
 			return err
 		}
-		for _, v := range vs {
-			if v.Severity == Hard {
-				return errs.E(errs.RuleViolation, "You cannot take this shift: %s", v.Message).WithDetails(vs)
+		vs := append(mine, back...)
+		who, v, stop := by.ID, Violation{}, false
+		if v, stop = firstHard(mine); !stop {
+			who = w.FromEmployeeID
+			v, stop = firstHard(back)
+		}
+		if stop {
+			if w.Kind == Release {
+				// Open to everyone: it stays open for the others. The
+				// violations are the taker's own.
+				return errs.E(errs.RuleViolation, "You cannot take this shift: %s", v.Message).WithDetails(mine)
 			}
+			// Safety net: a request that can no longer go ahead is
+			// cancelled, and both people told, not left waiting.
+			told := w
+			told.ToEmployeeID, told.ToName = by.ID, by.Name
+			done, err := s.cancelImpossible(tx, told, who, v)
+			if err != nil {
+				return err
+			}
+			if !done {
+				return errs.E(errs.Conflict, "This request changed while you were looking at it. Reload and try again.")
+			}
+			msg := v.Message
+			if who != by.ID {
+				msg = ColleagueReason(firstName(w.FromName), v)
+			}
+			r := errs.E(errs.RuleViolation, "This swap can no longer go ahead, so it is cancelled and %s has been told. %s", w.FromName, msg)
+			if who == by.ID {
+				r = r.WithDetails(mine) // their own
+			}
+			refused = r
+			return nil
 		}
 		complete := len(vs) == 0 && auto
 		vjson, _ := json.Marshal(vs)
@@ -534,6 +637,9 @@ func (s *Service) AcceptSwap(ctx context.Context, by auth.Principal, id string) 
 			if err := s.completeSwap(tx, w, by.ID, "", "completed at once: no rule broken and the site allows it"); err != nil {
 				return err
 			}
+			if _, err := s.recheckSwaps(tx, rc); err != nil {
+				return err
+			}
 		}
 		told := w
 		told.Status, told.ToEmployeeID, told.ToName = next, by.ID, by.Name
@@ -544,6 +650,10 @@ func (s *Service) AcceptSwap(ctx context.Context, by auth.Principal, id string) 
 		return Swap{}, err
 	}
 	s.sendNotes(ctx, later)
+	s.flush(ctx, sink)
+	if refused != nil {
+		return Swap{}, refused
+	}
 	return s.swap(ctx, w.ID)
 }
 
@@ -593,20 +703,11 @@ func (s *Service) completeSwap(tx *gorm.DB, w Swap, taker, actorID, note string)
 		return err
 	}
 	// Any other live request on these shifts no longer makes sense.
-	ids := []string{w.Shift.ID}
-	if w.TradeShift != nil {
-		ids = append(ids, w.TradeShift.ID)
-	}
-	var others []swapRow
-	if err := tx.Where("id <> ? AND (shift_id IN ? OR trade_shift_id IN ?) AND status IN ?", w.ID, ids, ids,
-		[]string{SwapPending, SwapAwaitingApproval}).Find(&others).Error; err != nil {
+	if err := s.expireSwaps(tx, w.Shift.ID, "the shift changed hands in another swap"); err != nil {
 		return err
 	}
-	for _, o := range others {
-		if err := tx.Model(&swapRow{}).Where("id = ?", o.ID).Updates(map[string]any{"status": SwapCancelled, "version": gorm.Expr("version + 1"), "updated_at": s.now()}).Error; err != nil {
-			return err
-		}
-		if err := s.swapEvent(tx, o.ID, "", "cancelled", "the shift changed hands"); err != nil {
+	if w.TradeShift != nil {
+		if err := s.expireSwaps(tx, w.TradeShift.ID, "the shift changed hands in another swap"); err != nil {
 			return err
 		}
 	}
@@ -697,11 +798,32 @@ func (s *Service) ApproveSwap(ctx context.Context, by auth.Principal, id, reason
 	if err != nil {
 		return Swap{}, err
 	}
+	rc, err := s.prepareRecheck(ctx, w.ToEmployeeID, w.FromEmployeeID)
+	if err != nil {
+		return Swap{}, err
+	}
 	sups := s.supervisorIDs(ctx) // asked before the transaction opens
 	var later []notice
+	var refused error
+	ctx, sink := withNoteSink(ctx)
 	err = s.cfg.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockPeople(tx, w.ToEmployeeID, w.FromEmployeeID); err != nil {
+		sink.notes, refused = nil, nil
+		if err := lockPeople(tx, append(rc.people(), w.ToEmployeeID, w.FromEmployeeID)...); err != nil {
 			return err
+		}
+		if who, v, stop, err := s.swapStopped(tx, w, c, w.ToEmployeeID); err != nil || stop {
+			if err != nil {
+				return err
+			}
+			// Safety net: it can no longer go ahead; cancelled, both told.
+			if done, err := s.cancelImpossible(tx, w, who, v); err != nil || !done {
+				if err == nil {
+					err = errs.E(errs.Conflict, "This request changed while you were looking at it. Reload and try again.")
+				}
+				return err
+			}
+			refused = errs.E(errs.RuleViolation, "This swap can no longer go ahead, so it is cancelled and both people have been told. %s", v.Message)
+			return nil
 		}
 		vs, err := s.checkSwap(tx, w, c, w.ToEmployeeID)
 		if err != nil {
@@ -725,6 +847,9 @@ func (s *Service) ApproveSwap(ctx context.Context, by auth.Principal, id, reason
 		if err := s.completeSwap(tx, w, w.ToEmployeeID, by.ID, ""); err != nil {
 			return err
 		}
+		if _, err := s.recheckSwaps(tx, rc); err != nil {
+			return err
+		}
 		told := w
 		told.Status = SwapCompleted
 		later, err = s.tellIn(ctx, tx, swapNotes(told, sups))
@@ -734,5 +859,9 @@ func (s *Service) ApproveSwap(ctx context.Context, by auth.Principal, id, reason
 		return Swap{}, err
 	}
 	s.sendNotes(ctx, later)
+	s.flush(ctx, sink)
+	if refused != nil {
+		return Swap{}, refused
+	}
 	return s.swap(ctx, w.ID)
 }

@@ -1,10 +1,11 @@
 // Package testenv is how tests find the real things they need — PostgreSQL,
 // Chromium, stripe-mock, pdftotext, the CBC MIP solver — and what happens
-// when one is missing:
+// when one is missing (axe-core, the accessibility checker the browser
+// tests inject, included):
 // locally the test is skipped with a clear message; in CI, where
 // GOODSHIFT_TEST_REQUIRE lists it, the skip becomes a failure.
 //
-//	GOODSHIFT_TEST_REQUIRE=postgres,browser,stripe,pdftotext,cbc go test ./...
+//	GOODSHIFT_TEST_REQUIRE=postgres,browser,stripe,pdftotext,cbc,axe go test ./...
 package testenv
 
 import (
@@ -25,7 +26,13 @@ const (
 	Stripe    = "stripe"
 	Pdftotext = "pdftotext"
 	Cbc       = "cbc" // COIN-OR's MIP solver (Debian coinor-cbc), the planner's oracle
+	Axe       = "axe" // axe-core's axe.min.js (npm axe-core 4.14), found through AxeVar
 )
+
+// AxeVar names the variable holding the path of axe-core's axe.min.js
+// (npm install --prefix DIR axe-core@4.14 puts it in
+// DIR/node_modules/axe-core/axe.min.js); .ci/run sets it.
+const AxeVar = "GOODSHIFT_AXE_JS"
 
 // Required reports whether the environment demands the dependency (CI).
 func Required(what string) bool {
@@ -114,4 +121,22 @@ func CbcPath(t testing.TB) string {
 		Unavailable(t, Cbc, "cbc not on PATH (apt-get install coinor-cbc)")
 	}
 	return bin
+}
+
+// AxeSource is the text of axe-core's axe.min.js from AxeVar, or the test
+// is skipped (failed when axe is required).
+func AxeSource(t testing.TB) string {
+	t.Helper()
+	path := os.Getenv(AxeVar)
+	if path == "" {
+		Unavailable(t, Axe, AxeVar+" is not set (npm install --no-save --prefix /tmp/axe axe-core@4.14; "+AxeVar+"=/tmp/axe/node_modules/axe-core/axe.min.js)")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		Unavailable(t, Axe, AxeVar+": "+err.Error())
+	}
+	if !bytes.Contains(b, []byte("axe")) {
+		t.Fatalf("%s=%s does not look like axe-core", AxeVar, path)
+	}
+	return string(b)
 }

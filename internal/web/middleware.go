@@ -174,16 +174,18 @@ func limitBody(max int64) gin.HandlerFunc {
 	}
 }
 
-// securityHeaders: no framing, no sniffing, scripts and styles only from us,
+// securityHeaders: no framing, no sniffing, scripts and styles only from us
+// (and the pages' inline stylesheet, by its hash: styles.go),
 // and nothing personal cached by a shared phone's browser. With an https
 // base URL, browsers are told to use https only (HSTS, one year).
-func securityHeaders(hsts bool) gin.HandlerFunc {
+func securityHeaders(hsts bool, styleHash string) gin.HandlerFunc {
+	csp := contentSecurityPolicy(styleHash)
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
 		if hsts {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")

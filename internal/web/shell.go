@@ -88,8 +88,13 @@ func NewShell(o Options) (*Shell, error) {
 		cookies: securecookie.New(deriveKey(o.SecretKey, "flash-hash"), deriveKey(o.SecretKey, "flash-block")),
 	}
 	s.cookies.MaxAge(3600)
+	styles, err := loadPageStyles(o.Templates)
+	if err != nil {
+		return nil, err
+	}
 	funcs := template.FuncMap{
-		"section": func(name string, data any) (template.HTML, error) { return s.Renderer.section(name, data) },
+		"section":    func(name string, data any) (template.HTML, error) { return s.Renderer.section(name, data) },
+		"pageStyles": func() template.CSS { return styles.CSS }, // styles.go
 	}
 	for k, v := range DateFuncs(o.Now) {
 		funcs[k] = v
@@ -115,7 +120,7 @@ func NewShell(o Options) (*Shell, error) {
 		o.Metrics.middleware(),
 		func(c *gin.Context) { c.Set(rendererKey, s.Renderer); c.Next() },
 		recovery(o.Logger),
-		securityHeaders(o.HSTS),
+		securityHeaders(o.HSTS, styles.Hash),
 		limitBody(o.MaxBodyBytes),
 		guardText(), // before anything reads the body or asks the database
 		csrfProtection(o.SecretKey, o.SecureCookies),

@@ -29,3 +29,35 @@ window.addEventListener("pageshow", function () {
     buttons[i].classList.remove("busy");
   }
 });
+
+// A table too wide for the screen scrolls sideways inside its .table-wrap;
+// keyboard users reach that scroll only if the wrap can take focus, and
+// screen readers should hear what it is. Wraps that do not scroll stay out
+// of the tab order. (axe-core: scrollable-region-focusable.)
+function markScrollingTables() {
+  var wraps = document.querySelectorAll(".table-wrap");
+  for (var i = 0; i < wraps.length; i++) {
+    var w = wraps[i];
+    if (w.scrollWidth > w.clientWidth + 1) {
+      if (!w.hasAttribute("tabindex")) {
+        var caption = w.querySelector("caption");
+        var heading = null;
+        for (var el = w.previousElementSibling; el && !heading; el = el.previousElementSibling) {
+          if (/^H[1-6]$/.test(el.tagName)) { heading = el; }
+        }
+        var name = (caption || heading || {}).textContent || "Table";
+        w.setAttribute("tabindex", "0");
+        w.setAttribute("role", "region");
+        w.setAttribute("aria-label", name.trim() + " (scrolls sideways)");
+        w.setAttribute("data-scrolls", "");
+      }
+    } else if (w.hasAttribute("data-scrolls")) {
+      w.removeAttribute("tabindex");
+      w.removeAttribute("role");
+      w.removeAttribute("aria-label");
+      w.removeAttribute("data-scrolls");
+    }
+  }
+}
+markScrollingTables(); // the script is deferred: the page is parsed
+window.addEventListener("resize", markScrollingTables);

@@ -1,6 +1,6 @@
 // Package rotaweb is the rota's planning HTTP: publishing a range of drafts,
-// copying a week, the record of changes after publishing, and the board by
-// person. It calls only exported rota.Service methods, so the compiler keeps
+// copying a week, the record of changes after publishing, the board by
+// person, and the swap pages. It calls only exported rota.Service methods, so the compiler keeps
 // handlers out of the service's internals.
 package rotaweb
 
@@ -40,6 +40,7 @@ func (h *Handler) Routes(api, root web.Routes) {
 	api.GET("/rota/short-notice-cancellations", auth.RotaChangesRead, h.shortNotice)
 	root.GET("/rota/changes", auth.RotaChangesRead, h.pageChanges)
 	root.POST("/rota/board/shifts/:id/unassign", auth.ShiftsWrite, h.pageUnassign)
+	h.SwapRoutes(root)
 	h.shell.AddNav(web.NavItem{Label: "Rota changes", Path: "/rota/changes", Action: auth.RotaChangesRead, Order: 23})
 }
 
