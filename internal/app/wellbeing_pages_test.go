@@ -177,8 +177,9 @@ func TestWellbeingCaseloadsPage(t *testing.T) {
 		t.Error("Priya is not on Jo's caseload")
 	}
 	r := alex.Submit("/wellbeing/caseloads", url.Values{"support_worker_id": {priyaID}, "employee_id": {joID}})
-	if _, doc := alex.Follow(r); doc.Find(".flash-error").Length() != 1 {
-		t.Error("assigning to someone who is not a support worker gave no error")
+	if doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(r.Body))); r.StatusCode != http.StatusUnprocessableEntity || err != nil ||
+		!strings.Contains(doc.Find("#support_worker_id-error").Text(), "Choose a support worker") {
+		t.Errorf("assigning to someone who is not a support worker: %d, no message by the field", r.StatusCode)
 	}
 	if r := alex.Submit("/wellbeing/caseloads", url.Values{"do": {"remove"}, "support_worker_id": {joID}, "employee_id": {priyaID}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("remove: %d", r.StatusCode)
