@@ -174,11 +174,13 @@ func TestUnassignFromTheBoard(t *testing.T) {
 			t.Errorf("inside the notice period the page asks for no reason")
 		}
 		res := page.Submit("/rota/board/shifts/"+sh.ID+"/unassign", nil)
-		if res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("unassign without a reason: %d", res.StatusCode)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("unassign without a reason: %d, want the page again (422)", res.StatusCode)
 		}
-		if _, doc := page.Follow(res); !strings.Contains(doc.Find(".flash-problem, .flash-error, .flash").Text(), "notice period") {
-			t.Errorf("no plain refusal: %q", doc.Find("main").Text())
+		if doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(res.Body))); err != nil ||
+			!strings.Contains(doc.Find("#reason-error").Text(), "notice period") ||
+			doc.Find(`#unassign-form input[name=reason][aria-describedby="reason-error"]`).Length() != 1 {
+			t.Errorf("no plain refusal by the reason: %q", doc.Find("main").Text())
 		}
 		var got apiShift
 		if dana.JSON(http.MethodGet, "/api/v1/shifts/"+sh.ID, nil, &got); got.EmployeeID != zoe.ID() {

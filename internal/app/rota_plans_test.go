@@ -310,8 +310,8 @@ func TestWantedHoursFromThePhone(t *testing.T) {
 		if res.StatusCode != http.StatusOK || doc.Find(`input[name="hours"]`).Length() != 1 {
 			t.Fatalf("page: %d", res.StatusCode)
 		}
-		if r := sam.Submit("/rota/wanted-hours", url.Values{"hours": {"many"}}); r.StatusCode != http.StatusSeeOther {
-			t.Fatalf("bad hours: %d", r.StatusCode)
+		if r := sam.Submit("/rota/wanted-hours", url.Values{"hours": {"many"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("bad hours: %d, want the page again (422)", r.StatusCode)
 		}
 		if r := sam.Submit("/rota/wanted-hours", url.Values{"hours": {"12"}}); r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d", r.StatusCode)

@@ -10,6 +10,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"gorm.io/gorm"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/goodshift/goodshift/internal/app"
 	"github.com/goodshift/goodshift/internal/app/apptest"
 	"github.com/goodshift/goodshift/internal/database/dbtest"
@@ -83,10 +85,11 @@ func TestWellbeingPages(t *testing.T) {
 		if r := jo.Submit(base+"/notes", url.Values{"date": {"2026-11-23"}, "kind": {"call"}, "text": {"PAGEMARK call about the rota"}}); r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("add note: %d %s", r.StatusCode, r.Body)
 		}
-		if r := jo.Submit(base+"/notes", url.Values{"date": {"2026-11-23"}, "kind": {"gossip"}, "text": {"x"}}); r.StatusCode != http.StatusSeeOther {
+		// A refused note: the page again (422), the text kept, the message by the kind.
+		if r := jo.Submit(base+"/notes", url.Values{"date": {"2026-11-23"}, "kind": {"gossip"}, "text": {"x"}}); r.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("bad note: %d", r.StatusCode)
-		} else if _, doc := jo.Follow(r); !strings.Contains(doc.Find(".flash-error").Text(), "kind") {
-			t.Errorf("bad note flash: %q", doc.Find(".flash-error").Text())
+		} else if doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(r.Body))); err != nil || !strings.Contains(doc.Find("#kind-error").Text(), "kind of note") || doc.Find("textarea#text").Text() != "x" {
+			t.Errorf("bad note: %q, text %q", doc.Find("#kind-error").Text(), doc.Find("textarea#text").Text())
 		}
 		if r, _ := jo.Page("/wellbeing/people/" + personID(t, srv, "priya@goodshift.example")); r.StatusCode != http.StatusNotFound {
 			t.Errorf("Jo opens someone not on her caseload: %d", r.StatusCode)
@@ -174,8 +177,9 @@ func TestWellbeingCaseloadsPage(t *testing.T) {
 		t.Error("Priya is not on Jo's caseload")
 	}
 	r := alex.Submit("/wellbeing/caseloads", url.Values{"support_worker_id": {priyaID}, "employee_id": {joID}})
-	if _, doc := alex.Follow(r); doc.Find(".flash-error").Length() != 1 {
-		t.Error("assigning to someone who is not a support worker gave no error")
+	if doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(r.Body))); r.StatusCode != http.StatusUnprocessableEntity || err != nil ||
+		!strings.Contains(doc.Find("#support_worker_id-error").Text(), "Choose a support worker") {
+		t.Errorf("assigning to someone who is not a support worker: %d, no message by the field", r.StatusCode)
 	}
 	if r := alex.Submit("/wellbeing/caseloads", url.Values{"do": {"remove"}, "support_worker_id": {joID}, "employee_id": {priyaID}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("remove: %d", r.StatusCode)

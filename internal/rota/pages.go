@@ -2,6 +2,7 @@ package rota
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -232,6 +233,11 @@ func (h *Handler) pageOpen(c *gin.Context) {
 	h.shell.Renderer.HTML(c, http.StatusOK, "rota/open", gin.H{"Open": open, "Releases": releases})
 }
 
+// preferenceOption is one answer to "How do you feel about working then?".
+type preferenceOption struct{ Value, Label string }
+
+var preferenceOptions = []preferenceOption{{"", "Happy to"}, {WouldLike, "I'd like to"}, {RatherNot, "I'd rather not"}}
+
 var formDays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 // availabilityForm declares the availability form (web.Form): a from and an
@@ -242,7 +248,8 @@ func availabilityForm() *web.Form {
 		day := strings.ToUpper(d[:1]) + d[1:]
 		fields = append(fields,
 			web.Field{Name: d + "_from", Label: day + " from", Kind: web.KindTime},
-			web.Field{Name: d + "_to", Label: day + " until", Kind: web.KindTime})
+			web.Field{Name: d + "_to", Label: day + " until", Kind: web.KindTime},
+			web.Field{Name: d + "_preference", Label: day + ": how you feel about working then", Kind: web.KindSelect})
 	}
 	fields[0].Keys = []string{"weekly"}
 	return web.NewForm(append(fields, web.Field{Name: "unavailable", Label: "Dates you cannot work", Kind: web.KindLong})...)
@@ -256,23 +263,29 @@ func (h *Handler) pageAvailability(c *gin.Context) {
 	}
 	f := availabilityForm()
 	for _, w := range a.Weekly {
-		f.Set(w.Day+"_from", w.From).Set(w.Day+"_to", w.To)
+		f.Set(w.Day+"_from", w.From).Set(w.Day+"_to", w.To).Set(w.Day+"_preference", w.Preference)
 	}
 	var dates []string
 	for _, d := range a.Unavailable {
 		dates = append(dates, d.Format("Mon 2 Jan 2006"))
 	}
 	f.Set("unavailable", strings.Join(dates, "\n")).Set("version", strconv.Itoa(a.Version))
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/availability", gin.H{"Form": f, "Days": formDays})
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/availability", gin.H{"Form": f, "Days": formDays, "Preferences": preferenceOptions})
 }
 
 func (h *Handler) pageSaveAvailability(c *gin.Context) {
 	f := availabilityForm().Posted(c)
 	var a Availability
 	for _, d := range formDays {
-		from, to := f.Value(d+"_from"), f.Value(d+"_to")
+		from, to, pref := f.Value(d+"_from"), f.Value(d+"_to"), f.Value(d+"_preference")
 		day := strings.ToUpper(d[:1]) + d[1:]
+		if pref != "" && pref != WouldLike && pref != RatherNot {
+			f.Error(d+"_preference", day+": choose how you feel about working then from the list")
+		}
 		switch {
+		case from == "" && to == "" && pref != "":
+			f.Error(d+"_from", "Enter the times on "+day+" you would "+map[string]string{WouldLike: "like to", RatherNot: "rather not"}[pref]+" work")
+			continue
 		case from == "" && to == "":
 			continue
 		case from == "":
@@ -294,7 +307,7 @@ func (h *Handler) pageSaveAvailability(c *gin.Context) {
 				f.Error(d+"_to", day+": the time until must be after the time from")
 			}
 		}
-		a.Weekly = append(a.Weekly, Window{Day: d, From: from, To: to})
+		a.Weekly = append(a.Weekly, Window{Day: d, From: from, To: to, Preference: pref})
 	}
 	for _, line := range strings.Split(f.Values.Get("unavailable"), "\n") {
 		if strings.TrimSpace(line) == "" {
@@ -320,7 +333,7 @@ func (h *Handler) pageSaveAvailability(c *gin.Context) {
 			return
 		}
 	}
-	web.FormPage(c, f.Status(), "rota/availability", gin.H{"Form": f, "Days": formDays})
+	web.FormPage(c, f.Status(), "rota/availability", gin.H{"Form": f, "Days": formDays, "Preferences": preferenceOptions})
 }
 
 // unavailableLine reads one line of the dates-I-cannot-work box: one date as
@@ -358,6 +371,7 @@ type Board struct {
 	Sites            []Site
 	Unavailable      []string
 	Waiting          int
+	Form             *web.Form // the "Add a shift" form
 }
 
 // BoardRow is one site's week.
@@ -374,7 +388,6 @@ type BoardShift struct {
 }
 
 func (h *Handler) pageBoard(c *gin.Context) {
-	ctx := c.Request.Context()
 	today := civil.In(h.svc.now(), civil.London)
 	from, err := web.QueryDate(c, "week")
 	if err != nil || from.IsZero() {
@@ -390,6 +403,25 @@ func (h *Handler) pageBoard(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/rota/board/sites?"+q.Encode())
 		return
 	}
+	f := newShiftForm().Set("date", from.String()).Set("start", "07:00").Set("end", "11:00")
+	h.showBoard(c, http.StatusOK, from, f)
+}
+
+// newShiftForm declares the board's "Add a shift" form (web.Form).
+func newShiftForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "site_id", Label: "Site", Kind: web.KindSelect},
+		web.Field{Name: "date", Label: "Date", Kind: web.KindDate, Keys: []string{"start_at", "starts_at"}},
+		web.Field{Name: "start", Label: "Start", Kind: web.KindTime},
+		web.Field{Name: "end", Label: "End", Kind: web.KindTime, Keys: []string{"end_at", "ends_at"}},
+		web.Field{Name: "break_minutes", Label: "Break", Kind: web.KindNumber},
+	)
+}
+
+// showBoard is the planning board of the week from, with the "Add a shift"
+// form f (new, or as posted).
+func (h *Handler) showBoard(c *gin.Context, status int, from civil.Date, f *web.Form) {
+	ctx := c.Request.Context()
 	shifts, err := h.svc.Shifts(ctx, Filter{From: from, To: from.AddDays(6)})
 	if err != nil {
 		web.Fail(c, err)
@@ -411,7 +443,7 @@ func (h *Handler) pageBoard(c *gin.Context) {
 		return
 	}
 	live := map[string]string{}
-	b := Board{From: from, Prev: from.AddDays(-7), Next: from.AddDays(7)}
+	b := Board{From: from, Prev: from.AddDays(-7), Next: from.AddDays(7), Form: f}
 	for _, w := range queue {
 		live[w.Shift.ID] = w.Status
 		if w.Status == SwapAwaitingApproval {
@@ -468,41 +500,66 @@ func (h *Handler) pageBoard(c *gin.Context) {
 		}
 	}
 	slices.Sort(b.Unavailable)
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/board", b)
+	h.shell.Renderer.HTML(c, status, "rota/board", b)
 }
 
 func (h *Handler) pageCreateShift(c *gin.Context) {
-	d, err := civil.Parse(c.PostForm("date"))
-	if err != nil {
-		done(c, errs.Fields(errs.FieldError{Field: "date", Message: err.Error()}), "", "/rota/board")
-		return
+	f := newShiftForm().Posted(c)
+	today := civil.In(h.svc.now(), civil.London)
+	week, _ := civil.Parse(f.Value("week"))
+	var d civil.Date
+	if f.Required("date") {
+		d = f.Date("date")
 	}
-	start, ok1 := parseClock(c.PostForm("start"))
-	end, ok2 := parseClock(c.PostForm("end"))
-	if !ok1 || !ok2 {
-		done(c, errs.Fields(errs.FieldError{Field: "start", Message: "start and end must be times like 07:00"}), "", "/rota/board?week="+d.String())
-		return
+	var start, end int
+	if f.Required("start") {
+		var ok bool
+		if start, ok = parseClock(f.Value("start")); !ok {
+			f.Error("start", "Start must be a time like 07:00")
+		}
 	}
-	st := d.At(start/60, start%60, civil.London)
-	en := d.At(end/60, end%60, civil.London)
-	if !en.After(st) {
-		en = d.AddDays(1).At(end/60, end%60, civil.London) // a night shift ends the next day
+	if f.Required("end") {
+		var ok bool
+		if end, ok = parseClock(f.Value("end")); !ok {
+			f.Error("end", "End must be a time like 11:00")
+		}
 	}
-	in := ShiftInput{SiteID: c.PostForm("site_id"), Start: st, End: en, Notes: c.PostForm("notes")}
-	if b := strings.TrimSpace(c.PostForm("break_minutes")); b != "" {
+	in := ShiftInput{SiteID: f.Value("site_id"), Notes: f.Value("notes")}
+	if in.SiteID == "" {
+		f.Error("site_id", "Choose a site")
+	}
+	if b := f.Value("break_minutes"); b != "" {
 		n, err := strconv.Atoi(b)
-		if err != nil {
-			done(c, errs.Fields(errs.FieldError{Field: "break_minutes", Message: "must be a number of minutes"}), "", "/rota/board?week="+d.String())
-			return
+		if err != nil || n < 0 {
+			f.Error("break_minutes", "Break must be a whole number of minutes, like 30")
 		}
 		in.BreakMinutes = &n
 	}
-	sh, err := h.svc.CreateShift(c.Request.Context(), web.MustPrincipal(c).ID, in)
-	if err != nil {
-		done(c, err, "", "/rota/board?week="+d.String())
-		return
+	if f.OK() {
+		in.Start = d.At(start/60, start%60, civil.London)
+		in.End = d.At(end/60, end%60, civil.London)
+		if !in.End.After(in.Start) {
+			in.End = d.AddDays(1).At(end/60, end%60, civil.London) // a night shift ends the next day
+		}
+		sh, err := h.svc.CreateShift(c.Request.Context(), web.MustPrincipal(c).ID, in)
+		if err == nil {
+			done(c, nil, "Shift added. Choose who works it.", "/rota/board/shifts/"+sh.ID)
+			return
+		}
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
 	}
-	done(c, nil, "Shift added. Choose who works it.", "/rota/board/shifts/"+sh.ID)
+	// The board the person was looking at, with the form as they left it.
+	switch {
+	case !week.IsZero():
+	case !d.IsZero():
+		week = d
+	default:
+		week = today
+	}
+	h.showBoard(c, f.Status(), weekStart(week), f)
 }
 
 func (h *Handler) pageDeskShift(c *gin.Context) {
@@ -511,21 +568,72 @@ func (h *Handler) pageDeskShift(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
+	DeskShiftPage(c, h.svc, h.shell, http.StatusOK, id, "", nil)
+}
+
+// DeskShiftPage shows a shift's page on the board (who can work it, take
+// them off, cancel it) with status. posted names the form that was posted
+// and refused ("assign:<employee id>", "unassign" or "cancel"), f its
+// values and messages (web.Form); the other forms show empty.
+func DeskShiftPage(c *gin.Context, svc *Service, shell *web.Shell, status int, id, posted string, f *web.Form) {
 	ctx := c.Request.Context()
-	sh, err := h.svc.Shift(ctx, id)
+	sh, err := svc.Shift(ctx, id)
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
 	var cands []Candidate
-	if sh.Status != Cancelled && sh.End.After(h.svc.now()) {
-		if cands, err = h.svc.Candidates(ctx, id); err != nil {
+	if sh.Status != Cancelled && sh.End.After(svc.now()) {
+		if cands, err = svc.Candidates(ctx, id); err != nil {
 			web.Fail(c, err)
 			return
 		}
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/desk_shift", gin.H{"Shift": sh, "Candidates": cands,
-		"NeedsReason": h.svc.ChangeNeedsReason(sh), "NoticeDays": h.svc.cfg.Notice.Days})
+	forms := map[string]*web.Form{"unassign": DeskShiftForm(), "cancel": DeskShiftForm(), "assign": DeskShiftForm()}
+	assignTo := ""
+	if f != nil {
+		if strings.HasPrefix(posted, "assign:") {
+			assignTo, posted = strings.TrimPrefix(posted, "assign:"), "assign"
+		}
+		forms[posted] = f
+	}
+	shell.Renderer.HTML(c, status, "rota/desk_shift", gin.H{"Shift": sh, "Candidates": cands,
+		"NeedsReason": svc.ChangeNeedsReason(sh), "NoticeDays": svc.cfg.Notice.Days,
+		"Form": f, "Forms": forms, "AssignTo": assignTo})
+}
+
+// DeskShiftForm declares the forms of a shift's board page (web.Form):
+// assign (override and change reasons), take off (reason) and cancel
+// (cancel_reason).
+func DeskShiftForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "override_reason", Label: "Reason for the override", Kind: web.KindText},
+		web.Field{Name: "change_reason", Label: "Reason for changing a published shift at short notice", Kind: web.KindText},
+		web.Field{Name: "reason", Label: "Reason", Kind: web.KindText},
+		web.Field{Name: "cancel_reason", Label: "Reason", Kind: web.KindText},
+	)
+}
+
+// DeskShiftError puts a service's refusal on the desk shift form f and
+// reports whether it did (see web.Form.FromError). A refusal that asks for
+// a reason goes by the reason field (reasonField) when that was left empty.
+func DeskShiftError(f *web.Form, err error, reasonField string) bool {
+	if !f.FromError(err) {
+		return false
+	}
+	for i := range f.Errors {
+		if f.Errors[i].Field == "reason" && reasonField == "cancel_reason" {
+			f.Errors[i].Field = reasonField // the service calls both "reason"
+		}
+	}
+	if errs.CodeOf(err) == errs.RuleViolation && f.Value(reasonField) == "" {
+		for i := range f.Errors {
+			if f.Errors[i].Field == "" {
+				f.Errors[i].Field = reasonField
+			}
+		}
+	}
+	return true
 }
 
 func (h *Handler) pageAssign(c *gin.Context) {
@@ -534,8 +642,28 @@ func (h *Handler) pageAssign(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	res, err := h.svc.Assign(c.Request.Context(), web.MustPrincipal(c).ID, id, c.PostForm("employee_id"), c.PostForm("override_reason"), c.PostForm("change_reason"))
-	done(c, err, res.Shift.EmployeeName+" is on this shift.", "/rota/board/shifts/"+id)
+	f := DeskShiftForm().Posted(c)
+	emp := f.Value("employee_id")
+	res, err := h.svc.Assign(c.Request.Context(), web.MustPrincipal(c).ID, id, emp, f.Value("override_reason"), f.Value("change_reason"))
+	if err == nil {
+		done(c, nil, res.Shift.EmployeeName+" is on this shift.", "/rota/board/shifts/"+id)
+		return
+	}
+	field := "change_reason"
+	var e *errs.Error
+	if errors.As(err, &e) {
+		if vs, ok := e.Details.([]Violation); ok && len(vs) > 0 {
+			field = "override_reason"
+			if f.Value("override_reason") == "" && !slices.ContainsFunc(vs, func(v Violation) bool { return v.Severity == Hard }) {
+				f.Error("override_reason", "Enter a reason for the override")
+			}
+		}
+	}
+	if !DeskShiftError(f, err, field) {
+		web.Fail(c, err)
+		return
+	}
+	DeskShiftPage(c, h.svc, h.shell, f.Status(), id, "assign:"+emp, f)
 }
 
 func (h *Handler) pageCancel(c *gin.Context) {
@@ -544,8 +672,21 @@ func (h *Handler) pageCancel(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	_, err = h.svc.CancelShift(c.Request.Context(), web.MustPrincipal(c).ID, id, c.PostForm("reason"))
-	done(c, err, "Shift cancelled.", "/rota/board/shifts/"+id)
+	f := DeskShiftForm().Posted(c)
+	reason := f.Value("cancel_reason")
+	if reason == "" {
+		reason = f.Value("reason") // as it was called before
+	}
+	_, err = h.svc.CancelShift(c.Request.Context(), web.MustPrincipal(c).ID, id, reason)
+	if err == nil {
+		done(c, nil, "Shift cancelled.", "/rota/board/shifts/"+id)
+		return
+	}
+	if !DeskShiftError(f, err, "cancel_reason") {
+		web.Fail(c, err)
+		return
+	}
+	DeskShiftPage(c, h.svc, h.shell, f.Status(), id, "cancel", f)
 }
 
 type personAdjustments struct {

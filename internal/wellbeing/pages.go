@@ -149,22 +149,81 @@ type planForm struct {
 	S        subject
 	Plan     Plan
 	Sections []sectionField
-	Actions  []WarningAction
-	Error    string
-	Fields   []errs.FieldError
+	Actions  []actionRow
+	Form     *web.Form
 }
 
 type sectionField struct {
 	Field, Label, Text string
 }
 
-func newPlanForm(s subject, p Plan) planForm {
-	f := planForm{S: s, Plan: p}
+// actionRow is one early warning sign and what to do, as shown in the form:
+// its position (for ids and messages) and the values to show.
+type actionRow struct {
+	I                int
+	ID, Sign, Action string
+	SignID, ActionID string
+}
+
+// planFormFields declares the wellness plan form (web.Form): each section,
+// the early warning signs (ew_sign_0, ew_action_0, ...; the inputs share the
+// names ew_sign and ew_action), the review date and the summary.
+func planFormFields() *web.Form {
+	var fields []web.Field
 	for _, l := range SectionLabels {
-		f.Sections = append(f.Sections, sectionField{Field: l.Field, Label: l.Label, Text: p.Text(l.Field)})
+		fields = append(fields, web.Field{Name: l.Field, Label: l.Label, Kind: web.KindLong})
 	}
-	f.Actions = append(append([]WarningAction{}, p.EarlyWarningActions...), WarningAction{}, WarningAction{})
-	return f
+	for i := 0; i <= maxActions+2; i++ {
+		n := strconv.Itoa(i)
+		key := "early_warning_actions[" + n + "]"
+		fields = append(fields,
+			web.Field{Name: "ew_sign_" + n, Label: "Early warning sign " + strconv.Itoa(i+1), Kind: web.KindText, Keys: []string{key + ".sign", key + ".id"}},
+			web.Field{Name: "ew_action_" + n, Label: "What to do for early warning sign " + strconv.Itoa(i+1), Kind: web.KindText, Keys: []string{key + ".action"}})
+	}
+	return web.NewForm(append(fields,
+		web.Field{Name: "review_date", Label: "When we review it", Kind: web.KindDate},
+		web.Field{Name: "summary", Label: "How to support me", Kind: web.KindLong})...)
+}
+
+// newPlanForm shows plan p: its values in the form, two empty signs to add.
+func newPlanForm(s subject, p Plan) planForm {
+	f := planFormFields()
+	for _, l := range SectionLabels {
+		f.Set(l.Field, p.Text(l.Field))
+	}
+	for _, a := range append(append([]WarningAction{}, p.EarlyWarningActions...), WarningAction{}, WarningAction{}) {
+		f.Values.Add("ew_id", a.ID)
+		f.Values.Add("ew_sign", a.Sign)
+		f.Values.Add("ew_action", a.Action)
+	}
+	if !p.ReviewDate.IsZero() {
+		f.Set("review_date", p.ReviewDate.String())
+	}
+	f.Set("summary", p.Summary).Set("version", strconv.Itoa(p.Version))
+	if p.ShareSummary {
+		f.Set("share_summary", "yes")
+	}
+	return planFormOf(s, p, f)
+}
+
+// planFormOf is the page showing form f (as loaded, or as posted).
+func planFormOf(s subject, p Plan, f *web.Form) planForm {
+	out := planForm{S: s, Plan: p, Form: f}
+	for _, l := range SectionLabels {
+		out.Sections = append(out.Sections, sectionField{Field: l.Field, Label: l.Label, Text: f.Values.Get(l.Field)})
+	}
+	ids, signs, actions := f.Values["ew_id"], f.Values["ew_sign"], f.Values["ew_action"]
+	for i := range signs {
+		r := actionRow{I: i, Sign: signs[i], SignID: "ew_sign_" + strconv.Itoa(i), ActionID: "ew_action_" + strconv.Itoa(i)}
+		if i < len(ids) {
+			r.ID = ids[i]
+		}
+		if i < len(actions) {
+			r.Action = actions[i]
+		}
+		out.Actions = append(out.Actions, r)
+	}
+	return out
 }
 
 func (h *Handler) planPage(c *gin.Context) {
@@ -185,26 +244,20 @@ func (h *Handler) planSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	in := PlanInput{Summary: c.PostForm("summary")}
-	in.StayWell, in.Triggers = c.PostForm("stay_well"), c.PostForm("triggers")
-	in.EarlyWarningSigns, in.ImpactOnWork = c.PostForm("early_warning_signs"), c.PostForm("impact_on_work")
-	in.SupportFromSupervisor, in.MyActions, in.Contacts = c.PostForm("support_from_supervisor"), c.PostForm("my_actions"), c.PostForm("contacts")
-	var bad []errs.FieldError
-	if v := strings.TrimSpace(c.PostForm("review_date")); v != "" {
-		d, err := civil.Parse(v)
-		if err != nil {
-			bad = append(bad, errs.FieldError{Field: "review_date", Message: "must be a date"})
-		}
-		in.ReviewDate = d
-	}
-	if v, err := strconv.Atoi(c.PostForm("version")); err == nil {
+	f := planFormFields().Posted(c)
+	in := PlanInput{Summary: f.Values.Get("summary")}
+	in.StayWell, in.Triggers = f.Values.Get("stay_well"), f.Values.Get("triggers")
+	in.EarlyWarningSigns, in.ImpactOnWork = f.Values.Get("early_warning_signs"), f.Values.Get("impact_on_work")
+	in.SupportFromSupervisor, in.MyActions, in.Contacts = f.Values.Get("support_from_supervisor"), f.Values.Get("my_actions"), f.Values.Get("contacts")
+	in.ReviewDate = f.Date("review_date")
+	if v, err := strconv.Atoi(f.Value("version")); err == nil {
 		in.Version = &v
 	}
 	if s.Self {
-		share := c.PostForm("share_summary") == "yes"
+		share := f.Value("share_summary") == "yes"
 		in.ShareSummary = &share
 	}
-	ids, signs, actions := c.PostFormArray("ew_id"), c.PostFormArray("ew_sign"), c.PostFormArray("ew_action")
+	ids, signs, actions := f.Values["ew_id"], f.Values["ew_sign"], f.Values["ew_action"]
 	for i := range signs {
 		a := WarningAction{Sign: signs[i]}
 		if i < len(ids) {
@@ -215,32 +268,24 @@ func (h *Handler) planSubmit(c *gin.Context) {
 		}
 		in.EarlyWarningActions = append(in.EarlyWarningActions, a)
 	}
-	var err error
-	if len(bad) > 0 {
-		err = errs.Fields(bad...)
-	} else {
-		_, err = h.svc.SavePlan(c.Request.Context(), web.MustPrincipal(c), s.ID, in)
-	}
-	if err != nil {
-		code, msg, details := errs.Public(err)
-		if code == errs.Internal {
+	if f.OK() {
+		_, err := h.svc.SavePlan(c.Request.Context(), web.MustPrincipal(c), s.ID, in)
+		if err == nil {
+			web.Success(c, "Plan saved. A copy of this version is kept.")
+			web.Redirect(c, s.Base())
+			return
+		}
+		if !f.FromError(err) {
 			web.Fail(c, err)
 			return
 		}
-		// Show the form again with what was typed, so nothing is lost.
-		form := newPlanForm(s, Plan{Sections: in.Sections, Summary: in.Summary})
-		if in.Version != nil {
-			form.Plan.Version = *in.Version
-		}
-		form.Plan.ShareSummary = in.ShareSummary != nil && *in.ShareSummary
-		form.Actions = append(in.EarlyWarningActions, WarningAction{})
-		form.Error = msg
-		form.Fields, _ = details.([]errs.FieldError)
-		h.shell.Renderer.HTML(c, errs.Status(code), "wellbeing/plan", form)
-		return
 	}
-	web.Success(c, "Plan saved. A copy of this version is kept.")
-	web.Redirect(c, s.Base())
+	// Show the form again with what was typed, so nothing is lost.
+	p := Plan{}
+	if in.Version != nil {
+		p.Version = *in.Version
+	}
+	h.shell.Renderer.HTML(c, f.Status(), "wellbeing/plan", planFormOf(s, p, f))
 }
 
 func (h *Handler) versionsPage(c *gin.Context) {
@@ -274,7 +319,22 @@ func (h *Handler) versionPage(c *gin.Context) {
 	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/version", gin.H{"S": s, "Plan": plan, "Sections": newPlanForm(s, plan).Sections})
 }
 
+// noteForm declares the support note form (web.Form).
+func noteForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "date", Label: "Date", Kind: web.KindDate},
+		web.Field{Name: "kind", Label: "Kind", Kind: web.KindSelect},
+		web.Field{Name: "text", Label: "Note", Kind: web.KindLong},
+	)
+}
+
 func (h *Handler) notesPage(c *gin.Context) {
+	f := noteForm().Set("date", h.svc.today().String()).Set("kind", NoteKinds[0].Kind).Set("corrects_id", c.Query("corrects"))
+	h.showNotes(c, http.StatusOK, f)
+}
+
+// showNotes is the notes page with the note form f (as new, or as posted).
+func (h *Handler) showNotes(c *gin.Context, status int, f *web.Form) {
 	s, ok := h.subject(c)
 	if !ok {
 		return
@@ -284,8 +344,8 @@ func (h *Handler) notesPage(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/notes", gin.H{
-		"S": s, "Notes": notes, "Kinds": NoteKinds, "Today": h.svc.today().String(), "Corrects": c.Query("corrects"),
+	h.shell.Renderer.HTML(c, status, "wellbeing/notes", gin.H{
+		"S": s, "Notes": notes, "Kinds": NoteKinds, "Today": h.svc.today().String(), "Corrects": f.Value("corrects_id"), "Form": f,
 	})
 }
 
@@ -294,23 +354,30 @@ func (h *Handler) noteSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	in := NoteInput{Kind: c.PostForm("kind"), Text: c.PostForm("text"), CorrectsID: c.PostForm("corrects_id")}
-	d, err := civil.Parse(strings.TrimSpace(c.PostForm("date")))
-	if err == nil {
-		in.Date = d
+	f := noteForm().Posted(c)
+	in := NoteInput{Kind: f.Value("kind"), Text: f.Values.Get("text"), CorrectsID: f.Value("corrects_id")}
+	if f.Required("date") {
+		in.Date = f.Date("date")
 	}
-	if _, err := h.svc.AddNote(c.Request.Context(), web.MustPrincipal(c), s.ID, in); err != nil {
-		if errs.CodeOf(err) == errs.Internal || errs.CodeOf(err) == errs.NotFound {
+	if NoteKindLabel(in.Kind) == in.Kind {
+		f.Error("kind", "Choose the kind of note from the list")
+	}
+	if strings.TrimSpace(in.Text) == "" {
+		f.Error("text", "Enter the note")
+	}
+	if f.OK() {
+		_, err := h.svc.AddNote(c.Request.Context(), web.MustPrincipal(c), s.ID, in)
+		if err == nil {
+			web.Success(c, "Note added.")
+			web.Redirect(c, s.Base()+"/notes")
+			return
+		}
+		if !f.FromError(err) {
 			web.Fail(c, err)
 			return
 		}
-		_, msg, _ := errs.Public(err)
-		web.Problem(c, "The note was not saved: "+msg)
-		web.Redirect(c, s.Base()+"/notes")
-		return
 	}
-	web.Success(c, "Note added.")
-	web.Redirect(c, s.Base()+"/notes")
+	h.showNotes(c, f.Status(), f)
 }
 
 // flexForm declares the flex period form (web.Form).
@@ -496,6 +563,20 @@ func (h *Handler) summariesPage(c *gin.Context) {
 // caseloadsPage lets an admin see and change who supports whom: names only,
 // never content.
 func (h *Handler) caseloadsPage(c *gin.Context) {
+	h.showCaseloads(c, http.StatusOK, caseloadForm())
+}
+
+// caseloadForm declares the "Add someone to a caseload" form (web.Form).
+func caseloadForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "support_worker_id", Label: "Support worker", Kind: web.KindSelect},
+		web.Field{Name: "employee_id", Label: "Employee", Kind: web.KindSelect},
+	)
+}
+
+// showCaseloads is the caseloads page with the add form f (new, or as
+// posted and refused).
+func (h *Handler) showCaseloads(c *gin.Context, status int, f *web.Form) {
 	p := web.MustPrincipal(c)
 	if !p.Has(auth.Admin) {
 		web.Redirect(c, "/wellbeing")
@@ -525,7 +606,7 @@ func (h *Handler) caseloadsPage(c *gin.Context) {
 		}
 		groups = append(groups, group{Worker: sw, Members: cl})
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "wellbeing/caseloads", gin.H{"Groups": groups, "Workers": sws, "Employees": emps})
+	h.shell.Renderer.HTML(c, status, "wellbeing/caseloads", gin.H{"Groups": groups, "Workers": sws, "Employees": emps, "Form": f})
 }
 
 func (h *Handler) caseloadsSubmit(c *gin.Context) {
@@ -534,24 +615,42 @@ func (h *Handler) caseloadsSubmit(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	sw, emp := strings.TrimSpace(c.PostForm("support_worker_id")), strings.TrimSpace(c.PostForm("employee_id"))
-	var err error
+	f := caseloadForm().Posted(c)
+	sw, emp := f.Value("support_worker_id"), f.Value("employee_id")
 	if c.PostForm("do") == "remove" {
-		err = h.svc.Unassign(ctx, sw, emp)
-	} else {
-		err = h.svc.Assign(ctx, sw, emp)
+		// A button, nothing typed: a refusal (someone else took them off
+		// first) is told on the page it came from.
+		if err := h.svc.Unassign(ctx, sw, emp); err != nil {
+			if errs.CodeOf(err) == errs.Internal {
+				web.Fail(c, err)
+				return
+			}
+			_, msg, _ := errs.Public(err)
+			web.Problem(c, msg)
+		} else {
+			web.Success(c, "Taken off the caseload.")
+		}
+		web.Redirect(c, "/wellbeing/caseloads")
+		return
 	}
-	if err != nil {
-		if errs.CodeOf(err) == errs.Internal {
+	f.Required("support_worker_id")
+	f.Required("employee_id")
+	if f.OK() {
+		err := h.svc.Assign(ctx, sw, emp)
+		if err == nil {
+			web.Success(c, "Added to the caseload.")
+			web.Redirect(c, "/wellbeing/caseloads")
+			return
+		}
+		switch {
+		case errs.CodeOf(err) == errs.NotFound:
+			f.Error("support_worker_id", "Choose a support worker from the list")
+		case errs.CodeOf(err) == errs.Invalid:
+			f.Error("employee_id", "Choose an employee from the list: they may have left since the page was opened")
+		case !f.FromError(err):
 			web.Fail(c, err)
 			return
 		}
-		_, msg, _ := errs.Public(err)
-		web.Problem(c, msg)
-	} else if c.PostForm("do") == "remove" {
-		web.Success(c, "Taken off the caseload.")
-	} else {
-		web.Success(c, "Added to the caseload.")
 	}
-	web.Redirect(c, "/wellbeing/caseloads")
+	h.showCaseloads(c, f.Status(), f)
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/goodshift/goodshift/internal/civil"
-	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/rota"
 	"github.com/goodshift/goodshift/internal/web"
 )
@@ -61,11 +60,34 @@ func (h *Handler) shortNotice(c *gin.Context) {
 
 // pageChanges is the record of changes after publishing and of short-notice
 // cancellations, for supervisors and finance.
+// changesForm declares the changes page's dates (web.Form, sent by GET).
+func changesForm() *web.Form {
+	return web.NewForm(
+		web.Field{Name: "from", Label: "From", Kind: web.KindDate},
+		web.Field{Name: "to", Label: "To", Kind: web.KindDate},
+	)
+}
+
 func (h *Handler) pageChanges(c *gin.Context) {
-	from, to, err := h.dates(c)
-	if err != nil {
-		web.Fail(c, err)
-		return
+	f := changesForm().Set("from", c.Query("from")).Set("to", c.Query("to"))
+	from, to := f.Date("from"), f.Date("to")
+	if from.IsZero() {
+		from = h.svc.Today().AddDays(-28)
+	}
+	if to.IsZero() {
+		to = from.AddDays(55)
+	}
+	if f.OK() && to.Before(from) {
+		f.Error("to", "To must be the same as or after the from date")
+	}
+	status := http.StatusOK
+	if !f.OK() {
+		// Dates typed wrong: the usual weeks, and the dates as typed with
+		// their messages.
+		status, from = f.Status(), h.svc.Today().AddDays(-28)
+		to = from.AddDays(55)
+	} else {
+		f.Set("from", from.String()).Set("to", to.String())
 	}
 	ctx := c.Request.Context()
 	changes, err := h.svc.Changes(ctx, from, to)
@@ -78,9 +100,10 @@ func (h *Handler) pageChanges(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/changes", gin.H{
+	h.shell.Renderer.HTML(c, status, "rota/changes", gin.H{
 		"From": from, "To": to, "Changes": changes, "Cancelled": cancelled, "Notice": h.svc.NoticeSettings(),
 		"WindowHours": int(h.svc.NoticeSettings().ShortNoticeWindow.Hours()), "Share": shareText(h.svc.NoticeSettings()),
+		"Form": f,
 	})
 }
 
@@ -91,15 +114,14 @@ func (h *Handler) pageUnassign(c *gin.Context) {
 		return
 	}
 	back := "/rota/board/shifts/" + id
-	sh, err := h.svc.Unassign(c.Request.Context(), web.MustPrincipal(c).ID, id, c.PostForm("reason"))
+	f := rota.DeskShiftForm().Posted(c)
+	sh, err := h.svc.Unassign(c.Request.Context(), web.MustPrincipal(c).ID, id, f.Value("reason"))
 	if err != nil {
-		if errs.CodeOf(err) == errs.Internal {
+		if !rota.DeskShiftError(f, err, "reason") {
 			web.Fail(c, err)
 			return
 		}
-		_, msg, _ := errs.Public(err)
-		web.Problem(c, msg)
-		web.Redirect(c, back)
+		rota.DeskShiftPage(c, h.svc, h.shell, f.Status(), id, "unassign", f)
 		return
 	}
 	msg := "The shift is open again."

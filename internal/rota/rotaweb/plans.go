@@ -206,22 +206,33 @@ func (h *Handler) pageWanted(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/plan_wanted", gin.H{"Hours": w.MinutesPerWeek / 60})
+	f := wantedForm().Set("hours", itoa(w.MinutesPerWeek/60))
+	h.shell.Renderer.HTML(c, http.StatusOK, "rota/plan_wanted", gin.H{"Form": f})
+}
+
+// wantedForm declares the hours-you-would-like form (web.Form).
+func wantedForm() *web.Form {
+	return web.NewForm(web.Field{Name: "hours", Label: "Hours a week", Kind: web.KindNumber, Keys: []string{"minutes_per_week"}})
 }
 
 func (h *Handler) pageSetWanted(c *gin.Context) {
-	n, ok := wholeHours(c.PostForm("hours"))
+	f := wantedForm().Posted(c)
+	n, ok := wholeHours(f.Value("hours"))
 	if !ok {
-		web.Problem(c, "Give a whole number of hours a week, from 0 to 112.")
-		web.Redirect(c, "/rota/wanted-hours")
-		return
+		f.Error("hours", "Hours a week must be a whole number from 0 to "+itoa(rota.MaxWantedMinutes/60))
+	} else {
+		_, err := h.svc.SetWantedHours(c.Request.Context(), web.MustPrincipal(c).ID, rota.WantedHours{MinutesPerWeek: n * 60})
+		if err == nil {
+			web.Success(c, "Saved: you would like "+plural(n, "hour", "hours")+" a week.")
+			web.Redirect(c, "/rota/wanted-hours")
+			return
+		}
+		if !f.FromError(err) {
+			web.Fail(c, err)
+			return
+		}
 	}
-	if _, err := h.svc.SetWantedHours(c.Request.Context(), web.MustPrincipal(c).ID, rota.WantedHours{MinutesPerWeek: n * 60}); err != nil {
-		h.pageProblem(c, err, "/rota/wanted-hours")
-		return
-	}
-	web.Success(c, "Saved: you would like "+plural(n, "hour", "hours")+" a week.")
-	web.Redirect(c, "/rota/wanted-hours")
+	web.FormPage(c, f.Status(), "rota/plan_wanted", gin.H{"Form": f})
 }
 
 func wholeHours(s string) (int, bool) {

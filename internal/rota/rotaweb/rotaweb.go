@@ -12,7 +12,6 @@ import (
 
 	"github.com/goodshift/goodshift/internal/auth"
 	"github.com/goodshift/goodshift/internal/civil"
-	"github.com/goodshift/goodshift/internal/errs"
 	"github.com/goodshift/goodshift/internal/rota"
 	"github.com/goodshift/goodshift/internal/web"
 )
@@ -93,8 +92,20 @@ func (h *Handler) pagePublish(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
+	h.showPublish(c, http.StatusOK, mon, strings.TrimSpace(c.Query("site")), publishForm())
+}
+
+// publishForm declares the publish form (web.Form): the reason for short
+// notice, when one is needed.
+func publishForm() *web.Form {
+	return web.NewForm(web.Field{Name: "reason", Label: "Reason for the short notice", Kind: web.KindLong})
+}
+
+// showPublish is the preview of publishing the week of mon (one site, or
+// all) with the form f (new, or as posted and refused).
+func (h *Handler) showPublish(c *gin.Context, status int, mon civil.Date, site string, f *web.Form) {
 	req := rota.PublishRequest{From: mon, To: mon.AddDays(6)}
-	if site := strings.TrimSpace(c.Query("site")); site != "" {
+	if site != "" {
 		req.SiteIDs = []string{site}
 	}
 	res, err := h.svc.PublishPreview(c.Request.Context(), req)
@@ -102,36 +113,35 @@ func (h *Handler) pagePublish(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	h.shell.Renderer.HTML(c, http.StatusOK, "rota/publish", gin.H{"Week": mon, "Site": c.Query("site"), "Preview": res,
-		"NoticeDays": h.svc.NoticeSettings().Days})
+	h.shell.Renderer.HTML(c, status, "rota/publish", gin.H{"Week": mon, "Site": site, "Preview": res,
+		"NoticeDays": h.svc.NoticeSettings().Days, "Form": f})
 }
 
 func (h *Handler) pageDoPublish(c *gin.Context) {
-	mon, err := civil.Parse(c.PostForm("week"))
+	f := publishForm().Posted(c)
+	mon, err := civil.Parse(f.Value("week"))
 	if err != nil {
 		web.Problem(c, "Choose a week to publish.")
 		web.Redirect(c, "/rota/board")
 		return
 	}
 	mon = rota.WeekStart(mon)
-	req := rota.PublishRequest{From: mon, To: mon.AddDays(6), Reason: c.PostForm("reason")}
-	if site := strings.TrimSpace(c.PostForm("site")); site != "" {
+	site := f.Value("site")
+	req := rota.PublishRequest{From: mon, To: mon.AddDays(6), Reason: f.Values.Get("reason")}
+	if site != "" {
 		req.SiteIDs = []string{site}
 	}
 	res, err := h.svc.Publish(c.Request.Context(), web.MustPrincipal(c).ID, req)
-	back := "/rota/board?week=" + mon.String()
 	if err != nil {
-		if errs.CodeOf(err) == errs.Internal {
+		if !rota.DeskShiftError(f, err, "reason") {
 			web.Fail(c, err)
 			return
 		}
-		_, msg, _ := errs.Public(err)
-		web.Problem(c, msg)
-		web.Redirect(c, back)
+		h.showPublish(c, f.Status(), mon, site, f)
 		return
 	}
 	web.Success(c, publishedText(res))
-	web.Redirect(c, back)
+	web.Redirect(c, "/rota/board?week="+mon.String())
 }
 
 // publishedText is "Published 12 shifts; 4 people told." in plain words.
