@@ -58,7 +58,7 @@ func TestEveryFormIsInTestForms(t *testing.T) {
 	clients := map[string]*apptest.Client{}
 	client := func(email string) *apptest.Client {
 		if clients[email] == nil {
-			clients[email] = srv.SignIn(t, email)
+			clients[email] = signInFor(t, srv, email) // "" is nobody signed in
 		}
 		return clients[email]
 	}
@@ -74,6 +74,21 @@ func TestEveryFormIsInTestForms(t *testing.T) {
 		if action, ok := doc.Find(tc.form).First().Attr("action"); ok {
 			covered[formKey(action)] = true
 		}
+	}
+	// Forms with no row yet, each with why (a form may be here only while
+	// it cannot be made to fail from the page, or its row needs data the
+	// demo does not have; remove it when its row is written).
+	notYet := map[string]string{
+		"/wellbeing/caseloads":            "a select of people and a select of caseworkers: every choice the page offers is valid",
+		"/rota/shifts/:id/swap":           "a select of the colleagues the engine allows (others are not offered): every choice is valid",
+		"/rota/board/shifts/:id/assign":   "converted (rota.DeskShiftPage); its failing row needs a candidate who needs an override",
+		"/rota/board/shifts/:id/unassign": "converted; covered by TestCopyWeek's refused take-off inside the notice period",
+		"/rota/plans":                     "Fill / Cover / Re-plan: only the re-plan reason is typed, limited by maxlength to what the service takes",
+		"/rota/approvals/:id/reject":      "an optional reason limited by maxlength; not yet on web.Form",
+		"/leave/settings":                 "checkboxes and a month select: every choice the page offers is valid",
+	}
+	for k := range notYet {
+		covered[k] = true
 	}
 	var missing []string
 	for _, email := range roleLogins {
