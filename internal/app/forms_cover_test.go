@@ -84,7 +84,6 @@ func TestEveryFormIsInTestForms(t *testing.T) {
 		"/rota/board/shifts/:id/assign":   "converted (rota.DeskShiftPage); its failing row needs a candidate who needs an override",
 		"/rota/board/shifts/:id/unassign": "converted; covered by TestCopyWeek's refused take-off inside the notice period",
 		"/rota/plans":                     "Fill / Cover / Re-plan: only the re-plan reason is typed, limited by maxlength to what the service takes",
-		"/rota/approvals/:id/reject":      "an optional reason limited by maxlength; not yet on web.Form",
 		"/leave/settings":                 "checkboxes and a month select: every choice the page offers is valid",
 	}
 	for k := range notYet {

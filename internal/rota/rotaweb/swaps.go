@@ -206,14 +206,46 @@ func (h *Handler) pageDecide(c *gin.Context) {
 		return
 	}
 	p := web.MustPrincipal(c)
-	switch c.Param("action") {
+	action := c.Param("action")
+	f := decideForm(action, id).Posted(c)
+	var done string
+	switch action {
 	case "approve":
-		_, err = h.svc.ApproveSwap(c.Request.Context(), p, id, c.PostForm("reason"))
-		swapDone(c, err, "Swap approved. Both people have been told.", "/rota/approvals")
+		_, err = h.svc.ApproveSwap(c.Request.Context(), p, id, f.Value("reason"))
+		done = "Swap approved. Both people have been told."
 	case "reject":
-		_, err = h.svc.RejectSwap(c.Request.Context(), p, id, c.PostForm("reason"))
-		swapDone(c, err, "Swap not approved. Both people have been told.", "/rota/approvals")
+		_, err = h.svc.RejectSwap(c.Request.Context(), p, id, f.Value("reason"))
+		done = "Swap not approved. Both people have been told."
 	default:
 		web.Fail(c, rota.ErrSwapNotFound)
+		return
 	}
+	if err == nil {
+		web.Success(c, done)
+		web.Redirect(c, "/rota/approvals")
+		return
+	}
+	// Refused: the queue again, with what was typed kept by its box and
+	// the reason in words (web.Form).
+	if !f.FromError(err) {
+		web.Fail(c, err)
+		return
+	}
+	queue, qerr := h.svc.SwapQueue(c.Request.Context())
+	if qerr != nil {
+		web.Fail(c, qerr)
+		return
+	}
+	web.FormPage(c, f.Status(), "rota/approvals", gin.H{"Queue": queue, "Form": f, "FormSwap": id, "FormAction": action})
+}
+
+// decideForm is a supervisor's approve or reject form for one swap request
+// (several on the approvals page: ids carry the action and the request).
+func decideForm(action, id string) *web.Form {
+	label := "Why not"
+	if action == "approve" {
+		label = "Reason for the override"
+	}
+	return web.NewForm(web.Field{Name: "reason", Label: label, Kind: web.KindText, Keys: []string{"override_reason"}}).
+		IDPrefix(action + "-" + id + "-")
 }
