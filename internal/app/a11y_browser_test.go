@@ -282,13 +282,13 @@ func TestAccessibility(t *testing.T) {
 
 	t.Run("anonymous", func(t *testing.T) {
 		check(t, anonymous, "anonymous", []rolePage{{"/login", "/login"}})
-		// The sign-in page saying what went wrong (an error flash).
+		// The sign-in page saying what went wrong (the form's error summary).
 		apptest.Steps(t, anonymous, "a11y-wrong-password",
 			chromedp.Navigate(srv.URL+"/login"),
 			chromedp.SendKeys(chromedp.CSS(`#email`), roleLogins[auth.Employee]),
 			chromedp.SendKeys(chromedp.CSS(`#password`), "not-the-password"),
 			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`.flash-error`)),
+			chromedp.WaitVisible(chromedp.CSS(`.error-summary`)),
 		)
 		audit(t, anonymous, "anonymous", "/login (wrong password)")
 	})

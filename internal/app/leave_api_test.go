@@ -231,10 +231,10 @@ func plantLeave(t *testing.T, srv *apptest.Server, email string) []string {
 	{
 		c := srv.Login(t, email)
 		var a, b apiLeave
-		if r := c.JSON(http.MethodPost, "/api/v1/me/leave", map[string]any{"type": "holiday", "from": fmt.Sprintf("2027-01-%02d", 11+i), "day_minutes": 240}, &a); r.StatusCode != http.StatusCreated {
+		if r := c.JSON(http.MethodPost, "/api/v1/me/leave", map[string]any{"type": "holiday", "from": fmt.Sprintf("2027-02-%02d", 1+i), "day_minutes": 240}, &a); r.StatusCode != http.StatusCreated {
 			t.Fatalf("plant leave for %s: %d %s", email, r.StatusCode, r.Body)
 		}
-		if r := c.JSON(http.MethodPost, "/api/v1/me/leave", map[string]any{"type": "sick", "from": fmt.Sprintf("2027-01-%02d", 18+i)}, &b); r.StatusCode != http.StatusCreated {
+		if r := c.JSON(http.MethodPost, "/api/v1/me/leave", map[string]any{"type": "sick", "from": fmt.Sprintf("2027-02-%02d", 8+i)}, &b); r.StatusCode != http.StatusCreated {
 			t.Fatalf("plant sickness for %s: %d %s", email, r.StatusCode, r.Body)
 		}
 		if r := dana.JSON(http.MethodPost, "/api/v1/leave/"+a.ID+"/approve", nil, nil); r.StatusCode != http.StatusOK {

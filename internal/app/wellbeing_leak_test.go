@@ -263,6 +263,7 @@ func TestWellbeingNeverLeaks(t *testing.T) {
 		// Failed jobs carrying a marker, for the failed-jobs page (jobs_page_test.go).
 		plantFailedJobs(t, srv, db, markers[0])
 		// issue 17: leave requests, decided and pending (leave_api_test.go); Sam's own leave pages too.
+		// (in February: the push watch below offers Hannah a shift on 12 January)
 		for _, email := range []string{"sam@goodshift.example", "hannah@goodshift.example"} {
 			c := srv.SignIn(t, email)
 			for _, p := range plantLeave(t, srv, email) {
