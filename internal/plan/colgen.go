@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"slices"
 )
 
@@ -23,12 +24,16 @@ import (
 // over tasks of dual × requirement plus each worker's least reduced cost,
 // with the duals clipped to the range where the cover terms stay bounded.
 //
-// A plan is then built by diving: the worker whose schedule the master
-// uses most (the largest column value) is fixed to it, with every worker
-// already at a whole schedule, the master is solved again without them,
-// columns are generated again, and so on until every worker is fixed. That
-// plan is where search 1 starts its annealing, which then improves it like
-// any other.
+// Plans are then built by diving: the workers whose schedules the master
+// uses most (the largest column values) are fixed to them, with every
+// worker already at a whole schedule, their other columns are priced out,
+// the master is solved again, columns are generated again for the workers
+// left, and so on until every worker is fixed. The first dive follows the
+// values; later ones, from a copy of the solved root master, shake them
+// (diveNoise), so each reaches a different plan. Each plan is polished to
+// a local optimum (search.polish) and the best is kept. On instance 8 of
+// the benchmark one dive gives about 1,410 and the best of a few dozen
+// about 1,300 (the bound is 1,297): the shaking is what pays.
 
 // coverModel is each task's cover cost as a requirement and two per-worker
 // rates: cost(n) = base + under×(req−n) below req, base + over×(n−req)
@@ -90,9 +95,10 @@ func (s *search) coverModel() (coverModel, bool) {
 
 // lpCol is a column of the master: worker w's schedule tasks at cost.
 type lpCol struct {
-	w     int
-	tasks []int
-	cost  float64
+	w      int
+	tasks  []int
+	cost   float64
+	banned bool // priced out while diving (see ban)
 }
 
 // lpMaster is the restricted master problem over the active workers:
@@ -108,6 +114,7 @@ type lpMaster struct {
 	T, m   int
 	cm     *coverModel
 	rowOf  []int     // rowOf[w]: w's convexity row, -1 if not active
+	rhs    []float64 // each task's requirement left, unperturbed (for the bound)
 	b      []float64 // right-hand sides: requirement left per task, then 1 (0 once fixed) per worker
 	cols   []lpCol   // columns in this master (variables 2T+i)
 	basic  []int     // basic[p]: the variable basic in position p
@@ -117,6 +124,8 @@ type lpMaster struct {
 	y      []float64 // duals
 	d      []float64 // B⁻¹a for variable dFor
 	dFor   int
+	nz     []int32 // scratch: the pivot row's nonzeros
+	from   int     // partial pricing: where the next scan starts
 	pivots int
 }
 
@@ -124,7 +133,11 @@ const lpTol = 1e-9
 
 // refactorEvery is how many pivots the basis inverse is updated in place
 // before it is computed afresh (to shed rounding error).
-const refactorEvery = 400
+const refactorEvery = 1500
+
+// priceChunk is how many improving variables partial pricing looks at
+// before it picks the best of them.
+const priceChunk = 64
 
 func (lp *lpMaster) nvars() int { return 2*lp.T + len(lp.cols) }
 
@@ -284,9 +297,27 @@ func (lp *lpMaster) values() {
 // as whole (the right-hand sides are perturbed by millionths).
 const intTol = 1e-3
 
-// banCost is what a column of a fixed worker, other than the one it is
-// fixed to, costs on top of its own: more than any plan's objective.
-const banCost = 1e7
+// ban is what a column of a fixed worker, other than the one it is fixed
+// to, costs on top of its own: ten times the most any column could save in
+// cover (every day at the dearest cover rate) plus the dearest column, so
+// the master never keeps one; not more, as a larger cost would swamp the
+// simplex's tolerances.
+func (g *colgen) ban() float64 {
+	if g.banCost > 0 {
+		return g.banCost
+	}
+	var rate, cost float64
+	for t := range g.cm.req {
+		rate = max(rate, g.cm.under[t], g.cm.over[t])
+	}
+	for _, cols := range g.pool {
+		for _, c := range cols {
+			cost = max(cost, c.cost)
+		}
+	}
+	g.banCost = 10 * (float64(g.s.days)*rate + cost + 1)
+	return g.banCost
+}
 
 // duals computes the simplex multipliers y = c_B·B⁻¹.
 func (lp *lpMaster) duals() {
@@ -304,9 +335,20 @@ func (lp *lpMaster) duals() {
 	}
 }
 
+// reduced is variable j's reduced cost c_j − y·a_j (written out, as the
+// simplex prices every variable at every pivot).
 func (lp *lpMaster) reduced(j int) float64 {
-	rc := lp.cost(j)
-	lp.forEach(j, func(i int, a float64) { rc -= a * lp.y[i] })
+	if j < 2*lp.T {
+		if j%2 == 0 {
+			return lp.cm.under[j/2] - lp.y[j/2]
+		}
+		return lp.cm.over[j/2] + lp.y[j/2]
+	}
+	c := &lp.cols[j-2*lp.T]
+	rc := c.cost - lp.y[lp.rowOf[c.w]]
+	for _, t := range c.tasks {
+		rc -= lp.y[t]
+	}
 	return rc
 }
 
@@ -326,14 +368,35 @@ func (lp *lpMaster) solve(ctx context.Context, budget int) bool {
 		}
 		bland := stalled >= stallPivots
 		q, best := -1, -1e-7
-		for j := range lp.nvars() {
-			if lp.inBase[j] {
-				continue
+		if bland {
+			for j := range lp.nvars() {
+				if !lp.inBase[j] {
+					if rc := lp.reduced(j); rc < best {
+						q, best = j, rc
+						break
+					}
+				}
 			}
-			if rc := lp.reduced(j); rc < best {
-				q, best = j, rc
-				if bland {
-					break
+		} else {
+			// Partial pricing: scan from where the last scan stopped and
+			// take the best of the first priceChunk variables that
+			// would enter (or of all, if fewer would).
+			n := lp.nvars()
+			found := 0
+			for i := range n {
+				j := (lp.from + i) % n
+				if lp.inBase[j] {
+					continue
+				}
+				if rc := lp.reduced(j); rc < -1e-7 {
+					found++
+					if rc < best {
+						q, best = j, rc
+					}
+					if found >= priceChunk {
+						lp.from = (j + 1) % n
+						break
+					}
 				}
 			}
 		}
@@ -425,21 +488,27 @@ func (lp *lpMaster) pivot(q, r int, rc float64) {
 	lp.xB[r] = theta
 	pr := lp.binv[r*m : (r+1)*m]
 	f := 1 / lp.d[r]
+	// The pivot row is mostly zeros: update the other rows only where it
+	// is not.
+	lp.nz = lp.nz[:0]
 	for i := range m {
-		pr[i] *= f
+		if pr[i] != 0 {
+			pr[i] *= f
+			lp.nz = append(lp.nz, int32(i))
+		}
 	}
 	for p := range m {
 		if g := lp.d[p]; p != r && g != 0 {
 			row := lp.binv[p*m : (p+1)*m]
-			for i := range m {
+			for _, i := range lp.nz {
 				row[i] -= g * pr[i]
 			}
 		}
 	}
 	// The duals move along the new row r of the inverse by the entering
 	// variable's reduced cost (so that it prices to zero).
-	for i, v := range pr {
-		lp.y[i] += rc * v
+	for _, i := range lp.nz {
+		lp.y[i] += rc * pr[i]
 	}
 	lp.inBase[lp.basic[r]] = false
 	lp.inBase[q] = true
@@ -450,15 +519,19 @@ func (lp *lpMaster) pivot(q, r int, rc float64) {
 
 // colgen is the column-generation state of one search.
 type colgen struct {
-	s      *search
-	cm     coverModel
-	pool   [][]lpCol // pool[w]: every column generated for w
-	seen   []map[string]bool
-	scale  float64
-	wK     []int64
-	priceK []int64
-	key    []byte
-	bound  float64 // best lower bound found (−Inf if none)
+	s       *search
+	cm      coverModel
+	pool    [][]lpCol        // pool[w]: every column generated for w
+	seen    []map[string]int // seen[w]: index+1 in pool[w] of each schedule, by key
+	missing bool             // some worker has no allowed schedule: no bound
+	scale   float64
+	wK      []int64
+	priceK  []int64
+	key     []byte
+	bound   float64   // best lower bound found (−Inf if none)
+	root    *lpMaster // the master over every worker, solved
+	ws      []int     // the workers in it
+	banCost float64   // see ban
 }
 
 // Column generation's budgets: simplex pivots per master solve, pricing
@@ -467,7 +540,12 @@ const (
 	cgPivots     = 20_000
 	cgRootRounds = 400
 	cgDiveRounds = 8
-	cgDiveShare  = 10
+	// While diving the master is solved with at most this many pivots a
+	// round: banning a fixed worker's other columns can leave it crawling
+	// through thousands of nearly degenerate pivots, and a dive needs
+	// only a good master, not the best.
+	cgDivePivots = 8000
+	cgDiveShare  = 4
 )
 
 // columnGeneration solves the master at the root, records its lower bound,
@@ -489,179 +567,57 @@ func (s *search) columnGeneration(ctx context.Context) bool {
 	if T+W > 800 {
 		return false // the dense master would be too slow
 	}
-	g := &colgen{s: s, cm: cm, pool: make([][]lpCol, W), seen: make([]map[string]bool, W),
+	g := &colgen{s: s, cm: cm, pool: make([][]lpCol, W), seen: make([]map[string]int, W),
 		scale: 1e4, priceK: make([]int64, T), bound: math.Inf(-1)}
 	g.wK = make([]int64, MaxTerms)
 	for i := range g.wK {
 		g.wK[i] = s.weights[i] * int64(g.scale)
 	}
 	for w := range W {
-		g.seen[w] = map[string]bool{}
+		g.seen[w] = map[string]int{}
 	}
 	// First columns: each worker's schedule in the current plan if it is
 	// allowed, and their best schedule if every task were short of a
 	// worker.
+	y := make([]float64, T)
+	for t := range T {
+		y[t] = cm.under[t]
+	}
 	rhs := make([]float64, T)
 	for t := range T {
 		rhs[t] = float64(cm.req[t])
 	}
-	start := make([]int, W)
-	rowOf := make([]int, W)
-	y := make([]float64, T+W)
-	for t := range T {
-		y[t] = cm.under[t]
-	}
-	active := 0
-	missing := false // a worker without an allowed schedule: no bound
+	var ws []int
 	for w := range W {
-		rowOf[w] = -1
 		if s.wViol[w] == 0 {
 			g.add(w, s.assign[w])
 		}
 		g.price(w, y, 0)
 		if len(g.pool[w]) == 0 {
-			missing = true
-			continue // no allowed schedule: leave the worker out
-		}
-		start[w] = 0
-		rowOf[w] = T + active
-		active++
-	}
-	fixed := make([][]int, W)
-	for w := range W {
-		if rowOf[w] < 0 {
-			fixed[w] = slices.Clone(s.assign[w])
-			for _, t := range fixed[w] {
+			// no allowed schedule: the worker keeps theirs, and there is
+			// no bound
+			g.missing = true
+			for _, t := range s.assign[w] {
 				rhs[t]--
 			}
+			continue
 		}
+		ws = append(ws, w)
 	}
-	cols, st := g.columns(rowOf, start)
-	lp := newMaster(&g.cm, T, rowOf, active, rhs, cols, st)
-	done := make([]bool, W) // fixed while diving
-	for root := true; active > 0; root = false {
-		rounds := cgDiveRounds
-		if root {
-			rounds = cgRootRounds
-		}
-		for range rounds {
-			if ctx.Err() != nil {
-				return false
-			}
-			lp.solve(ctx, cgPivots)
-			lp.duals()
-			// Duals outside the range where the cover terms stay bounded
-			// (only before the master is optimal) are clipped: any duals
-			// in that range give a valid bound.
-			for t := range T {
-				lp.y[t] = clip(lp.y[t], -cm.over[t], cm.under[t])
-			}
-			added := 0
-			lb := cm.base
-			for t := range T {
-				lb += lp.y[t] * rhs[t]
-			}
-			for w := range W {
-				if rowOf[w] < 0 || done[w] {
-					continue
-				}
-				rc, isNew, ok := g.price(w, lp.y, lp.y[rowOf[w]])
-				if !ok {
-					lb = math.Inf(-1)
-					continue
-				}
-				// The schedule found is optimal for prices rounded to
-				// 1/scale, so the least reduced cost is at most two
-				// roundings below its own.
-				lb += min(0, rc-2*float64(s.days)/g.scale) + lp.y[rowOf[w]]
-				if isNew && rc < -1e-6 {
-					lp.addCol(g.pool[w][len(g.pool[w])-1])
-					added++
-				}
-			}
-			if root && !missing && lb > g.bound {
-				g.bound = lb
-				s.bound = lb
-			}
-			if root {
-				g.trace("root: master %.1f, bound %.1f, %d columns, %d pivots", lp.value()+cm.base, g.bound, len(lp.cols), lp.pivots)
-			}
-			// Whole objectives: once the bound rounds up to the master's
-			// value, more columns cannot improve the master by a unit.
-			if added == 0 || (root && math.Ceil(g.bound-1e-6) >= lp.value()+cm.base-1e-6) {
-				break
-			}
-		}
-		if ctx.Err() != nil {
-			return false
-		}
-		if !root {
-			g.trace("dive: %d workers left, master %.1f, %d pivots", active, lp.value()+cm.base, lp.pivots)
-		}
-		// Fix the workers whose schedule the master uses wholly, and of
-		// the others those whose schedule it uses most: one in
-		// cgDiveShare of the workers left (at least one), largest value
-		// first. A fixed worker's other columns are priced out of the
-		// master, so the primal simplex, which stays feasible, moves the
-		// worker wholly onto the fixed one.
-		var fix, frac []int
-		for p, j := range lp.basic {
-			if j < 2*T || done[lp.cols[j-2*T].w] {
-				continue
-			}
-			if lp.xB[p] > 1-intTol {
-				fix = append(fix, j-2*T)
-			} else if lp.xB[p] > intTol {
-				frac = append(frac, p)
-			}
-		}
-		slices.SortStableFunc(frac, func(a, b int) int {
-			if lp.xB[a] != lp.xB[b] {
-				if lp.xB[a] > lp.xB[b] {
-					return -1
-				}
-				return 1
-			}
-			return lp.basic[a] - lp.basic[b]
-		})
-		want := max(1, active/cgDiveShare)
-		took := map[int]bool{}
-		for _, p := range frac {
-			if len(took) >= want {
-				break
-			}
-			if c := lp.cols[lp.basic[p]-2*T]; !took[c.w] {
-				took[c.w] = true
-				fix = append(fix, lp.basic[p]-2*T)
-			}
-		}
-		if len(fix) == 0 {
-			break // cannot happen: every active worker's row asks for a column
-		}
-		for _, ci := range fix {
-			c := lp.cols[ci]
-			if done[c.w] {
-				continue
-			}
-			done[c.w] = true
-			fixed[c.w] = c.tasks
-			active--
-			for i := range lp.cols {
-				if col := &lp.cols[i]; col.w == c.w && i != ci && col.cost < banCost {
-					col.cost += banCost
-				}
-			}
-		}
+	start := make([]int, W)
+	lp, ok := g.relax(ctx, ws, rhs, start, true)
+	if !ok {
+		return false
 	}
-	for w := range W {
-		s.setRow(w, fixed[w])
+	g.root, g.ws = lp.clone(), ws
+	rows, ok := g.dive(ctx, lp, ws, nil)
+	if !ok {
+		return false
 	}
-	s.pool = make([][][]int, W)
-	for w, cols := range g.pool {
-		for _, c := range cols {
-			s.pool[w] = append(s.pool[w], c.tasks)
-		}
+	for _, w := range ws {
+		s.setRow(w, rows[w])
 	}
+	s.cg = g
 	g.trace("dive done: plan %d (%d breaks)", s.soft, s.breaks)
 	if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
 		s.saveBest()
@@ -718,17 +674,22 @@ func (g *colgen) price(w int, y []float64, mu float64) (rc float64, added, ok bo
 	return rc, added, true
 }
 
-// add puts schedule row into w's pool unless it is there already, and
-// says whether it did.
-func (g *colgen) add(w int, row []int) bool {
+// index is row's index in w's pool, or -1; it leaves row's key in g.key.
+func (g *colgen) index(w int, row []int) int {
 	g.key = g.key[:0]
 	for _, t := range row {
 		g.key = append(g.key, byte(t), byte(t>>8), byte(t>>16))
 	}
-	if g.seen[w][string(g.key)] {
+	return g.seen[w][string(g.key)] - 1
+}
+
+// add puts schedule row into w's pool unless it is there already, and
+// says whether it did.
+func (g *colgen) add(w int, row []int) bool {
+	if g.index(w, row) >= 0 {
 		return false
 	}
-	g.seen[w][string(g.key)] = true
+	g.seen[w][string(g.key)] = len(g.pool[w]) + 1
 	_, cost := g.s.scoreWorker(w, row)
 	g.pool[w] = append(g.pool[w], lpCol{w: w, tasks: slices.Clone(row), cost: float64(cost)})
 	return true
@@ -738,4 +699,206 @@ func (g *colgen) trace(format string, args ...any) {
 	if g.s.opt.Trace != nil {
 		g.s.opt.Trace(format, args...)
 	}
+}
+
+// relax builds the master over the workers ws (every other worker held to
+// their schedule, which rhs, each task's requirement less those others'
+// cover, already accounts for), starting each worker on its column
+// start[w] in the pool, and solves it by column generation. At the root
+// (the master over every worker) it records the lower bound.
+func (g *colgen) relax(ctx context.Context, ws []int, rhs []float64, start []int, root bool) (*lpMaster, bool) {
+	s := g.s
+	T, W := len(s.p.Tasks), s.p.Workers
+	rowOf := make([]int, W)
+	for w := range rowOf {
+		rowOf[w] = -1
+	}
+	for i, w := range ws {
+		rowOf[w] = T + i
+	}
+	cols, st := g.columns(rowOf, start)
+	lp := newMaster(&g.cm, T, rowOf, len(ws), rhs, cols, st)
+	lp.rhs = rhs
+	ok := g.generate(ctx, lp, ws, make([]bool, W), cgRootRounds, cgPivots, root)
+	return lp, ok
+}
+
+// generate runs up to rounds of column generation on lp: solve the
+// master, price each worker in ws not done, add the columns that would
+// lower it, until none would.
+func (g *colgen) generate(ctx context.Context, lp *lpMaster, ws []int, done []bool, rounds, pivots int, root bool) bool {
+	s, cm := g.s, &g.cm
+	T := len(s.p.Tasks)
+	for range rounds {
+		if ctx.Err() != nil {
+			return false
+		}
+		lp.solve(ctx, pivots)
+		lp.duals()
+		// Duals outside the range where the cover terms stay bounded
+		// (only before the master is optimal) are clipped: any duals in
+		// that range give a valid bound.
+		for t := range T {
+			lp.y[t] = clip(lp.y[t], -cm.over[t], cm.under[t])
+		}
+		added := 0
+		lb := cm.base
+		for t := range T {
+			lb += lp.y[t] * lp.rhs[t]
+		}
+		for _, w := range ws {
+			if done[w] {
+				continue
+			}
+			rc, isNew, ok := g.price(w, lp.y, lp.y[lp.rowOf[w]])
+			if !ok {
+				lb = math.Inf(-1)
+				continue
+			}
+			// The schedule found is optimal for prices rounded to
+			// 1/scale, so the least reduced cost is at most two
+			// roundings below its own.
+			lb += min(0, rc-2*float64(s.days)/g.scale) + lp.y[lp.rowOf[w]]
+			if isNew && rc < -1e-6 {
+				lp.addCol(g.pool[w][len(g.pool[w])-1])
+				added++
+			}
+		}
+		if root {
+			if !g.missing && lb > g.bound {
+				g.bound = lb
+				s.bound = lb
+			}
+			g.trace("root: master %.1f, bound %.1f, %d columns, %d pivots", lp.value()+cm.base, g.bound, len(lp.cols), lp.pivots)
+		}
+		// Whole objectives: once the bound rounds up to the master's
+		// value, more columns cannot improve the master by a unit.
+		if added == 0 || (root && math.Ceil(g.bound-1e-6) >= lp.value()+cm.base-1e-6) {
+			break
+		}
+	}
+	return ctx.Err() == nil
+}
+
+// dive fixes workers to columns until each of ws has one schedule, which
+// it returns in rows[w]. At each step it fixes the workers whose schedule
+// the master uses wholly, and of the others those whose schedule it uses
+// most (one in cgDiveShare of the workers left, at least one; with rng,
+// the values are shaken by up to diveNoise first, so that dives differ). A
+// fixed worker's other columns are priced out of the master, so the
+// primal simplex, which stays feasible, moves the worker wholly onto the
+// fixed one; then columns are generated again for the workers left.
+func (g *colgen) dive(ctx context.Context, lp *lpMaster, ws []int, rng *rand.Rand) ([][]int, bool) {
+	T, W := lp.T, g.s.p.Workers
+	rows := make([][]int, W)
+	done := make([]bool, W)
+	active := len(ws)
+	key := make([]float64, lp.m)
+	for first := true; active > 0; first = false {
+		if !first && !g.generate(ctx, lp, ws, done, cgDiveRounds, cgDivePivots, false) {
+			return nil, false
+		}
+		if rng == nil {
+			g.trace("dive: %d workers left, master %.1f, %d pivots", active, lp.value()+g.cm.base, lp.pivots)
+		}
+		var fix, frac []int
+		for p, j := range lp.basic {
+			if j < 2*T || done[lp.cols[j-2*T].w] {
+				continue
+			}
+			if lp.xB[p] > 1-intTol {
+				fix = append(fix, j-2*T)
+			} else if lp.xB[p] > intTol {
+				frac = append(frac, p)
+				key[p] = lp.xB[p]
+				if rng != nil {
+					key[p] += diveNoise * rng.Float64()
+				}
+			}
+		}
+		slices.SortStableFunc(frac, func(a, b int) int {
+			if key[a] != key[b] {
+				if key[a] > key[b] {
+					return -1
+				}
+				return 1
+			}
+			return lp.basic[a] - lp.basic[b]
+		})
+		want := max(1, active/cgDiveShare)
+		took := map[int]bool{}
+		for _, p := range frac {
+			if len(took) >= want {
+				break
+			}
+			if c := lp.cols[lp.basic[p]-2*T]; !took[c.w] {
+				took[c.w] = true
+				fix = append(fix, lp.basic[p]-2*T)
+			}
+		}
+		if len(fix) == 0 {
+			return nil, false // cannot happen: every active worker's row asks for a column
+		}
+		for _, ci := range fix {
+			c := lp.cols[ci]
+			if done[c.w] {
+				continue
+			}
+			done[c.w] = true
+			rows[c.w] = c.tasks
+			active--
+			for i := range lp.cols {
+				if col := &lp.cols[i]; col.w == c.w && i != ci && !col.banned {
+					col.cost += g.ban()
+					col.banned = true
+				}
+			}
+		}
+	}
+	return rows, true
+}
+
+// diveNoise is how much, at most, a dive after the first shakes each
+// column's value before choosing which to fix.
+const diveNoise = 0.3
+
+// clone is an independent copy of the master (its columns' costs change
+// while diving; their task lists are shared and never change).
+func (lp *lpMaster) clone() *lpMaster {
+	c := *lp
+	c.cols = slices.Clone(lp.cols)
+	c.basic = slices.Clone(lp.basic)
+	c.inBase = slices.Clone(lp.inBase)
+	c.binv = slices.Clone(lp.binv)
+	c.xB = slices.Clone(lp.xB)
+	c.y = slices.Clone(lp.y)
+	c.d = slices.Clone(lp.d)
+	c.b = slices.Clone(lp.b)
+	return &c
+}
+
+// diveMoves is what one more dive counts against a move budget (about its
+// cost in simple moves).
+const diveMoves = 200_000
+
+// diveAgain dives once more from the root master, with shaken choices, and
+// polishes the plan it gives to a local optimum; the best plan is kept.
+// It reports whether the best plan improved.
+func (s *search) diveAgain(ctx context.Context) bool {
+	g := s.cg
+	s.moves += diveMoves
+	rows, ok := g.dive(ctx, g.root.clone(), g.ws, s.rng)
+	if !ok {
+		return false
+	}
+	for _, w := range g.ws {
+		s.setRow(w, rows[w])
+	}
+	before := s.bestSoft
+	if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
+		s.saveBest()
+	}
+	s.polish(ctx, false)
+	g.trace("dive again: plan %d, best %d", s.soft, s.bestSoft)
+	return s.bestSoft < before
 }

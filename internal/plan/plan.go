@@ -29,11 +29,11 @@
 // seeds run on the machine's cores and the best plan wins, ties to the
 // lowest search index, so a seed and a move budget determine the result.
 // When the rules are a RowSolver and each task's cover cost is "so much a
-// worker short, so much a worker over", search 1 first solves the linear
-// relaxation by column generation (colgen.go): a lower bound that no plan
-// beats (Solution.Bound), and a plan built by diving on the relaxation,
-// which search 1 then anneals from (it may also hand a worker one of the
-// schedules the column generation found).
+// worker short, so much a worker over", search 1 instead solves the linear
+// relaxation by column generation (colgen.go), which gives a lower bound
+// that no plan beats (Solution.Bound), and then dives on the relaxation
+// again and again, each dive shaken differently, polishing each plan it
+// gets; the best wins as before.
 // The search stops when the context is done or the budget is spent and
 // returns the best plan found; it never calls the wall clock.
 //

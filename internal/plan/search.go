@@ -170,10 +170,10 @@ type search struct {
 	rowBuf    []int
 	saved     [][]int
 
-	index     int       // which of the searches this is
-	bound     float64   // a lower bound proven by column generation, or -Inf
-	pool      [][][]int // pool[w]: allowed schedules column generation found for w
-	start     [][]int   // the plan the search started from
+	index     int     // which of the searches this is
+	bound     float64 // a lower bound proven by column generation, or -Inf
+	cg        *colgen // column generation's state, if it ran
+	start     [][]int // the plan the search started from
 	best      [][]int
 	bestBreak int
 	bestSoft  int64
@@ -335,8 +335,13 @@ func (s *search) run(ctx context.Context) {
 	if s.opt.MaxMoves <= 0 {
 		runs = 1
 	}
-	if s.index == 1 && !s.opt.NoColumnGeneration {
-		s.columnGeneration(ctx)
+	if s.index == 1 && !s.opt.NoColumnGeneration && s.columnGeneration(ctx) {
+		s.polish(ctx, false)
+		for ctx.Err() == nil && (s.opt.MaxMoves <= 0 || s.moves < s.opt.MaxMoves) {
+			s.diveAgain(ctx)
+		}
+		s.restore()
+		return
 	}
 	for i := range runs {
 		if i > 0 {
@@ -728,21 +733,6 @@ func (s *search) propose() (change, bool) {
 	W := s.p.Workers
 	if W == 0 || s.days == 0 {
 		return change{}, false
-	}
-	if s.pool != nil && s.rng.IntN(8) == 0 {
-		// one or two workers take a schedule column generation found
-		n := 1 + s.rng.IntN(2)
-		var c change
-		for range n {
-			w := s.rng.IntN(W)
-			if c.has(w) || len(s.pool[w]) == 0 {
-				continue
-			}
-			s.nw[c.n] = append(s.nw[c.n][:0], s.pool[w][s.rng.IntN(len(s.pool[w]))]...)
-			c.w[c.n] = w
-			c.n++
-		}
-		return c, c.n > 0
 	}
 	switch r := s.rng.IntN(100); {
 	case r < 35: // take or drop one task
