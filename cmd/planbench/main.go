@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime/pprof"
 	"strconv"
@@ -39,6 +40,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	temp := fs.Float64("temp", 0, "annealing start temperature (0: measured)")
 	restarts := fs.Int("restarts", 0, "split a move budget over this many annealing runs (0: one)")
 	rowEvery := fs.Int64("row-every", 0, "re-plan whole employees every this many moves (0: solver default)")
+	colgen := fs.Bool("colgen", true, "start the second search from column generation's plan and report its lower bound")
+	verbose := fs.Bool("v", false, "print column generation's progress (to stderr)")
 	out := fs.String("out", "", "write the roster here as CSV (employee,day,shift)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the search here")
 	check := fs.String("check", "", "do not solve: read this roster CSV (as -out writes it) and print the checker's verdict")
@@ -77,7 +80,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now() // wall clock: the benchmark reports elapsed time
-	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp, RowEvery: *rowEvery, Restarts: *restarts})
+	var trace func(string, ...any)
+	if *verbose {
+		trace = func(format string, args ...any) {
+			fmt.Fprintf(os.Stderr, "%6.2fs  "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...) // wall clock: progress times
+		}
+	}
+	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp, RowEvery: *rowEvery, Restarts: *restarts, NoColumnGeneration: !*colgen, Trace: trace})
 	if err != nil {
 		return err
 	}
@@ -92,6 +101,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "instance %s: objective %d (on %d, off %d, under %d, over %d), %d moves, %.1f s\n",
 		*instance, sol.Objective, sol.Terms[curtois.TermOnRequests], sol.Terms[curtois.TermOffRequests],
 		sol.Terms[curtois.TermUnder], sol.Terms[curtois.TermOver], sol.Moves, elapsed.Seconds())
+	if sol.Bound != math.MinInt64 {
+		gap := 0.0
+		if sol.Objective > 0 {
+			gap = 100 * float64(sol.Objective-sol.Bound) / float64(sol.Objective)
+		}
+		fmt.Fprintf(stdout, "lower bound %d (column generation): no roster scores less; this one is within %.1f %% of it\n", sol.Bound, gap)
+	}
 	if v.Feasible() {
 		fmt.Fprintf(stdout, "checker: feasible, objective %d\n", v.Objective)
 	} else {

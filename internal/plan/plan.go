@@ -28,6 +28,12 @@
 // over several annealing runs. Independent searches with different
 // seeds run on the machine's cores and the best plan wins, ties to the
 // lowest search index, so a seed and a move budget determine the result.
+// When the rules are a RowSolver and each task's cover cost is "so much a
+// worker short, so much a worker over", search 1 first solves the linear
+// relaxation by column generation (colgen.go): a lower bound that no plan
+// beats (Solution.Bound), and a plan built by diving on the relaxation,
+// which search 1 then anneals from (it may also hand a worker one of the
+// schedules the column generation found).
 // The search stops when the context is done or the budget is spent and
 // returns the best plan found; it never calls the wall clock.
 //
@@ -108,6 +114,14 @@ type RowSolver interface {
 	BestSchedule(w int, price []int64, weights []int64, dst []int) ([]int, bool)
 }
 
+// ExactRowSolver is optionally implemented by a RowSolver whose
+// BestSchedule may, for speed, return a schedule that breaks a rule (the
+// search then scores it as a break): BestScheduleExact never does. Column
+// generation uses it when it is there.
+type ExactRowSolver interface {
+	BestScheduleExact(w int, price []int64, weights []int64, dst []int) ([]int, bool)
+}
+
 // Problem is one planning problem.
 type Problem struct {
 	Workers  int
@@ -148,6 +162,13 @@ type Options struct {
 	// RowEvery is how often, in moves, the search re-plans whole workers
 	// when the rules are a RowSolver; 0 means 1024.
 	RowEvery int64
+	// NoColumnGeneration turns off the column-generation start of search
+	// 1 (see colgen.go), which otherwise runs when the rules are a
+	// RowSolver and the cover is "so much per worker short or over".
+	NoColumnGeneration bool
+	// Trace, if set, is told of column generation's progress (for
+	// cmd/planbench's -v); it must be safe for concurrent use.
+	Trace func(format string, args ...any)
 }
 
 // Solution is a plan and its score.
@@ -159,6 +180,11 @@ type Solution struct {
 	Terms     Terms
 	Moves     int64 // moves tried, all searches together
 	Search    int   // which search found it
+	// Bound is a lower bound on the objective of every plan without a
+	// hard break, proven by column generation (see colgen.go), or
+	// math.MinInt64 when none was (the rules are not a RowSolver, the
+	// cover is not of the form it needs, or the search was stopped first).
+	Bound int64
 }
 
 // Holders returns, for each task, the workers holding it.

@@ -35,8 +35,13 @@ func Solve(ctx context.Context, p *Problem, opt Options) (Solution, error) {
 	wg.Wait()
 	best := 0
 	var moves int64
+	bound := math.Inf(-1)
 	for i, r := range results {
+		if opt.Trace != nil {
+			opt.Trace("search %d: %d breaks, objective %d, %d moves", i, r.breaks, r.soft, r.moves)
+		}
 		moves += r.moves
+		bound = max(bound, r.bound)
 		if r.better(results[best]) {
 			best = i
 		}
@@ -52,6 +57,7 @@ func Solve(ctx context.Context, p *Problem, opt Options) (Solution, error) {
 		Terms:     terms,
 		Moves:     moves,
 		Search:    best,
+		Bound:     intBound(bound),
 	}, nil
 }
 
@@ -60,6 +66,7 @@ type result struct {
 	breaks int
 	soft   int64
 	moves  int64
+	bound  float64
 }
 
 func (r result) better(o result) bool {
@@ -67,6 +74,15 @@ func (r result) better(o result) bool {
 		return r.breaks < o.breaks
 	}
 	return r.soft < o.soft
+}
+
+// intBound is the least whole objective at or above a real lower bound b
+// (objectives are whole numbers), or math.MinInt64 if there is none.
+func intBound(b float64) int64 {
+	if math.IsInf(b, -1) || math.IsNaN(b) {
+		return math.MinInt64
+	}
+	return int64(math.Ceil(b - 1e-6))
 }
 
 // repair cuts back schedules that break a hard rule: it drops, one at a
@@ -154,7 +170,10 @@ type search struct {
 	rowBuf    []int
 	saved     [][]int
 
-	start     [][]int // the plan the search started from
+	index     int       // which of the searches this is
+	bound     float64   // a lower bound proven by column generation, or -Inf
+	pool      [][][]int // pool[w]: allowed schedules column generation found for w
+	start     [][]int   // the plan the search started from
 	best      [][]int
 	bestBreak int
 	bestSoft  int64
@@ -164,11 +183,13 @@ type search struct {
 func newSearch(p *Problem, opt Options, index int) *search {
 	T := len(p.Tasks)
 	s := &search{
-		p:    p,
-		opt:  opt,
-		rng:  rand.New(rand.NewPCG(opt.Seed, uint64(index)*0x9E3779B97F4A7C15+1)),
-		elig: make([]bool, p.Workers*T),
-		mark: make([]uint32, T),
+		p:     p,
+		opt:   opt,
+		rng:   rand.New(rand.NewPCG(opt.Seed, uint64(index)*0x9E3779B97F4A7C15+1)),
+		elig:  make([]bool, p.Workers*T),
+		mark:  make([]uint32, T),
+		index: index,
+		bound: math.Inf(-1),
 	}
 	for _, t := range p.Tasks {
 		s.days = max(s.days, t.Day+1)
@@ -272,7 +293,7 @@ func (s *search) saveBest() {
 }
 
 func (s *search) result() result {
-	return result{assign: s.best, breaks: s.bestBreak, soft: s.bestSoft, moves: s.moves}
+	return result{assign: s.best, breaks: s.bestBreak, soft: s.bestSoft, moves: s.moves, bound: s.bound}
 }
 
 // calibrate measures the typical size of a worsening move's soft change.
@@ -313,6 +334,9 @@ func (s *search) run(ctx context.Context) {
 	runs := int64(max(1, s.opt.Restarts))
 	if s.opt.MaxMoves <= 0 {
 		runs = 1
+	}
+	if s.index == 1 && !s.opt.NoColumnGeneration {
+		s.columnGeneration(ctx)
 	}
 	for i := range runs {
 		if i > 0 {
@@ -704,6 +728,21 @@ func (s *search) propose() (change, bool) {
 	W := s.p.Workers
 	if W == 0 || s.days == 0 {
 		return change{}, false
+	}
+	if s.pool != nil && s.rng.IntN(8) == 0 {
+		// one or two workers take a schedule column generation found
+		n := 1 + s.rng.IntN(2)
+		var c change
+		for range n {
+			w := s.rng.IntN(W)
+			if c.has(w) || len(s.pool[w]) == 0 {
+				continue
+			}
+			s.nw[c.n] = append(s.nw[c.n][:0], s.pool[w][s.rng.IntN(len(s.pool[w]))]...)
+			c.w[c.n] = w
+			c.n++
+		}
+		return c, c.n > 0
 	}
 	switch r := s.rng.IntN(100); {
 	case r < 35: // take or drop one task

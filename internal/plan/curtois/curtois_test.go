@@ -2,6 +2,7 @@ package curtois_test
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -335,4 +336,60 @@ func FuzzParse(f *testing.F) {
 		in.Problem()
 		curtois.Check(in, in.NewRoster())
 	})
+}
+
+// TestColumnGenerationBoundsTheOptimum checks column generation's lower
+// bound against the published optima of instances 1–4 (proved optimal):
+// never above them (a bound above an optimum would mean the master, its
+// duals or the pricing are wrong), and, where the linear relaxation is
+// known to be tight (2–4), equal to them; the dive's plan then reaches the
+// optimum too. Without column generation there is no bound.
+func TestColumnGenerationBoundsTheOptimum(t *testing.T) {
+	for _, c := range []struct {
+		file       string
+		optimum    int64
+		tight      bool
+		minBoundPc int64 // the bound is at least this percentage of the optimum
+	}{
+		{"Instance1.txt", 607, false, 90},
+		{"Instance2.txt", 828, true, 100},
+		{"Instance3.txt", 1001, true, 100},
+		{"Instance4.txt", 1716, true, 100},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			in := mustParseFile(t, c.file)
+			sol, err := plan.Solve(context.Background(), in.Problem(), plan.Options{Seed: 1, MaxMoves: 20000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sol.Bound == math.MinInt64 {
+				t.Fatal("no bound")
+			}
+			if sol.Bound > c.optimum {
+				t.Fatalf("bound %d is above the optimum %d", sol.Bound, c.optimum)
+			}
+			if sol.Bound*100 < c.optimum*c.minBoundPc {
+				t.Fatalf("bound %d is below %d %% of the optimum %d", sol.Bound, c.minBoundPc, c.optimum)
+			}
+			if sol.Objective < sol.Bound {
+				t.Fatalf("objective %d is below the bound %d", sol.Objective, sol.Bound)
+			}
+			if c.tight && sol.Objective != c.optimum {
+				t.Fatalf("objective %d, optimum %d (the bound proves it)", sol.Objective, c.optimum)
+			}
+			v := curtois.Check(in, in.Roster(sol.Assign))
+			if !v.Feasible() || int64(v.Objective) != sol.Objective {
+				t.Fatalf("checker: feasible %v, objective %d; solver %d", v.Feasible(), v.Objective, sol.Objective)
+			}
+			t.Logf("%s: bound %d, objective %d, optimum %d", c.file, sol.Bound, sol.Objective, c.optimum)
+
+			off, err := plan.Solve(context.Background(), in.Problem(), plan.Options{Seed: 1, MaxMoves: 1000, NoColumnGeneration: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if off.Bound != math.MinInt64 {
+				t.Fatalf("bound %d without column generation", off.Bound)
+			}
+		})
+	}
 }

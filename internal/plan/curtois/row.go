@@ -11,6 +11,18 @@ import (
 // shift types whose maximum can bind. A row's cost is its weighted requests
 // plus price[t] for each task t it holds. It implements plan.RowSolver.
 func (r *rules) BestSchedule(e int, price []int64, weights []int64, dst []int) ([]int, bool) {
+	return r.bestSchedule(e, price, weights, dst, 16)
+}
+
+// BestScheduleExact is BestSchedule counting every shift type whose
+// maximum can bind (up to a count index of 4,096), so that the row it
+// returns breaks no rule; column generation needs that. It implements
+// plan.ExactRowSolver.
+func (r *rules) BestScheduleExact(e int, price []int64, weights []int64, dst []int) ([]int, bool) {
+	return r.bestSchedule(e, price, weights, dst, 4096)
+}
+
+func (r *rules) bestSchedule(e int, price []int64, weights []int64, dst []int, maxCount int) ([]int, bool) {
 	st := &r.in.Staff[e]
 	S, D := r.S, r.in.Days
 	if st.MaxConsecutive <= 0 {
@@ -63,7 +75,7 @@ func (r *rules) BestSchedule(e int, price []int64, weights []int64, dst []int) (
 				pick = s
 			}
 		}
-		if pick < 0 || C*(st.MaxShifts[pick]+1) > 16 {
+		if pick < 0 || C*(st.MaxShifts[pick]+1) > maxCount {
 			break
 		}
 		radix[pick] = C
