@@ -13,7 +13,7 @@ import (
 var update = flag.Bool("update", false, "rewrite benchmarks.md from docs/benchmarks/*.md")
 
 // benchmarkSections are the sources of benchmarks.md, in page order.
-var benchmarkSections = []string{"foundation.md", "rota.md", "contracts.md", "payroll.md", "wellbeing.md", "planner.md", "phone.md"}
+var benchmarkSections = []string{"foundation.md", "rota.md", "contracts.md", "payroll.md", "wellbeing.md", "planner.md", "phone.md", "ci.md"}
 
 // assemble builds the page: the header, then each section with its
 // headings one level down (outside code blocks).
