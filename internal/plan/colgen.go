@@ -133,7 +133,11 @@ const lpTol = 1e-9
 
 // refactorEvery is how many pivots the basis inverse is updated in place
 // before it is computed afresh (to shed rounding error).
-const refactorEvery = 1500
+const refactorEvery = 500
+
+// pivotTol is the smallest entry of B⁻¹a_q the ratio test pivots on:
+// dividing by a smaller one (rounding noise, often) wrecks the inverse.
+const pivotTol = 1e-6
 
 // priceChunk is how many improving variables partial pricing looks at
 // before it picks the best of them.
@@ -443,7 +447,7 @@ func (lp *lpMaster) leaving(q int, bland bool) int {
 	lp.ftran(q)
 	r, ratio := -1, math.Inf(1)
 	for p := range m {
-		if dp := lp.d[p]; dp > lpTol {
+		if dp := lp.d[p]; dp > pivotTol {
 			v := max(0, lp.xB[p]) / dp
 			if v < ratio-lpTol {
 				r, ratio = p, v
