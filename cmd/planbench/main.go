@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	temp := fs.Float64("temp", 0, "annealing start temperature (0: measured)")
 	restarts := fs.Int("restarts", 0, "split a move budget over this many annealing runs (0: one)")
 	rowEvery := fs.Int64("row-every", 0, "re-plan whole employees every this many moves (0: solver default)")
-	colgen := fs.Bool("colgen", true, "start the second search from column generation's plan and report its lower bound")
+	colgen := fs.Bool("colgen", true, "second search: column generation (lower bound) and repeated dives instead of annealing")
 	verbose := fs.Bool("v", false, "print column generation's progress (to stderr)")
 	out := fs.String("out", "", "write the roster here as CSV (employee,day,shift)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the search here")

@@ -7,8 +7,8 @@ import (
 	"slices"
 )
 
-// Column generation: the search's second starting point and the source of
-// its lower bound.
+// Column generation: search 1's method when it applies, and the source of
+// the lower bound.
 //
 // When the rules are a RowSolver and each task's cover cost is "so much a
 // worker short of a requirement, so much a worker over it" (the benchmark's
@@ -145,7 +145,7 @@ const priceChunk = 64
 
 func (lp *lpMaster) nvars() int { return 2*lp.T + len(lp.cols) }
 
-// column returns variable j's nonzero rows and their coefficients.
+// forEach calls f with each nonzero row of variable j and its coefficient.
 func (lp *lpMaster) forEach(j int, f func(i int, a float64)) {
 	if j < 2*lp.T {
 		if j%2 == 0 {
@@ -473,8 +473,8 @@ func (lp *lpMaster) ftran(q int) {
 	lp.dFor = q
 }
 
-// pivot makes q basic in position r, given d = B⁻¹a_q in lp.d (dualSolve
-// computes it here) and q's reduced cost rc before the pivot.
+// pivot makes q basic in position r, given q's reduced cost rc before the
+// pivot (d = B⁻¹a_q is computed here unless leaving just did).
 func (lp *lpMaster) pivot(q, r int, rc float64) {
 	m := lp.m
 	if q != lp.dFor {
@@ -609,7 +609,7 @@ func (s *search) columnGeneration(ctx context.Context) bool {
 		ws = append(ws, w)
 	}
 	start := make([]int, W)
-	lp, ok := g.relax(ctx, ws, rhs, start, true)
+	lp, ok := g.relax(ctx, ws, rhs, start)
 	if !ok {
 		return false
 	}
@@ -705,12 +705,12 @@ func (g *colgen) trace(format string, args ...any) {
 	}
 }
 
-// relax builds the master over the workers ws (every other worker held to
-// their schedule, which rhs, each task's requirement less those others'
-// cover, already accounts for), starting each worker on its column
-// start[w] in the pool, and solves it by column generation. At the root
-// (the master over every worker) it records the lower bound.
-func (g *colgen) relax(ctx context.Context, ws []int, rhs []float64, start []int, root bool) (*lpMaster, bool) {
+// relax builds the root master over the workers ws (every other worker,
+// one without an allowed schedule, held to theirs, which rhs, each task's
+// requirement less those others' cover, already accounts for), starting
+// each worker on its column start[w] in the pool, solves it by column
+// generation and records the lower bound.
+func (g *colgen) relax(ctx context.Context, ws []int, rhs []float64, start []int) (*lpMaster, bool) {
 	s := g.s
 	T, W := len(s.p.Tasks), s.p.Workers
 	rowOf := make([]int, W)
@@ -723,7 +723,7 @@ func (g *colgen) relax(ctx context.Context, ws []int, rhs []float64, start []int
 	cols, st := g.columns(rowOf, start)
 	lp := newMaster(&g.cm, T, rowOf, len(ws), rhs, cols, st)
 	lp.rhs = rhs
-	ok := g.generate(ctx, lp, ws, make([]bool, W), cgRootRounds, cgPivots, root)
+	ok := g.generate(ctx, lp, ws, make([]bool, W), cgRootRounds, cgPivots, true)
 	return lp, ok
 }
 
@@ -887,22 +887,19 @@ const diveMoves = 200_000
 
 // diveAgain dives once more from the root master, with shaken choices, and
 // polishes the plan it gives to a local optimum; the best plan is kept.
-// It reports whether the best plan improved.
-func (s *search) diveAgain(ctx context.Context) bool {
+func (s *search) diveAgain(ctx context.Context) {
 	g := s.cg
 	s.moves += diveMoves
 	rows, ok := g.dive(ctx, g.root.clone(), g.ws, s.rng)
 	if !ok {
-		return false
+		return
 	}
 	for _, w := range g.ws {
 		s.setRow(w, rows[w])
 	}
-	before := s.bestSoft
 	if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
 		s.saveBest()
 	}
 	s.polish(ctx, false)
 	g.trace("dive again: plan %d, best %d", s.soft, s.bestSoft)
-	return s.bestSoft < before
 }

@@ -162,9 +162,10 @@ type Options struct {
 	// RowEvery is how often, in moves, the search re-plans whole workers
 	// when the rules are a RowSolver; 0 means 1024.
 	RowEvery int64
-	// NoColumnGeneration turns off the column-generation start of search
-	// 1 (see colgen.go), which otherwise runs when the rules are a
-	// RowSolver and the cover is "so much per worker short or over".
+	// NoColumnGeneration makes search 1 anneal like search 0 instead of
+	// using column generation and dives (see colgen.go), which it
+	// otherwise does when the rules are a RowSolver and the cover is "so
+	// much per worker short or over".
 	NoColumnGeneration bool
 	// Trace, if set, is told of column generation's progress (for
 	// cmd/planbench's -v); it must be safe for concurrent use.
@@ -182,8 +183,9 @@ type Solution struct {
 	Search    int   // which search found it
 	// Bound is a lower bound on the objective of every plan without a
 	// hard break, proven by column generation (see colgen.go), or
-	// math.MinInt64 when none was (the rules are not a RowSolver, the
-	// cover is not of the form it needs, or the search was stopped first).
+	// math.MinInt64 when none was (only one search ran, the rules are not
+	// a RowSolver, the cover is not of the form it needs, or the search
+	// was stopped first).
 	Bound int64
 }
 
