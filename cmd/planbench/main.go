@@ -86,7 +86,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintf(os.Stderr, "%6.2fs  "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...) // wall clock: progress times
 		}
 	}
-	sol, err := plan.Solve(ctx, in.Problem(), plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp, RowEvery: *rowEvery, Restarts: *restarts, NoColumnGeneration: !*colgen, Trace: trace})
+	opt := plan.Options{Seed: *seed, Searches: *searches, MaxMoves: *moves, HardWeight: *hard, Temperature: *temp, RowEvery: *rowEvery, Restarts: *restarts, NoColumnGeneration: !*colgen, Trace: trace}
+	opt.Now = time.Now // wall clock: the time limit is wall-clock time, and the search cools over it
+	sol, err := plan.Solve(ctx, in.Problem(), opt)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"time"
 )
 
 // Column generation: search 1's method when it applies, and the source of
@@ -539,8 +540,10 @@ type colgen struct {
 }
 
 // Column generation's budgets: simplex pivots per master solve, pricing
-// rounds at the root and after each fix while diving.
+// rounds at the root and after each fix while diving; and the most of a
+// time limit the root may take for the dives to follow.
 const (
+	rootShare    = 0.25
 	cgPivots     = 20_000
 	cgRootRounds = 400
 	cgDiveRounds = 8
@@ -608,10 +611,24 @@ func (s *search) columnGeneration(ctx context.Context) bool {
 		}
 		ws = append(ws, w)
 	}
+	var began time.Time
+	if s.opt.Now != nil {
+		began = s.opt.Now()
+	}
 	start := make([]int, W)
 	lp, ok := g.relax(ctx, ws, rhs, start)
 	if !ok {
 		return false
+	}
+	if dl, ok := ctx.Deadline(); ok && s.opt.Now != nil {
+		// A dive solves the master again after every fix, each time from
+		// a harder start than the root's: if the root alone took more
+		// than rootShare of the time, the dives would not finish, and
+		// the search anneals instead (keeping the bound).
+		if took := s.opt.Now().Sub(began); float64(took) > rootShare*float64(dl.Sub(began)) {
+			g.trace("root took %.1fs: annealing instead of diving", took.Seconds())
+			return false
+		}
 	}
 	g.root, g.ws = lp.clone(), ws
 	rows, ok := g.dive(ctx, lp, ws, nil)

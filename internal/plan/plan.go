@@ -45,6 +45,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // MaxTerms is how many objective terms a problem may name.
@@ -167,6 +168,12 @@ type Options struct {
 	// otherwise does when the rules are a RowSolver and the cover is "so
 	// much per worker short or over".
 	NoColumnGeneration bool
+	// Now, if set, is the clock ctx's deadline is measured on. With it, a
+	// search with no move budget and a deadline cools once over the time
+	// it has (cmd/planbench); without it, it cools in cycles that double
+	// in length, each reheating from the best plan, so that it has cooled
+	// whenever it is stopped.
+	Now func() time.Time
 	// Trace, if set, is told of column generation's progress (for
 	// cmd/planbench's -v); it must be safe for concurrent use.
 	Trace func(format string, args ...any)

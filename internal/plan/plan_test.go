@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/goodshift/goodshift/internal/plan"
 )
@@ -257,6 +258,48 @@ func TestSolveIsDeterministicForASeedAndBudget(t *testing.T) {
 	}
 	if a.Objective != b.Objective || a.Search != b.Search || !slices.EqualFunc(a.Assign, b.Assign, slices.Equal) {
 		t.Fatalf("two runs differ: %d (search %d) %v vs %d (search %d) %v", a.Objective, a.Search, a.Assign, b.Objective, b.Search, b.Assign)
+	}
+}
+
+// With a clock and a deadline but no move budget, a search cools once over
+// the time it has, read from the injected clock: here a fake one that
+// moves four seconds each time it is read, so the whole hour of "time"
+// passes in a fraction of the real minute the context allows, and the run,
+// like the clock, is the same every time.
+func TestTimedCoolingFollowsTheInjectedClock(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		p, _ := randomProblem(seed, 0, 0)
+		want := optimum(p)
+		solve := func() plan.Solution {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			dl, _ := ctx.Deadline()
+			var reads atomic.Int64
+			now := func() time.Time {
+				return dl.Add(-time.Hour).Add(time.Duration(reads.Add(1)) * 4 * time.Second)
+			}
+			sol, err := plan.Solve(ctx, p, plan.Options{Seed: seed, Searches: 1, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("seed %d: the search ran to the real deadline, not the injected clock's", seed)
+			}
+			if reads.Load() < 900 {
+				t.Fatalf("seed %d: the clock was read %d times: the search stopped before its hour was up", seed, reads.Load())
+			}
+			return sol
+		}
+		a, b := solve(), solve()
+		if !a.Feasible || a.Moves == 0 {
+			t.Fatalf("seed %d: feasible %v after %d moves", seed, a.Feasible, a.Moves)
+		}
+		if a.Objective != b.Objective || a.Moves != b.Moves || !slices.EqualFunc(a.Assign, b.Assign, slices.Equal) {
+			t.Fatalf("seed %d: two runs on the same clock differ: %d in %d moves vs %d in %d", seed, a.Objective, a.Moves, b.Objective, b.Moves)
+		}
+		if a.Objective != want {
+			t.Fatalf("seed %d: timed cooling over %d moves scored %d, optimum %d", seed, a.Moves, a.Objective, want)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"time"
 )
 
 // Solve searches for the best plan it can find before ctx is done or the
@@ -296,7 +297,14 @@ func (s *search) result() result {
 	return result{assign: s.best, breaks: s.bestBreak, soft: s.bestSoft, moves: s.moves, bound: s.bound}
 }
 
-// calibrate measures the typical size of a worsening move's soft change.
+// startAccept is the share of typical worsening moves the annealing
+// accepts at its start temperature (the textbook rule sets it near 0.7–0.8:
+// hot enough to leave the start's basin, not so hot the search wanders).
+const startAccept = 0.7
+
+// calibrate measures the typical size of a worsening move's soft change,
+// and returns the start temperature at which such a move is accepted with
+// probability startAccept.
 func (s *search) calibrate() float64 {
 	var sum float64
 	var n int
@@ -315,7 +323,7 @@ func (s *search) calibrate() float64 {
 	if n == 0 {
 		return 1
 	}
-	return max(1, sum/float64(n))
+	return max(1, sum/float64(n)/-math.Log(startAccept))
 }
 
 // chainMax is the most workers one move changes.
@@ -334,6 +342,9 @@ func (s *search) run(ctx context.Context) {
 	runs := int64(max(1, s.opt.Restarts))
 	if s.opt.MaxMoves <= 0 {
 		runs = 1
+	}
+	if s.opt.Trace != nil {
+		s.opt.Trace("search %d: start temperature %.1f", s.index, s.temp0)
 	}
 	if s.index == 1 && !s.opt.NoColumnGeneration && s.columnGeneration(ctx) {
 		s.polish(ctx, false)
@@ -372,6 +383,10 @@ func (s *search) anneal(ctx context.Context, budget int64) {
 	if s.p.Workers == 0 || s.days == 0 {
 		return // nothing to plan
 	}
+	if dl, ok := ctx.Deadline(); ok && budget <= 0 && s.opt.Now != nil {
+		s.annealUntil(ctx, dl)
+		return
+	}
 	done := ctx.Done()
 	// With a budget, one cooling over it; without, cycles that start at 50k
 	// moves and double, each reheating from the best plan, so that a short
@@ -379,10 +394,6 @@ func (s *search) anneal(ctx context.Context, budget int64) {
 	cycle := budget - s.moves
 	if budget <= 0 {
 		cycle = 50_000
-	}
-	rowEvery := s.opt.RowEvery
-	if rowEvery <= 0 {
-		rowEvery = 1024
 	}
 	tEnd := s.temp0 / 1000
 	cool := math.Pow(tEnd/s.temp0, 1/float64(cycle))
@@ -399,10 +410,6 @@ func (s *search) anneal(ctx context.Context, budget int64) {
 			default:
 			}
 		}
-		s.moves++
-		if s.moves&1023 == 0 {
-			s.adaptHardWeight()
-		}
 		if step >= cycle {
 			// Reheat from the best plan. Without a budget the run ends
 			// only when ctx is done, so it never reaches the polish after
@@ -418,24 +425,88 @@ func (s *search) anneal(ctx context.Context, budget int64) {
 		}
 		step++
 		temp *= cool
-		if s.rows != nil && s.moves%rowEvery == 0 {
-			s.replan(1+s.rng.IntN(s.replanMax), temp)
-			continue
+		s.move(temp)
+	}
+}
+
+// coolTo is where a timed cooling ends, as a share of the start
+// temperature. It is ten times lower than where a cooling over a move
+// budget ends: on Curtois instance 12, with 60 s, ending at 1e-4 left the
+// last third of the time for what the workers asked for once the cover had
+// settled, and gave 4,123–4,240 over four seeds where 1e-3 gave 4,136–4,270
+// and 1e-2 4,231–4,466 (docs/benchmarks/planner.md).
+const coolTo = 1e-4
+
+// timedShare is the share of the time left that one timed cooling takes;
+// the rest is for polishing its best plan.
+const timedShare = 0.97
+
+// annealUntil cools once over the time left before deadline (on the
+// injected clock), the temperature falling geometrically with the share of
+// that time spent, then polishes the best plan. Time left after the polish
+// (a polish is usually quick) goes to another, shorter cooling from the
+// best plan.
+func (s *search) annealUntil(ctx context.Context, deadline time.Time) {
+	done := ctx.Done()
+	for ctx.Err() == nil {
+		start := s.opt.Now()
+		span := float64(deadline.Sub(start)) * timedShare
+		if span <= 0 {
+			break
 		}
-		d, ok := s.propose()
-		if !ok {
-			continue
-		}
-		dv, ds := s.evaluate(d)
-		delta := float64(int64(dv)*s.hardW + ds)
-		if s.accept(delta, temp) {
-			s.commit(d, dv, ds)
-			if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
-				s.saveBest()
+		temp := s.temp0
+		for {
+			if s.moves&255 == 0 {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				f := float64(s.opt.Now().Sub(start)) / span
+				if f >= 1 {
+					break
+				}
+				temp = s.temp0 * math.Pow(coolTo, f)
 			}
-		} else {
-			s.revert(d)
+			s.move(temp)
 		}
+		s.restore()
+		before := s.soft
+		s.polish(ctx, false)
+		if s.opt.Trace != nil {
+			s.opt.Trace("search %d: polish %d -> %d", s.index, before, s.soft)
+		}
+	}
+}
+
+// move makes one annealing move at temperature temp: every rowEvery moves
+// (with a RowSolver) a re-plan of whole workers, else a random move.
+func (s *search) move(temp float64) {
+	rowEvery := s.opt.RowEvery
+	if rowEvery <= 0 {
+		rowEvery = 1024
+	}
+	s.moves++
+	if s.moves&1023 == 0 {
+		s.adaptHardWeight()
+	}
+	if s.rows != nil && s.moves%rowEvery == 0 {
+		s.replan(1+s.rng.IntN(s.replanMax), temp)
+		return
+	}
+	d, ok := s.propose()
+	if !ok {
+		return
+	}
+	dv, ds := s.evaluate(d)
+	delta := float64(int64(dv)*s.hardW + ds)
+	if s.accept(delta, temp) {
+		s.commit(d, dv, ds)
+		if s.breaks < s.bestBreak || (s.breaks == s.bestBreak && s.soft < s.bestSoft) {
+			s.saveBest()
+		}
+	} else {
+		s.revert(d)
 	}
 }
 
@@ -534,11 +605,20 @@ func (s *search) polish(ctx context.Context, fromBest bool) {
 				}
 			}
 		}
+		// Swaps of a day, and on small problems of a run of up to
+		// swapRunMax days, between two workers: the cover stays as it is,
+		// so these mend what the workers themselves asked for.
+		runs := 1
+		if s.small {
+			runs = swapRunMax
+		}
 		for w := range s.p.Workers {
 			for w2 := w + 1; w2 < s.p.Workers; w2++ {
-				for d := range s.days {
-					if c, ok := s.swapDays(w, w2, d, d+1); ok && improving(c) {
-						improved = true
+				for k := 1; k <= runs; k++ {
+					for d := 0; d+k <= s.days; d++ {
+						if c, ok := s.swapDays(w, w2, d, d+k); ok && improving(c) {
+							improved = true
+						}
 					}
 				}
 			}
@@ -1053,6 +1133,10 @@ func (s *search) commit(c change, dv int, ds int64) {
 // workers together). On larger problems those would cost more than they
 // find in the time there is.
 const smallProblem = 50_000
+
+// swapRunMax is the longest run of days polish swaps between two workers
+// on a small problem (a week).
+const swapRunMax = 7
 
 // pairPolishMax is the most workers for which polish re-plans every
 // ordered pair of them together (the pairs grow as the square).
