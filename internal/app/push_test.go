@@ -225,7 +225,7 @@ func parse(t *testing.T, body []byte) *goquery.Document {
 // pushLeakWatch subscribes each person's phone to a local push service
 // before a test plants wellbeing content, and runs the job workers. The
 // function it returns waits for every push to be settled and gives back
-// every payload the push service decrypted (TestWellbeingNeverLeaks checks
+// every payload the push service decrypted (wellbeingNeverLeaks checks
 // them for markers). It fails if nothing was pushed at all, so the check
 // can never pass by seeing nothing.
 func pushLeakWatch(t *testing.T, srv *apptest.Server, db *gorm.DB, emails []string) func() []string {

@@ -246,7 +246,19 @@ func readable(t *testing.T, res apptest.Response) string {
 	return b.String()
 }
 
-// TestWellbeingNeverLeaks plants unique markers in every plan field and
+// TestWellbeingNeverLeaksSQLite and TestWellbeingNeverLeaksPostgres are
+// wellbeingNeverLeaks on each engine. They are two top-level tests rather
+// than one dbtest.Each so that CI can run them in different shards at once:
+// each crawl is longer than most of the package (see .ci/app-test-seconds).
+func TestWellbeingNeverLeaksSQLite(t *testing.T) {
+	wellbeingNeverLeaks(t, dbtest.SQLite(t, app.Migrations()...))
+}
+
+func TestWellbeingNeverLeaksPostgres(t *testing.T) {
+	wellbeingNeverLeaks(t, dbtest.Postgres(t, app.Migrations()...))
+}
+
+// wellbeingNeverLeaks plants unique markers in every plan field and
 // every note, then, as a supervisor (and a supervisor who is also an
 // employee), finance and an admin, requests every GET route the router
 // serves with real IDs filled in — JSON, pages, CSV, ICS, PDF (read with
@@ -254,121 +266,119 @@ func readable(t *testing.T, res apptest.Response) string {
 // and checks that no marker appears in any response or header. The only
 // exception is a summary its owner chose to share, which a supervisor may
 // read. The logs must hold no marker either.
-func TestWellbeingNeverLeaks(t *testing.T) {
-	dbtest.Each(t, app.Migrations(), func(t *testing.T, db *gorm.DB) {
-		srv := apptest.New(t, db, apptest.Options{Config: withTestPush})
-		// issue 17: pushes join the coverage (every employee and supervisor's phone).
-		pushed := pushLeakWatch(t, srv, db, []string{"sam@goodshift.example", "hannah@goodshift.example", "grace@goodshift.example", "tomasz@goodshift.example", "dana@goodshift.example", "rosa@goodshift.example"})
-		markers, shared := leakMarkers(t, srv)
-		// Failed jobs carrying a marker, for the failed-jobs page (jobs_page_test.go).
-		plantFailedJobs(t, srv, db, markers[0])
-		// issue 17: leave requests, decided and pending (leave_api_test.go); Sam's own leave pages too.
-		// (in February: the push watch below offers Hannah a shift on 12 January)
-		for _, email := range []string{"sam@goodshift.example", "hannah@goodshift.example"} {
-			c := srv.SignIn(t, email)
-			for _, p := range plantLeave(t, srv, email) {
-				body := string(c.Get(p).Body)
-				for _, m := range markers {
-					if strings.Contains(body, m) {
-						t.Errorf("GET %s as %s shows %s", p, email, m)
-					}
+func wellbeingNeverLeaks(t *testing.T, db *gorm.DB) {
+	srv := apptest.New(t, db, apptest.Options{Config: withTestPush})
+	// issue 17: pushes join the coverage (every employee and supervisor's phone).
+	pushed := pushLeakWatch(t, srv, db, []string{"sam@goodshift.example", "hannah@goodshift.example", "grace@goodshift.example", "tomasz@goodshift.example", "dana@goodshift.example", "rosa@goodshift.example"})
+	markers, shared := leakMarkers(t, srv)
+	// Failed jobs carrying a marker, for the failed-jobs page (jobs_page_test.go).
+	plantFailedJobs(t, srv, db, markers[0])
+	// issue 17: leave requests, decided and pending (leave_api_test.go); Sam's own leave pages too.
+	// (in February: the push watch below offers Hannah a shift on 12 January)
+	for _, email := range []string{"sam@goodshift.example", "hannah@goodshift.example"} {
+		c := srv.SignIn(t, email)
+		for _, p := range plantLeave(t, srv, email) {
+			body := string(c.Get(p).Body)
+			for _, m := range markers {
+				if strings.Contains(body, m) {
+					t.Errorf("GET %s as %s shows %s", p, email, m)
 				}
 			}
 		}
-		plantHoursQuery(t, srv) // issue 17: an hours query in the supervisors' inboxes and on the timesheet
-		if len(markers) < 80 {
-			t.Fatalf("only %d markers planted", len(markers))
+	}
+	plantHoursQuery(t, srv) // issue 17: an hours query in the supervisors' inboxes and on the timesheet
+	if len(markers) < 80 {
+		t.Fatalf("only %d markers planted", len(markers))
+	}
+	var patterns []string
+	for _, r := range srv.App.Shell.Engine.Routes() {
+		if r.Method == http.MethodGet {
+			patterns = append(patterns, r.Path)
 		}
-		var patterns []string
-		for _, r := range srv.App.Shell.Engine.Routes() {
-			if r.Method == http.MethodGet {
-				patterns = append(patterns, r.Path)
-			}
-		}
-		sort.Strings(patterns)
-		var start []string
-		for _, p := range patterns {
-			start = append(start, concretePaths(t, db, p)...)
-		}
-		start = append(start, feedLinks(t, srv, []string{"sam@goodshift.example", "hannah@goodshift.example", "grace@goodshift.example", "tomasz@goodshift.example"})...)
-		start = append(start, outcomesLeakPaths...) // issue 13: outcomes page, CSV and PDF over periods holding the planted flex periods
-		roles := map[string]auth.Role{
-			"dana@goodshift.example": auth.Supervisor, "rosa@goodshift.example": auth.Supervisor,
-			"femi@goodshift.example": auth.Finance, "alex@goodshift.example": auth.Admin,
-		}
-		for email, role := range roles {
-			t.Run(string(role)+"-"+strings.Split(email, "@")[0], func(t *testing.T) {
-				c := srv.SignIn(t, email)
-				seen := map[string]bool{}
-				queue := append([]string{}, start...)
-				fetched, ok200, sawShared := 0, 0, 0
-				kinds := map[string]int{}
-				// Every enumerated path, then up to 1500 links found in the answers.
-				for len(queue) > 0 && fetched < len(start)+1500 {
-					path := queue[0]
-					queue = queue[1:]
-					if seen[path] || strings.HasPrefix(path, "/static/") || strings.HasPrefix(path, "/logout") {
+	}
+	sort.Strings(patterns)
+	var start []string
+	for _, p := range patterns {
+		start = append(start, concretePaths(t, db, p)...)
+	}
+	start = append(start, feedLinks(t, srv, []string{"sam@goodshift.example", "hannah@goodshift.example", "grace@goodshift.example", "tomasz@goodshift.example"})...)
+	start = append(start, outcomesLeakPaths...) // issue 13: outcomes page, CSV and PDF over periods holding the planted flex periods
+	roles := map[string]auth.Role{
+		"dana@goodshift.example": auth.Supervisor, "rosa@goodshift.example": auth.Supervisor,
+		"femi@goodshift.example": auth.Finance, "alex@goodshift.example": auth.Admin,
+	}
+	for email, role := range roles {
+		t.Run(string(role)+"-"+strings.Split(email, "@")[0], func(t *testing.T) {
+			c := srv.SignIn(t, email)
+			seen := map[string]bool{}
+			queue := append([]string{}, start...)
+			fetched, ok200, sawShared := 0, 0, 0
+			kinds := map[string]int{}
+			// Every enumerated path, then up to 1500 links found in the answers.
+			for len(queue) > 0 && fetched < len(start)+1500 {
+				path := queue[0]
+				queue = queue[1:]
+				if seen[path] || strings.HasPrefix(path, "/static/") || strings.HasPrefix(path, "/logout") {
+					continue
+				}
+				seen[path] = true
+				res := c.Get(path)
+				fetched++
+				if res.StatusCode >= 500 {
+					t.Errorf("GET %s: %d", path, res.StatusCode)
+				}
+				if res.StatusCode == http.StatusOK {
+					ok200++
+				}
+				text := readable(t, res)
+				if res.StatusCode == http.StatusOK {
+					ct, _, _ := strings.Cut(res.Header.Get("Content-Type"), ";")
+					kinds[ct]++
+				}
+				for _, m := range markers {
+					if !strings.Contains(text, m) {
 						continue
 					}
-					seen[path] = true
-					res := c.Get(path)
-					fetched++
-					if res.StatusCode >= 500 {
-						t.Errorf("GET %s: %d", path, res.StatusCode)
+					if role == auth.Supervisor && shared[m] {
+						sawShared++
+						continue
 					}
-					if res.StatusCode == http.StatusOK {
-						ok200++
-					}
-					text := readable(t, res)
-					if res.StatusCode == http.StatusOK {
-						ct, _, _ := strings.Cut(res.Header.Get("Content-Type"), ";")
-						kinds[ct]++
-					}
-					for _, m := range markers {
-						if !strings.Contains(text, m) {
-							continue
-						}
-						if role == auth.Supervisor && shared[m] {
-							sawShared++
-							continue
-						}
-						t.Errorf("GET %s as %s shows %s", path, role, m)
-					}
-					for _, re := range []*regexp.Regexp{hrefRE, apiRE, feedRE} {
-						for _, m := range re.FindAllStringSubmatch(string(res.Body), -1) {
-							link := strings.ReplaceAll(m[1], "&amp;", "&")
-							if !seen[link] {
-								queue = append(queue, link)
-							}
+					t.Errorf("GET %s as %s shows %s", path, role, m)
+				}
+				for _, re := range []*regexp.Regexp{hrefRE, apiRE, feedRE} {
+					for _, m := range re.FindAllStringSubmatch(string(res.Body), -1) {
+						link := strings.ReplaceAll(m[1], "&amp;", "&")
+						if !seen[link] {
+							queue = append(queue, link)
 						}
 					}
-				}
-				t.Logf("%s: %d requests, %d answered 200 (by type: %v)", email, fetched, ok200, kinds)
-				if ok200 < 20 {
-					t.Errorf("only %d responses were 200: the test is not reaching the app", ok200)
-				}
-				// The control: a supervisor does reach the shared summaries, so
-				// the test sees markers where they are allowed to be.
-				if role == auth.Supervisor && sawShared == 0 {
-					t.Error("the supervisor never saw a shared summary: the check cannot see markers")
-				}
-			})
-		}
-		myHoursLeaks(t, srv, markers) // issue 17: the employees' own My hours and My week
-		for _, payload := range pushed() {
-			for _, m := range markers {
-				if strings.Contains(payload, m) {
-					t.Errorf("a push carries %s", m)
 				}
 			}
-		}
-		logs := srv.Logs.String()
+			t.Logf("%s: %d requests, %d answered 200 (by type: %v)", email, fetched, ok200, kinds)
+			if ok200 < 20 {
+				t.Errorf("only %d responses were 200: the test is not reaching the app", ok200)
+			}
+			// The control: a supervisor does reach the shared summaries, so
+			// the test sees markers where they are allowed to be.
+			if role == auth.Supervisor && sawShared == 0 {
+				t.Error("the supervisor never saw a shared summary: the check cannot see markers")
+			}
+		})
+	}
+	myHoursLeaks(t, srv, markers) // issue 17: the employees' own My hours and My week
+	for _, payload := range pushed() {
 		for _, m := range markers {
-			if strings.Contains(logs, m) {
-				t.Errorf("the logs hold %s", m)
+			if strings.Contains(payload, m) {
+				t.Errorf("a push carries %s", m)
 			}
 		}
-	})
+	}
+	logs := srv.Logs.String()
+	for _, m := range markers {
+		if strings.Contains(logs, m) {
+			t.Errorf("the logs hold %s", m)
+		}
+	}
 }
 
 // TestDomainPackagesDoNotDependOnWellbeing: payroll, contracts and the rota
