@@ -138,6 +138,27 @@ func New(t testing.TB, db *gorm.DB, o Options) *Server {
 	}
 	clock := &Clock{t: now}
 	logs := &SyncBuffer{}
+	// The demo seed comes from a snapshot of an earlier test's freshly
+	// seeded database when one with the same key exists (template.go).
+	var tpl *seedTemplate
+	var finish func(*seedTemplate)
+	if !o.NoDemo && templatesOn() {
+		key, ok, err := templateKey(context.Background(), db, cfg, now)
+		if err != nil {
+			t.Fatalf("seed template key: %v", err)
+		}
+		if ok {
+			var mine bool
+			if tpl, mine, finish = claimTemplate(key); mine {
+				defer finish(nil) // no snapshot if this test stops before making one
+			}
+		}
+		if tpl != nil {
+			if err := tpl.writeKey(cfg.DataDir); err != nil {
+				t.Fatalf("seed template: %v", err)
+			}
+		}
+	}
 	a, err := app.New(app.Deps{
 		Config: cfg, DB: db, Now: clock.Now, PasswordCost: bcrypt.MinCost,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -145,9 +166,23 @@ func New(t testing.TB, db *gorm.DB, o Options) *Server {
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}
-	if !o.NoDemo {
+	switch {
+	case o.NoDemo:
+	case tpl != nil:
+		if err := tpl.restore(context.Background(), db); err != nil {
+			t.Fatalf("seed demo from template: %v", err)
+		}
+	default:
 		if _, _, err := demo.Seed(context.Background(), a); err != nil {
 			t.Fatalf("seed demo: %v", err)
+		}
+		if finish != nil {
+			snap, err := snapshot(context.Background(), db, cfg.DataDir)
+			if err != nil {
+				t.Logf("seed template not made, later tests seed as before: %v", err)
+				snap = nil
+			}
+			finish(snap)
 		}
 	}
 	srv := httptest.NewServer(a.Handler())
