@@ -172,7 +172,9 @@ func New(t testing.TB, db *gorm.DB, o Options) *Server {
 		if err := tpl.restore(context.Background(), db); err != nil {
 			t.Fatalf("seed demo from template: %v", err)
 		}
+		_, _ = logs.Write(tpl.seedLogs) // what the seed logged, as if it had run here
 	default:
+		before := len(logs.String())
 		if _, _, err := demo.Seed(context.Background(), a); err != nil {
 			t.Fatalf("seed demo: %v", err)
 		}
@@ -181,6 +183,8 @@ func New(t testing.TB, db *gorm.DB, o Options) *Server {
 			if err != nil {
 				t.Logf("seed template not made, later tests seed as before: %v", err)
 				snap = nil
+			} else {
+				snap.seedLogs = []byte(logs.String()[before:])
 			}
 			finish(snap)
 		}

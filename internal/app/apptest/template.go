@@ -23,7 +23,8 @@ package apptest
 // writes it into its own DataDir before the app starts. The schema's own
 // bookkeeping (goose_* and river_migration, stamped with the wall clock by
 // migrations that run before the seed) is not copied: the test's database
-// already has its own.
+// already has its own. What the app logged while seeding is kept too and
+// written to the copying test's Logs, so log assertions see the same lines.
 //
 // GOODSHIFT_TEST_SEED_TEMPLATE=0 seeds every test as before.
 // TestSeedTemplateMatchesFreshSeed checks a copy is the seeded database.
@@ -62,6 +63,7 @@ func templatesOn() bool { return strings.TrimSpace(os.Getenv(TemplateVar)) != "0
 type seedTemplate struct {
 	dialect      string
 	wellbeingKey []byte // the DataDir wellbeing key file's content
+	seedLogs     []byte // what the app logged while seeding
 	sqlitePath   string // SQLite: the VACUUM INTO copy
 	tables       []pgTable
 	sequences    []pgSequence
@@ -99,6 +101,7 @@ func RemoveTemplates() {
 		_ = os.RemoveAll(templates.dir)
 		templates.dir = ""
 	}
+	templates.m = map[string]*templateEntry{}
 }
 
 // templateKey is what a seeded database depends on: the engine and schema
