@@ -295,7 +295,7 @@ func (tpl *seedTemplate) restoreSQLite(ctx context.Context, db *gorm.DB) (err er
 			return err
 		}
 	}
-	fk, err := stringsOfTx(ctx, tx, `SELECT "table" || ' -> ' || parent FROM main.pragma_foreign_key_check`)
+	fk, err := stringsOf(ctx, tx, `SELECT "table" || ' -> ' || parent FROM main.pragma_foreign_key_check`)
 	if err != nil {
 		return err
 	}
@@ -305,8 +305,14 @@ func (tpl *seedTemplate) restoreSQLite(ctx context.Context, db *gorm.DB) (err er
 	return tx.Commit()
 }
 
-func stringsOfTx(ctx context.Context, tx *sql.Tx, q string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, q)
+// querier is what stringsOf reads through: a connection or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+// stringsOf is the single text column q returns, NULL as "".
+func stringsOf(ctx context.Context, db querier, q string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -318,23 +324,6 @@ func stringsOfTx(ctx context.Context, tx *sql.Tx, q string) ([]string, error) {
 			return nil, err
 		}
 		out = append(out, s.String)
-	}
-	return out, rows.Err()
-}
-
-func stringsOf(ctx context.Context, conn *sql.Conn, q string) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
 	}
 	return out, rows.Err()
 }
