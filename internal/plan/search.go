@@ -165,6 +165,7 @@ type search struct {
 
 	rows      RowSolver // nil if the rules have none
 	replanMax int       // the most workers re-planned together
+	rowEvery  int64     // re-plan whole workers every this many moves
 	small     bool      // see smallProblem
 	price     []int64
 	weights   []int64
@@ -262,6 +263,10 @@ func newSearch(p *Problem, opt Options, index int) *search {
 		for i := range s.weights {
 			s.weights[i] = p.weight(i)
 		}
+	}
+	s.rowEvery = opt.RowEvery
+	if s.rowEvery <= 0 {
+		s.rowEvery = 1024
 	}
 	s.temp0 = opt.Temperature
 	if s.temp0 <= 0 {
@@ -479,18 +484,14 @@ func (s *search) annealUntil(ctx context.Context, deadline time.Time) {
 	}
 }
 
-// move makes one annealing move at temperature temp: every rowEvery moves
+// move makes one annealing move at temperature temp: every s.rowEvery moves
 // (with a RowSolver) a re-plan of whole workers, else a random move.
 func (s *search) move(temp float64) {
-	rowEvery := s.opt.RowEvery
-	if rowEvery <= 0 {
-		rowEvery = 1024
-	}
 	s.moves++
 	if s.moves&1023 == 0 {
 		s.adaptHardWeight()
 	}
-	if s.rows != nil && s.moves%rowEvery == 0 {
+	if s.rows != nil && s.moves%s.rowEvery == 0 {
 		s.replan(1+s.rng.IntN(s.replanMax), temp)
 		return
 	}
